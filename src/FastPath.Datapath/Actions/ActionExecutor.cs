@@ -1,0 +1,641 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FastPath.Packets;
+
+namespace FastPath.Datapath.Actions;
+
+/// <summary>
+/// Runs an encoded action program (see <see cref="ActionProgram"/>) on one packet, rewriting it in
+/// place and keeping the IPv4, TCP, UDP, ICMPv6 and SCTP checksums valid after every rewrite.
+/// </summary>
+/// <remarks>
+/// Hot path: no allocation, no locks, no virtual calls (the sink is a generic struct). It trusts the
+/// packet's <see cref="Packet.L3Offset"/>, <see cref="Packet.L4Offset"/> and <see cref="Packet.VlanOffset"/>
+/// as the parser set them and keeps them right across push_vlan and pop_vlan, but still checks every
+/// access against the packet length, so a stale offset makes an action a no-op, never a stray write.
+/// Programs should be checked once with <see cref="ActionProgram.Validate"/>; the executor re-checks
+/// only what it needs to stay in bounds and stops with <see cref="ExecStatus.InvalidProgram"/> otherwise.
+/// </remarks>
+public static class ActionExecutor
+{
+    private const ushort EthTypeIpv4 = 0x0800;
+    private const ushort EthTypeIpv6 = 0x86dd;
+    private const ushort Tpid8021Q = 0x8100;
+    private const ushort Tpid8021AD = 0x88a8;
+    private const byte ProtoTcp = 6;
+    private const byte ProtoUdp = 17;
+    private const byte ProtoIcmpV6 = 58;
+    private const byte ProtoSctp = 132;
+    private const int EthHeaderLength = 14;
+    private const int VlanTagLength = 4;
+    private const int MacPairLength = 12;
+
+    /// <summary>
+    /// Executes <paramref name="program"/> on <paramref name="packet"/>. Outputs and userspace actions go
+    /// to <paramref name="sink"/> under the ownership contract described on <see cref="IActionSink"/>.
+    /// </summary>
+    /// <returns>
+    /// How execution ended, whether the sink took the frame (<see cref="ExecResult.Consumed"/>), and how
+    /// many actions were skipped because their header was absent. On any result but a consumed one the
+    /// caller still owns the frame.
+    /// </returns>
+    public static ExecResult Execute<TSink>(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> program, ref TSink sink)
+        where TSink : struct, IActionSink
+    {
+        int outputs = 0;
+        int upcalls = 0;
+        int skipped = 0;
+        Span<byte> data = pool.GetData(packet);
+        int pos = 0;
+        while (pos < program.Length)
+        {
+            ReadOnlySpan<byte> rest = program[pos..];
+            if (rest.Length < ActionProgram.Alignment)
+            {
+                return new ExecResult(ExecStatus.InvalidProgram, false, outputs, upcalls, skipped);
+            }
+
+            int type = BinaryPrimitives.ReadUInt16LittleEndian(rest);
+            int len = BinaryPrimitives.ReadUInt16LittleEndian(rest[2..]);
+            if (len < ActionProgram.Alignment || (len & (ActionProgram.Alignment - 1)) != 0 || len > rest.Length)
+            {
+                return new ExecResult(ExecStatus.InvalidProgram, false, outputs, upcalls, skipped);
+            }
+
+            ReadOnlySpan<byte> action = rest[..len];
+            pos += len;
+            bool isLast = pos == program.Length;
+            Outcome outcome;
+            switch ((ActionType)type)
+            {
+                case ActionType.Output:
+                    outputs++;
+                    sink.Output(BinaryPrimitives.ReadUInt32LittleEndian(action[4..]), ref packet, isLast);
+                    if (isLast)
+                    {
+                        return new ExecResult(ExecStatus.Completed, true, outputs, upcalls, skipped);
+                    }
+
+                    continue;
+                case ActionType.Userspace:
+                    if (len < 16)
+                    {
+                        return new ExecResult(ExecStatus.InvalidProgram, false, outputs, upcalls, skipped);
+                    }
+
+                    upcalls++;
+                    sink.Userspace(BinaryPrimitives.ReadUInt64LittleEndian(action[8..]), ref packet);
+                    continue;
+                case ActionType.SetMasked:
+                    outcome = SetField(data, in packet, action);
+                    break;
+                case ActionType.PushVlan:
+                    outcome = PushVlan(pool, ref packet, action);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.PopVlan:
+                    outcome = PopVlan(pool, ref packet);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.DecTtl:
+                    outcome = DecTtl(data, in packet);
+                    break;
+                default:
+                    outcome = Outcome.Invalid;
+                    break;
+            }
+
+            if (outcome != Outcome.Applied)
+            {
+                if (outcome == Outcome.Skipped)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                ExecStatus status = outcome switch
+                {
+                    Outcome.TtlExpired => ExecStatus.TtlExpired,
+                    Outcome.NoHeadroom => ExecStatus.NoHeadroom,
+                    _ => ExecStatus.InvalidProgram,
+                };
+                return new ExecResult(status, false, outputs, upcalls, skipped);
+            }
+        }
+
+        return new ExecResult(ExecStatus.Completed, false, outputs, upcalls, skipped);
+    }
+
+    private enum Outcome : byte
+    {
+        Applied,
+        Skipped,
+        Invalid,
+        TtlExpired,
+        NoHeadroom,
+    }
+
+    private static Outcome SetField(Span<byte> d, in Packet p, ReadOnlySpan<byte> action)
+    {
+        var field = (ActionField)action[4];
+        int size = action[5];
+        if (size == 0 || size != ActionProgram.FieldSize(field) || ActionProgram.SetValueOffset + (2 * size) > action.Length)
+        {
+            return Outcome.Invalid;
+        }
+
+        ReadOnlySpan<byte> v = action.Slice(ActionProgram.SetValueOffset, size);
+        ReadOnlySpan<byte> m = action.Slice(ActionProgram.SetValueOffset + size, size);
+        int l3;
+        switch (field)
+        {
+            case ActionField.EthDst:
+            case ActionField.EthSrc:
+                if (d.Length < EthHeaderLength)
+                {
+                    return Outcome.Skipped;
+                }
+
+                ApplyMasked(d.Slice(field == ActionField.EthDst ? 0 : 6, 6), v, m);
+                return Outcome.Applied;
+
+            case ActionField.VlanTci:
+                int tag = p.VlanOffset;
+                if (tag == Packet.NoOffset || tag + VlanTagLength > d.Length)
+                {
+                    return Outcome.Skipped;
+                }
+
+                ApplyMasked(d.Slice(tag + 2, 2), v, m);
+                return Outcome.Applied;
+
+            case ActionField.Ipv4Src:
+            case ActionField.Ipv4Dst:
+                if ((l3 = Ipv4Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                SetIpv4Address(d, l3, p.L4Offset, field == ActionField.Ipv4Src ? 12 : 16,
+                    BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(m));
+                return Outcome.Applied;
+
+            case ActionField.Ipv4Tos:
+                if ((l3 = Ipv4Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                // TOS is the low byte of the header's first 16-bit word.
+                RewriteIpv4Word(d, l3, 0, v[0], m[0]);
+                return Outcome.Applied;
+
+            case ActionField.Ipv4Ttl:
+                if ((l3 = Ipv4Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                // TTL is the high byte of the word it shares with the protocol.
+                RewriteIpv4Word(d, l3, 8, (ushort)(v[0] << 8), (ushort)(m[0] << 8));
+                return Outcome.Applied;
+
+            case ActionField.Ipv6Src:
+            case ActionField.Ipv6Dst:
+                if ((l3 = Ipv6Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                SetIpv6Address(d, l3, p.L4Offset, field == ActionField.Ipv6Dst, v, m);
+                return Outcome.Applied;
+
+            case ActionField.Ipv6Tc:
+                if ((l3 = Ipv6Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                // Version(4) | traffic class(8) | flow label(20); IPv6 has no header checksum.
+                RewriteBe32(d, l3, (uint)v[0] << 20, (uint)m[0] << 20);
+                return Outcome.Applied;
+
+            case ActionField.Ipv6Label:
+                if ((l3 = Ipv6Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                uint labelMask = BinaryPrimitives.ReadUInt32BigEndian(m) & 0xfffff;
+                RewriteBe32(d, l3, BinaryPrimitives.ReadUInt32BigEndian(v), labelMask);
+                return Outcome.Applied;
+
+            case ActionField.Ipv6HopLimit:
+                if ((l3 = Ipv6Header(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                d[l3 + 7] = (byte)((d[l3 + 7] & ~m[0]) | (v[0] & m[0]));
+                return Outcome.Applied;
+
+            case ActionField.TcpSrc:
+            case ActionField.TcpDst:
+                return SetPort(d, in p, ProtoTcp, field == ActionField.TcpSrc ? 0 : 2, v, m);
+
+            case ActionField.UdpSrc:
+            case ActionField.UdpDst:
+                return SetPort(d, in p, ProtoUdp, field == ActionField.UdpSrc ? 0 : 2, v, m);
+
+            case ActionField.SctpSrc:
+            case ActionField.SctpDst:
+                return SetPort(d, in p, ProtoSctp, field == ActionField.SctpSrc ? 0 : 2, v, m);
+
+            default:
+                return Outcome.Invalid;
+        }
+    }
+
+    /// <summary>Offset of a whole IPv4 header (checksum field included), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Ipv4Header(ReadOnlySpan<byte> d, in Packet p)
+    {
+        int l3 = p.L3Offset;
+
+        // The Ethernet type right before L3 tells IPv4 from ARP, which also gets an L3 offset.
+        if (l3 == Packet.NoOffset || l3 < 2 || l3 + 20 > d.Length
+            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EthTypeIpv4 || (d[l3] >> 4) != 4)
+        {
+            return -1;
+        }
+
+        return l3;
+    }
+
+    /// <summary>Offset of a whole fixed IPv6 header, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Ipv6Header(ReadOnlySpan<byte> d, in Packet p)
+    {
+        int l3 = p.L3Offset;
+        if (l3 == Packet.NoOffset || l3 < 2 || l3 + 40 > d.Length
+            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EthTypeIpv6 || (d[l3] >> 4) != 6)
+        {
+            return -1;
+        }
+
+        return l3;
+    }
+
+    private static void ApplyMasked(Span<byte> field, ReadOnlySpan<byte> value, ReadOnlySpan<byte> mask)
+    {
+        for (int i = 0; i < field.Length; i++)
+        {
+            field[i] = (byte)((field[i] & ~mask[i]) | (value[i] & mask[i]));
+        }
+    }
+
+    private static void RewriteBe32(Span<byte> d, int offset, uint value, uint mask)
+    {
+        Span<byte> f = d[offset..];
+        uint old = BinaryPrimitives.ReadUInt32BigEndian(f);
+        BinaryPrimitives.WriteUInt32BigEndian(f, (old & ~mask) | (value & mask));
+    }
+
+    // Rewrites one 16-bit word of the IPv4 header and patches the header checksum for it.
+    private static void RewriteIpv4Word(Span<byte> d, int l3, int offset, ushort value, ushort mask)
+    {
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + offset)..]);
+        ushort now = (ushort)((old & ~mask) | (value & mask));
+        if (now == old)
+        {
+            return;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(d[(l3 + offset)..], now);
+        Span<byte> csum = d[(l3 + 10)..];
+        BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
+    }
+
+    private static void SetIpv4Address(Span<byte> d, int l3, int l4, int offset, uint value, uint mask)
+    {
+        Span<byte> f = d[(l3 + offset)..];
+        uint old = BinaryPrimitives.ReadUInt32BigEndian(f);
+        uint now = (old & ~mask) | (value & mask);
+        if (now == old)
+        {
+            return;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(f, now);
+        Span<byte> csum = d[(l3 + 10)..];
+        BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update32(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
+
+        // Later fragments carry no L4 header (the parser leaves L4Offset unset), so only the IP header changes.
+        if (l4 != Packet.NoOffset)
+        {
+            // TCP and UDP cover the addresses through the pseudo-header; ICMP and SCTP do not.
+            UpdateL4Checksum(d, l4, d[l3 + 9], false, Fold32(old), Fold32(now));
+        }
+    }
+
+    private static void SetIpv6Address(Span<byte> d, int l3, int l4, bool isDestination, ReadOnlySpan<byte> value, ReadOnlySpan<byte> mask)
+    {
+        Span<byte> addr = d.Slice(l3 + (isDestination ? 24 : 8), 16);
+        ref byte a = ref MemoryMarshal.GetReference(addr);
+        ulong o0 = Unsafe.ReadUnaligned<ulong>(ref a);
+        ulong o1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, 8));
+        ulong m0 = MemoryMarshal.Read<ulong>(mask);
+        ulong m1 = MemoryMarshal.Read<ulong>(mask[8..]);
+        ulong n0 = (o0 & ~m0) | (MemoryMarshal.Read<ulong>(value) & m0);
+        ulong n1 = (o1 & ~m1) | (MemoryMarshal.Read<ulong>(value[8..]) & m1);
+        if (n0 == o0 && n1 == o1)
+        {
+            return;
+        }
+
+        ushort oldSum = Checksum.Sum(addr);
+        Unsafe.WriteUnaligned(ref a, n0);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref a, 8), n1);
+        if (l4 == Packet.NoOffset)
+        {
+            return;
+        }
+
+        int proto = Ipv6L4Protocol(d, l3, l4, out bool routed, out _);
+
+        // With a routing header still to be processed, the pseudo-header holds the final
+        // destination from that header, not this field, so the L4 checksum does not change.
+        if (proto >= 0 && !(isDestination && routed))
+        {
+            UpdateL4Checksum(d, l4, (byte)proto, true, oldSum, Checksum.Sum(addr));
+        }
+    }
+
+    /// <summary>
+    /// Patches the TCP, UDP or (IPv6 only) ICMPv6 checksum at <paramref name="l4"/> for a covered change
+    /// whose words summed to <paramref name="oldSum"/> and now sum to <paramref name="newSum"/>.
+    /// </summary>
+    private static void UpdateL4Checksum(Span<byte> d, int l4, byte proto, bool ipv6, ushort oldSum, ushort newSum)
+    {
+        Span<byte> csum;
+        switch (proto)
+        {
+            case ProtoTcp:
+                if (l4 + 18 > d.Length)
+                {
+                    return;
+                }
+
+                csum = d[(l4 + 16)..];
+                BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), oldSum, newSum));
+                return;
+            case ProtoUdp:
+                if (l4 + 8 > d.Length)
+                {
+                    return;
+                }
+
+                csum = d[(l4 + 6)..];
+                ushort old = BinaryPrimitives.ReadUInt16BigEndian(csum);
+
+                // 0 means "no checksum" (IPv4, and RFC 6935 tunnels over IPv6): keep it that way.
+                if (old != 0)
+                {
+                    ushort now = Checksum.Update16(old, oldSum, newSum);
+                    BinaryPrimitives.WriteUInt16BigEndian(csum, now == 0 ? (ushort)0xffff : now);
+                }
+
+                return;
+            case ProtoIcmpV6:
+                if (!ipv6 || l4 + 4 > d.Length)
+                {
+                    return;
+                }
+
+                csum = d[(l4 + 2)..];
+                BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), oldSum, newSum));
+                return;
+        }
+    }
+
+    /// <summary>
+    /// The L4 protocol of an IPv6 packet whose L4 header starts at <paramref name="l4"/>, found by walking
+    /// the extension headers between; -1 if the chain does not land exactly on <paramref name="l4"/>.
+    /// </summary>
+    private static int Ipv6L4Protocol(ReadOnlySpan<byte> d, int l3, int l4, out bool routed, out bool fragmented)
+    {
+        routed = false;
+        fragmented = false;
+        int next = d[l3 + 6];
+        int ofs = l3 + 40;
+
+        // Every extension header is at least 8 bytes, so this ends within (l4 - l3) / 8 steps.
+        while (ofs < l4)
+        {
+            if (ofs + 8 > d.Length)
+            {
+                return -1;
+            }
+
+            int len;
+            switch (next)
+            {
+                case 0: // hop-by-hop
+                case 60: // destination options
+                    len = (d[ofs + 1] + 1) * 8;
+                    break;
+                case 43: // routing
+                    len = (d[ofs + 1] + 1) * 8;
+                    routed |= d[ofs + 3] != 0;
+                    break;
+                case 51: // authentication header
+                    len = (d[ofs + 1] + 2) * 4;
+                    break;
+                case 44: // fragment
+                    len = 8;
+                    fragmented |= (BinaryPrimitives.ReadUInt16BigEndian(d[(ofs + 2)..]) & 0xfff9) != 0;
+                    break;
+                default:
+                    return -1;
+            }
+
+            next = d[ofs];
+            ofs += len;
+        }
+
+        return ofs == l4 ? next : -1;
+    }
+
+    private static Outcome SetPort(Span<byte> d, in Packet p, byte proto, int offset, ReadOnlySpan<byte> v, ReadOnlySpan<byte> m)
+    {
+        int l4 = p.L4Offset;
+        if (l4 == Packet.NoOffset)
+        {
+            return Outcome.Skipped;
+        }
+
+        int actual;
+        bool fragmented;
+        int ipEnd;
+        int l3;
+        if ((l3 = Ipv4Header(d, in p)) >= 0)
+        {
+            actual = d[l3 + 9];
+
+            // A first fragment (MF set); later ones never get here as they have no L4 offset.
+            fragmented = (d[l3 + 6] & 0x20) != 0;
+            ipEnd = l3 + BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 2)..]);
+        }
+        else if ((l3 = Ipv6Header(d, in p)) >= 0)
+        {
+            actual = Ipv6L4Protocol(d, l3, l4, out _, out fragmented);
+            ipEnd = l3 + 40 + BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 4)..]);
+        }
+        else
+        {
+            return Outcome.Skipped;
+        }
+
+        int headerNeeded = proto switch
+        {
+            ProtoTcp => 18,
+            ProtoUdp => 8,
+            _ => 12,
+        };
+        if (actual != proto || l4 + headerNeeded > d.Length)
+        {
+            return Outcome.Skipped;
+        }
+
+        // SCTP's CRC covers the whole SCTP packet and cannot be patched incrementally without its
+        // length, so it is recomputed; that needs every byte, hence no fragments and no truncation.
+        // The IP length, not the frame, bounds it: Ethernet padding is not part of the packet.
+        if (proto == ProtoSctp && (fragmented || ipEnd > d.Length || ipEnd < l4 + 12))
+        {
+            return Outcome.Skipped;
+        }
+
+        Span<byte> port = d[(l4 + offset)..];
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(port);
+        ushort mask = BinaryPrimitives.ReadUInt16BigEndian(m);
+        ushort now = (ushort)((old & ~mask) | (BinaryPrimitives.ReadUInt16BigEndian(v) & mask));
+        if (now == old)
+        {
+            return Outcome.Applied;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(port, now);
+        if (proto == ProtoSctp)
+        {
+            Span<byte> sctp = d[l4..ipEnd];
+            Span<byte> crc = sctp.Slice(8, 4);
+            crc.Clear();
+
+            // SCTP sends the CRC32c least significant byte first (RFC 4960 appendix B).
+            BinaryPrimitives.WriteUInt32LittleEndian(crc, Checksum.Crc32c(sctp));
+        }
+        else
+        {
+            UpdateL4Checksum(d, l4, proto, false, old, now);
+        }
+
+        return Outcome.Applied;
+    }
+
+    private static Outcome DecTtl(Span<byte> d, in Packet p)
+    {
+        int l3;
+        if ((l3 = Ipv4Header(d, in p)) >= 0)
+        {
+            byte ttl = d[l3 + 8];
+            if (ttl <= 1)
+            {
+                return Outcome.TtlExpired;
+            }
+
+            RewriteIpv4Word(d, l3, 8, (ushort)((ttl - 1) << 8), 0xff00);
+            return Outcome.Applied;
+        }
+
+        if ((l3 = Ipv6Header(d, in p)) >= 0)
+        {
+            if (d[l3 + 7] <= 1)
+            {
+                return Outcome.TtlExpired;
+            }
+
+            d[l3 + 7]--;
+            return Outcome.Applied;
+        }
+
+        return Outcome.Skipped;
+    }
+
+    private static Outcome PushVlan(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> action)
+    {
+        if (packet.Length < EthHeaderLength)
+        {
+            return Outcome.Skipped;
+        }
+
+        if (!pool.TryPush(ref packet, VlanTagLength))
+        {
+            return Outcome.NoHeadroom;
+        }
+
+        // The MACs move 4 bytes forward into the headroom; the tag goes where they were, in front
+        // of the old outermost type, so nothing after the MACs moves.
+        Span<byte> d = pool.GetData(packet);
+        d.Slice(VlanTagLength, MacPairLength).CopyTo(d);
+        action.Slice(4, VlanTagLength).CopyTo(d[MacPairLength..]);
+        if (packet.L3Offset != Packet.NoOffset)
+        {
+            packet.L3Offset += VlanTagLength;
+        }
+
+        if (packet.L4Offset != Packet.NoOffset)
+        {
+            packet.L4Offset += VlanTagLength;
+        }
+
+        packet.VlanOffset = MacPairLength;
+        return Outcome.Applied;
+    }
+
+    private static Outcome PopVlan(PacketPool pool, ref Packet packet)
+    {
+        Span<byte> d = pool.GetData(packet);
+        if (packet.VlanOffset != MacPairLength || d.Length < EthHeaderLength + VlanTagLength)
+        {
+            return Outcome.Skipped;
+        }
+
+        ushort tpid = BinaryPrimitives.ReadUInt16BigEndian(d[MacPairLength..]);
+        if (tpid != Tpid8021Q && tpid != Tpid8021AD)
+        {
+            return Outcome.Skipped;
+        }
+
+        d[..MacPairLength].CopyTo(d[VlanTagLength..]);
+        pool.TryPull(ref packet, VlanTagLength);
+        packet.L3Offset = ShiftDown(packet.L3Offset);
+        packet.L4Offset = ShiftDown(packet.L4Offset);
+
+        // An inner tag becomes the outermost one; the parser's rule: a tag needs its TCI and the next type.
+        d = pool.GetData(packet);
+        ushort next = BinaryPrimitives.ReadUInt16BigEndian(d[MacPairLength..]);
+        packet.VlanOffset = (next == Tpid8021Q || next == Tpid8021AD) && d.Length >= MacPairLength + VlanTagLength + 2
+            ? (ushort)MacPairLength
+            : Packet.NoOffset;
+        return Outcome.Applied;
+    }
+
+    // An offset that pointed into the removed tag or the MACs would be stale, so it is dropped.
+    private static ushort ShiftDown(ushort offset) =>
+        offset != Packet.NoOffset && offset >= EthHeaderLength + VlanTagLength ? (ushort)(offset - VlanTagLength) : Packet.NoOffset;
+
+    // One's-complement sum of a 32-bit value's two 16-bit halves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort Fold32(uint value) => Checksum.Add((ushort)(value >> 16), (ushort)value);
+}

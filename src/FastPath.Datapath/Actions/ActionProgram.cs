@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace FastPath.Datapath.Actions;
+
+/// <summary>The binary layout of an action program, and its validation.</summary>
+/// <remarks>
+/// A program is a sequence of actions, each <c>[u16 type][u16 length][payload]</c> where length counts
+/// the 4-byte header and is a multiple of 8, so a program can be copied into unmanaged memory next to a
+/// megaflow and every action stays 8-byte aligned. Header fields and scalar arguments (port, cookie)
+/// are little-endian; packet bytes (set-field values and masks, push_vlan TPID and TCI) are in network
+/// order exactly as they will appear on the wire. Payloads by type:
+/// <list type="bullet">
+/// <item><see cref="ActionType.Output"/>, length 8: u32 port.</item>
+/// <item><see cref="ActionType.Userspace"/>, length 16: 4 pad bytes, u64 cookie.</item>
+/// <item><see cref="ActionType.SetMasked"/>: u8 field, u8 size, 2 pad bytes, value[size], mask[size], zero padding to 8.</item>
+/// <item><see cref="ActionType.PushVlan"/>, length 8: TPID (0x8100 or 0x88a8), TCI.</item>
+/// <item><see cref="ActionType.PopVlan"/> and <see cref="ActionType.DecTtl"/>, length 8: 4 pad bytes.</item>
+/// </list>
+/// </remarks>
+public static class ActionProgram
+{
+    /// <summary>Size of an action header (type and length).</summary>
+    public const int HeaderSize = 4;
+
+    /// <summary>Every action's length is a multiple of this.</summary>
+    public const int Alignment = 8;
+
+    /// <summary>Offset of the value bytes within a set-field action.</summary>
+    public const int SetValueOffset = 8;
+
+    // Indexed by ActionField; 0 marks an unknown field.
+    private static ReadOnlySpan<byte> FieldSizes => [0, 6, 6, 2, 4, 4, 1, 1, 16, 16, 1, 4, 1, 2, 2, 2, 2, 2, 2];
+
+    /// <summary>Size in bytes of <paramref name="field"/>'s value (and mask), or 0 for an unknown field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int FieldSize(ActionField field)
+    {
+        ReadOnlySpan<byte> sizes = FieldSizes;
+        return (uint)field < (uint)sizes.Length ? sizes[(int)field] : 0;
+    }
+
+    /// <summary>Encoded length of a set-field action for a field of <paramref name="fieldSize"/> bytes.</summary>
+    public static int SetMaskedLength(int fieldSize) => AlignUp(SetValueOffset + (2 * fieldSize));
+
+    /// <summary>Encoded length of an action of <paramref name="type"/>, or 0 if it depends on the field or the type is unknown.</summary>
+    public static int FixedLength(ActionType type) => type switch
+    {
+        ActionType.Output or ActionType.PushVlan or ActionType.PopVlan or ActionType.DecTtl => 8,
+        ActionType.Userspace => 16,
+        _ => 0,
+    };
+
+    /// <summary>Rounds <paramref name="length"/> up to <see cref="Alignment"/>.</summary>
+    public static int AlignUp(int length) => (length + Alignment - 1) & ~(Alignment - 1);
+
+    /// <summary>
+    /// Checks that <paramref name="program"/> is well formed: whole headers, lengths that are multiples
+    /// of 8 and fit, known types and fields, the exact size each needs, set values within their masks,
+    /// and VLAN TPIDs the parser recognises. Run it on every program before it is installed.
+    /// </summary>
+    public static ProgramValidation Validate(ReadOnlySpan<byte> program)
+    {
+        int pos = 0;
+        while (pos < program.Length)
+        {
+            int remaining = program.Length - pos;
+            if (remaining < Alignment)
+            {
+                return ProgramValidation.Invalid(pos, $"truncated action: {remaining} bytes left, an action takes at least {Alignment}");
+            }
+
+            var type = (ActionType)BinaryPrimitives.ReadUInt16LittleEndian(program[pos..]);
+            int len = BinaryPrimitives.ReadUInt16LittleEndian(program[(pos + 2)..]);
+            if (len < Alignment || len % Alignment != 0)
+            {
+                return ProgramValidation.Invalid(pos, $"action length {len} is not a positive multiple of {Alignment}");
+            }
+
+            if (len > remaining)
+            {
+                return ProgramValidation.Invalid(pos, $"truncated action: length {len} but only {remaining} bytes left");
+            }
+
+            ReadOnlySpan<byte> action = program.Slice(pos, len);
+            string? error = type switch
+            {
+                ActionType.Output or ActionType.PopVlan or ActionType.DecTtl or ActionType.Userspace =>
+                    len == FixedLength(type) ? null : $"{type} must be {FixedLength(type)} bytes, not {len}",
+                ActionType.PushVlan => CheckPushVlan(action),
+                ActionType.SetMasked => CheckSetMasked(action),
+                _ => $"unknown action type {(ushort)type}",
+            };
+            if (error is not null)
+            {
+                return ProgramValidation.Invalid(pos, error);
+            }
+
+            pos += len;
+        }
+
+        return ProgramValidation.Valid;
+    }
+
+    private static string? CheckPushVlan(ReadOnlySpan<byte> action)
+    {
+        if (action.Length != 8)
+        {
+            return $"PushVlan must be 8 bytes, not {action.Length}";
+        }
+
+        ushort tpid = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
+        return tpid is 0x8100 or 0x88a8 ? null : $"push_vlan TPID 0x{tpid:x4} is neither 0x8100 nor 0x88a8";
+    }
+
+    private static string? CheckSetMasked(ReadOnlySpan<byte> action)
+    {
+        var field = (ActionField)action[4];
+        int size = FieldSize(field);
+        if (size == 0)
+        {
+            return $"unknown set field {(byte)field}";
+        }
+
+        if (action[5] != size)
+        {
+            return $"set field {field} has size {action[5]}, expected {size}";
+        }
+
+        if (action.Length != SetMaskedLength(size))
+        {
+            return $"set field {field} must be {SetMaskedLength(size)} bytes, not {action.Length}";
+        }
+
+        ReadOnlySpan<byte> value = action.Slice(SetValueOffset, size);
+        ReadOnlySpan<byte> mask = action.Slice(SetValueOffset + size, size);
+        for (int i = 0; i < size; i++)
+        {
+            if ((value[i] & ~mask[i]) != 0)
+            {
+                return $"set field {field} value has bits outside its mask";
+            }
+        }
+
+        return null;
+    }
+}

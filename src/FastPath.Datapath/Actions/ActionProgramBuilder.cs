@@ -1,0 +1,253 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FastPath.Datapath.Actions;
+
+/// <summary>
+/// Builds an encoded action program (see <see cref="ActionProgram"/>) for the slow path; allocates
+/// freely, and rejects bad arguments when called so every program it yields passes validation.
+/// </summary>
+public sealed class ActionProgramBuilder
+{
+    private byte[] buffer = new byte[64];
+    private int length;
+
+    /// <summary>Bytes encoded so far.</summary>
+    public int Length => length;
+
+    /// <summary>The program encoded so far; valid until the next call that changes the builder.</summary>
+    public ReadOnlySpan<byte> AsSpan() => buffer.AsSpan(0, length);
+
+    /// <summary>A copy of the encoded program.</summary>
+    public byte[] ToArray() => AsSpan().ToArray();
+
+    /// <summary>Forgets every action so the builder can be reused.</summary>
+    public ActionProgramBuilder Clear()
+    {
+        Array.Clear(buffer, 0, length);
+        length = 0;
+        return this;
+    }
+
+    /// <summary>Appends an output to datapath port <paramref name="port"/>.</summary>
+    public ActionProgramBuilder Output(uint port)
+    {
+        Span<byte> a = Append(ActionType.Output, 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(a[4..], port);
+        return this;
+    }
+
+    /// <summary>Appends a send-to-userspace carrying <paramref name="cookie"/>.</summary>
+    public ActionProgramBuilder Userspace(ulong cookie)
+    {
+        Span<byte> a = Append(ActionType.Userspace, 16);
+        BinaryPrimitives.WriteUInt64LittleEndian(a[8..], cookie);
+        return this;
+    }
+
+    /// <summary>Appends a push of an outermost VLAN tag with <paramref name="tpid"/> (0x8100 or 0x88a8) and wire TCI <paramref name="tci"/>.</summary>
+    public ActionProgramBuilder PushVlan(ushort tpid, ushort tci)
+    {
+        if (tpid is not (0x8100 or 0x88a8))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tpid), $"TPID 0x{tpid:x4} is neither 0x8100 nor 0x88a8");
+        }
+
+        Span<byte> a = Append(ActionType.PushVlan, 8);
+        BinaryPrimitives.WriteUInt16BigEndian(a[4..], tpid);
+        BinaryPrimitives.WriteUInt16BigEndian(a[6..], tci);
+        return this;
+    }
+
+    /// <summary>Appends a removal of the outermost VLAN tag.</summary>
+    public ActionProgramBuilder PopVlan()
+    {
+        Append(ActionType.PopVlan, 8);
+        return this;
+    }
+
+    /// <summary>Appends a TTL / hop-limit decrement that stops the packet when it expires.</summary>
+    public ActionProgramBuilder DecTtl()
+    {
+        Append(ActionType.DecTtl, 8);
+        return this;
+    }
+
+    /// <summary>
+    /// Appends a masked rewrite: each bit of <paramref name="field"/> set in <paramref name="mask"/> takes
+    /// the bit of <paramref name="value"/>, the others keep the packet's. Both are in network order and
+    /// <see cref="ActionProgram.FieldSize"/> bytes long; value bits outside the mask are dropped.
+    /// </summary>
+    public ActionProgramBuilder SetMasked(ActionField field, ReadOnlySpan<byte> value, ReadOnlySpan<byte> mask)
+    {
+        int size = ActionProgram.FieldSize(field);
+        if (size == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(field), $"unknown field {(byte)field}");
+        }
+
+        if (value.Length != size || mask.Length != size)
+        {
+            throw new ArgumentException($"{field} takes a {size}-byte value and mask, got {value.Length} and {mask.Length}");
+        }
+
+        Span<byte> a = Append(ActionType.SetMasked, ActionProgram.SetMaskedLength(size));
+        a[4] = (byte)field;
+        a[5] = (byte)size;
+        Span<byte> v = a.Slice(ActionProgram.SetValueOffset, size);
+        Span<byte> m = a.Slice(ActionProgram.SetValueOffset + size, size);
+        for (int i = 0; i < size; i++)
+        {
+            v[i] = (byte)(value[i] & mask[i]);
+            m[i] = mask[i];
+        }
+
+        return this;
+    }
+
+    /// <summary>Appends an unmasked rewrite of <paramref name="field"/> (network-order <paramref name="value"/>).</summary>
+    public ActionProgramBuilder Set(ActionField field, ReadOnlySpan<byte> value)
+    {
+        Span<byte> ones = stackalloc byte[16];
+        ones.Fill(0xff);
+        return SetMasked(field, value, ones[..Math.Min(value.Length, 16)]);
+    }
+
+    /// <summary>Appends a rewrite of the Ethernet source address (6 bytes).</summary>
+    public ActionProgramBuilder SetEthSrc(ReadOnlySpan<byte> mac) => Set(ActionField.EthSrc, mac);
+
+    /// <summary>Appends a masked rewrite of the Ethernet source address.</summary>
+    public ActionProgramBuilder SetEthSrc(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask) => SetMasked(ActionField.EthSrc, mac, mask);
+
+    /// <summary>Appends a rewrite of the Ethernet destination address (6 bytes).</summary>
+    public ActionProgramBuilder SetEthDst(ReadOnlySpan<byte> mac) => Set(ActionField.EthDst, mac);
+
+    /// <summary>Appends a masked rewrite of the Ethernet destination address.</summary>
+    public ActionProgramBuilder SetEthDst(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask) => SetMasked(ActionField.EthDst, mac, mask);
+
+    /// <summary>Appends a rewrite of the outer VLAN's VID (0-4095), keeping PCP and DEI.</summary>
+    public ActionProgramBuilder SetVlanVid(ushort vid)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(vid, (ushort)0x0fff);
+        return SetVlanTci(vid, 0x0fff);
+    }
+
+    /// <summary>Appends a rewrite of the outer VLAN's PCP (0-7), keeping VID and DEI.</summary>
+    public ActionProgramBuilder SetVlanPcp(byte pcp)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pcp, (byte)7);
+        return SetVlanTci((ushort)(pcp << 13), 0xe000);
+    }
+
+    /// <summary>Appends a masked rewrite of the outer VLAN's whole TCI (host order).</summary>
+    public ActionProgramBuilder SetVlanTci(ushort tci, ushort mask)
+    {
+        Span<byte> v = stackalloc byte[2];
+        Span<byte> m = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(v, tci);
+        BinaryPrimitives.WriteUInt16BigEndian(m, mask);
+        return SetMasked(ActionField.VlanTci, v, m);
+    }
+
+    /// <summary>Appends a rewrite of the IPv4 source, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetIpv4Src(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.Ipv4Src, AddressFamily.InterNetwork, address, mask);
+
+    /// <summary>Appends a rewrite of the IPv4 destination, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetIpv4Dst(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.Ipv4Dst, AddressFamily.InterNetwork, address, mask);
+
+    /// <summary>Appends a masked rewrite of the IPv4 TOS byte (e.g. mask 0xfc for DSCP only).</summary>
+    public ActionProgramBuilder SetIpv4Tos(byte tos, byte mask = 0xff) => SetByte(ActionField.Ipv4Tos, tos, mask);
+
+    /// <summary>Appends a rewrite of the IPv4 TTL.</summary>
+    public ActionProgramBuilder SetIpv4Ttl(byte ttl) => SetByte(ActionField.Ipv4Ttl, ttl, 0xff);
+
+    /// <summary>Appends a rewrite of the IPv6 source, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetIpv6Src(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.Ipv6Src, AddressFamily.InterNetworkV6, address, mask);
+
+    /// <summary>Appends a rewrite of the IPv6 destination, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetIpv6Dst(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.Ipv6Dst, AddressFamily.InterNetworkV6, address, mask);
+
+    /// <summary>Appends a masked rewrite of the IPv6 traffic class.</summary>
+    public ActionProgramBuilder SetIpv6Tc(byte trafficClass, byte mask = 0xff) => SetByte(ActionField.Ipv6Tc, trafficClass, mask);
+
+    /// <summary>Appends a masked rewrite of the IPv6 flow label (20 bits).</summary>
+    public ActionProgramBuilder SetIpv6Label(uint label, uint mask = 0xfffff)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mask, 0xfffffu);
+        Span<byte> v = stackalloc byte[4];
+        Span<byte> m = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(v, label & mask);
+        BinaryPrimitives.WriteUInt32BigEndian(m, mask);
+        return SetMasked(ActionField.Ipv6Label, v, m);
+    }
+
+    /// <summary>Appends a rewrite of the IPv6 hop limit.</summary>
+    public ActionProgramBuilder SetIpv6HopLimit(byte hopLimit) => SetByte(ActionField.Ipv6HopLimit, hopLimit, 0xff);
+
+    /// <summary>Appends a masked rewrite of the <paramref name="protocol"/> source port; packets of another protocol are left alone.</summary>
+    public ActionProgramBuilder SetTpSrc(TransportProtocol protocol, ushort port, ushort mask = 0xffff) =>
+        SetPort(protocol switch
+        {
+            TransportProtocol.Tcp => ActionField.TcpSrc,
+            TransportProtocol.Udp => ActionField.UdpSrc,
+            TransportProtocol.Sctp => ActionField.SctpSrc,
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
+        }, port, mask);
+
+    /// <summary>Appends a masked rewrite of the <paramref name="protocol"/> destination port; packets of another protocol are left alone.</summary>
+    public ActionProgramBuilder SetTpDst(TransportProtocol protocol, ushort port, ushort mask = 0xffff) =>
+        SetPort(protocol switch
+        {
+            TransportProtocol.Tcp => ActionField.TcpDst,
+            TransportProtocol.Udp => ActionField.UdpDst,
+            TransportProtocol.Sctp => ActionField.SctpDst,
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
+        }, port, mask);
+
+    /// <summary>The program in Open vSwitch datapath-action syntax.</summary>
+    public override string ToString() => ActionFormatter.Format(AsSpan());
+
+    private ActionProgramBuilder SetPort(ActionField field, ushort port, ushort mask)
+    {
+        Span<byte> v = stackalloc byte[2];
+        Span<byte> m = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(v, port);
+        BinaryPrimitives.WriteUInt16BigEndian(m, mask);
+        return SetMasked(field, v, m);
+    }
+
+    private ActionProgramBuilder SetByte(ActionField field, byte value, byte mask) =>
+        SetMasked(field, [value], [mask]);
+
+    private ActionProgramBuilder SetAddress(ActionField field, AddressFamily family, IPAddress address, IPAddress? mask)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily != family || (mask is not null && mask.AddressFamily != family))
+        {
+            throw new ArgumentException($"{field} takes {family} addresses");
+        }
+
+        byte[] m = mask?.GetAddressBytes() ?? Enumerable.Repeat((byte)0xff, ActionProgram.FieldSize(field)).ToArray();
+        return SetMasked(field, address.GetAddressBytes(), m);
+    }
+
+    private Span<byte> Append(ActionType type, int size)
+    {
+        if (length + size > buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + size));
+        }
+
+        Span<byte> a = buffer.AsSpan(length, size);
+        a.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(a, (ushort)type);
+        BinaryPrimitives.WriteUInt16LittleEndian(a[2..], (ushort)size);
+        length += size;
+        return a;
+    }
+}

@@ -1,0 +1,23 @@
+namespace FastPath.Datapath.Actions;
+
+/// <summary>The kind of one action in an encoded action program (the u16 type of its header).</summary>
+public enum ActionType : ushort
+{
+    /// <summary>Send the packet to a datapath port: payload u32 port (little-endian).</summary>
+    Output = 1,
+
+    /// <summary>Hand the packet to the slow path: 4 pad bytes, then a u64 cookie (little-endian).</summary>
+    Userspace = 2,
+
+    /// <summary>Masked rewrite of one header field: see <see cref="ActionField"/> and <see cref="ActionProgram"/>.</summary>
+    SetMasked = 3,
+
+    /// <summary>Push an outermost VLAN tag: TPID then TCI, both in network order as on the wire.</summary>
+    PushVlan = 4,
+
+    /// <summary>Remove the outermost VLAN tag.</summary>
+    PopVlan = 5,
+
+    /// <summary>Decrement the IPv4 TTL or IPv6 hop limit; stop the packet when it would reach 0.</summary>
+    DecTtl = 6,
+}
