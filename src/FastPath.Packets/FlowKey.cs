@@ -101,6 +101,10 @@ public struct FlowKey : IEquatable<FlowKey>
     [UnscopedRef]
     public Span<ulong> AsWords => MemoryMarshal.Cast<byte, ulong>(Bytes);
 
+    /// <summary>The whole key as sixteen read-only 64-bit words.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<ulong> ReadOnlyWords => MemoryMarshal.Cast<byte, ulong>(ReadOnlyBytes);
+
     /// <summary>Datapath input port.</summary>
     public uint InPort { readonly get => inPort; set => inPort = value; }
 

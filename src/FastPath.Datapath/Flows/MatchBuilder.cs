@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FastPath.Packets;
+
+namespace FastPath.Datapath.Flows;
+
+/// <summary>
+/// Builds a <see cref="FlowMatch"/> field by field, for hand-installed megaflows in tests, benchmarks and
+/// the demo (the slow path produces its own). Unset fields are wildcarded.
+/// </summary>
+public sealed class MatchBuilder
+{
+    private FlowKey key;
+    private FlowKey mask;
+
+    /// <summary>Exact in_port.</summary>
+    public MatchBuilder InPort(uint port) => SetBe(FlowKey.Offsets.InPort, 4, port, uint.MaxValue, hostOrder: true);
+
+    /// <summary>Exact Ethernet type.</summary>
+    public MatchBuilder EthType(ushort type) => SetBe(FlowKey.Offsets.DlType, 2, type, 0xffff);
+
+    /// <summary>Ethernet source with an optional mask.</summary>
+    public MatchBuilder EthSrc(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> macMask = default) => SetBytes(FlowKey.Offsets.DlSrc, mac, macMask);
+
+    /// <summary>Ethernet destination with an optional mask.</summary>
+    public MatchBuilder EthDst(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> macMask = default) => SetBytes(FlowKey.Offsets.DlDst, mac, macMask);
+
+    /// <summary>Outer VLAN present with this VID (12 bits), any PCP.</summary>
+    public MatchBuilder VlanVid(ushort vid) => SetBe(FlowKey.Offsets.Vlan0 + 2, 2, (uint)(vid & 0xfff) | FlowKey.VlanCfi, 0x1fff);
+
+    /// <summary>No VLAN tag at all.</summary>
+    public MatchBuilder NoVlan() => SetBe(FlowKey.Offsets.Vlan0 + 2, 2, 0, 0xffff);
+
+    /// <summary>IPv4 source, "a.b.c.d" or "a.b.c.d/len".</summary>
+    public MatchBuilder Ipv4Src(string cidr) => Prefix(FlowKey.Offsets.NwSrc, cidr, AddressFamily.InterNetwork);
+
+    /// <summary>IPv4 destination, "a.b.c.d" or "a.b.c.d/len".</summary>
+    public MatchBuilder Ipv4Dst(string cidr) => Prefix(FlowKey.Offsets.NwDst, cidr, AddressFamily.InterNetwork);
+
+    /// <summary>IPv6 source, "addr" or "addr/len".</summary>
+    public MatchBuilder Ipv6Src(string cidr) => Prefix(FlowKey.Offsets.NwSrc, cidr, AddressFamily.InterNetworkV6);
+
+    /// <summary>IPv6 destination, "addr" or "addr/len".</summary>
+    public MatchBuilder Ipv6Dst(string cidr) => Prefix(FlowKey.Offsets.NwDst, cidr, AddressFamily.InterNetworkV6);
+
+    /// <summary>Exact IP protocol.</summary>
+    public MatchBuilder NwProto(byte proto) => SetBe(FlowKey.Offsets.NwProto, 1, proto, 0xff);
+
+    /// <summary>Fragment bits under a mask.</summary>
+    public MatchBuilder NwFrag(FragFlags value, FragFlags fragMask) => SetBe(FlowKey.Offsets.NwFrag, 1, (uint)value, (uint)fragMask);
+
+    /// <summary>L4 source port (or ICMP type) under a mask.</summary>
+    public MatchBuilder TpSrc(ushort port, ushort portMask = 0xffff) => SetBe(FlowKey.Offsets.TpSrc, 2, port, portMask);
+
+    /// <summary>L4 destination port (or ICMP code) under a mask.</summary>
+    public MatchBuilder TpDst(ushort port, ushort portMask = 0xffff) => SetBe(FlowKey.Offsets.TpDst, 2, port, portMask);
+
+    /// <summary>Packets the parser flagged as damaged do not match unless the match says so.</summary>
+    public MatchBuilder ParseFlags(ParseFlags flags, ParseFlags flagsMask) => SetBe(FlowKey.Offsets.Flags, 2, (uint)flags, (uint)flagsMask, hostOrder: true);
+
+    /// <summary>Any field by offset: raw network-order bytes and mask.</summary>
+    public MatchBuilder SetBytes(int offset, ReadOnlySpan<byte> value, ReadOnlySpan<byte> valueMask = default)
+    {
+        if (!valueMask.IsEmpty && valueMask.Length != value.Length)
+        {
+            throw new ArgumentException("mask and value differ in length", nameof(valueMask));
+        }
+
+        value.CopyTo(key.Bytes[offset..]);
+        if (valueMask.IsEmpty)
+        {
+            mask.Bytes.Slice(offset, value.Length).Fill(0xff);
+        }
+        else
+        {
+            valueMask.CopyTo(mask.Bytes[offset..]);
+        }
+
+        return this;
+    }
+
+    /// <summary>The match built so far.</summary>
+    public FlowMatch Build() => new(key, mask);
+
+    private MatchBuilder SetBe(int offset, int size, uint value, uint valueMask, bool hostOrder = false)
+    {
+        Span<byte> v = stackalloc byte[4];
+        Span<byte> m = stackalloc byte[4];
+        if (hostOrder)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(v, value);
+            BinaryPrimitives.WriteUInt32LittleEndian(m, valueMask);
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(v, value);
+                BinaryPrimitives.WriteUInt32BigEndian(m, valueMask);
+            }
+
+            return size switch
+            {
+                4 => SetBytes(offset, v, m),
+                2 => SetBytes(offset, BitConverter.IsLittleEndian ? v[..2] : v[2..], BitConverter.IsLittleEndian ? m[..2] : m[2..]),
+                _ => throw new ArgumentOutOfRangeException(nameof(size)),
+            };
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(v, value);
+        BinaryPrimitives.WriteUInt32BigEndian(m, valueMask);
+        return SetBytes(offset, v[(4 - size)..], m[(4 - size)..]);
+    }
+
+    private MatchBuilder Prefix(int offset, string cidr, AddressFamily family)
+    {
+        string[] parts = cidr.Split('/');
+        // IPAddress also accepts shorthand such as "10.0.0"; flows want the full dotted quad.
+        bool shorthand = family == AddressFamily.InterNetwork && parts[0].Count(c => c == '.') != 3;
+        if (parts.Length > 2 || shorthand || !IPAddress.TryParse(parts[0], out IPAddress? addr) || addr.AddressFamily != family)
+        {
+            throw new FormatException($"'{cidr}' is not an {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address or prefix");
+        }
+
+        byte[] bytes = addr.GetAddressBytes();
+        int bits = bytes.Length * 8;
+        int len = bits;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out len) || len > bits))
+        {
+            throw new FormatException($"'{cidr}': prefix length must be 0..{bits}");
+        }
+
+        byte[] m = new byte[bytes.Length];
+        for (int i = 0; i < len; i++)
+        {
+            m[i / 8] |= (byte)(0x80 >> (i % 8));
+        }
+
+        return SetBytes(offset, bytes, m);
+    }
+}
