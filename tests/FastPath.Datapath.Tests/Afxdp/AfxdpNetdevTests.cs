@@ -4,6 +4,7 @@ using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Afxdp;
 using FastPath.Datapath.Tests.Net;
 using FastPath.Native;
+using FastPath.Packets;
 using Xunit.Abstractions;
 
 namespace FastPath.Datapath.Tests.Afxdp;
@@ -156,6 +157,76 @@ public class AfxdpNetdevTests(ITestOutputHelper output)
         output.WriteLine($"queue 0 received {portA.GetRxQueue(0).Counters.Packets}, queue 1 received {portA.GetRxQueue(1).Counters.Packets}");
         AssertNoFrameLost(portA);
         AssertNoFrameLost(portB);
+    }
+
+    [SkippableFact]
+    public void PortsSharingOneUmemForwardWithoutCopies()
+    {
+        SkipUnlessNetworkTestsCanRun();
+        using var topo = new NetnsTopology();
+        string ns1 = topo.AddNamespace("ssrc");
+        string ns2 = topo.AddNamespace("sdst");
+        NetnsTopology.VethPair a = topo.AddVeth(ns1);
+        NetnsTopology.VethPair b = topo.AddVeth(ns2);
+        using RawEthernetSocket sender = topo.RunIn(ns1, () => RawEthernetSocket.Open(a.HostName, SocketTimeout));
+        using RawEthernetSocket receiver = topo.RunIn(ns2, () => RawEthernetSocket.Open(b.HostName, SocketTimeout));
+        List<byte[]> frames = Frames(a.HostMac, b.HostMac, 500);
+
+        using (var portA = new AfxdpNetdev(new AfxdpOptions(a.RootName)))
+        using (var portB = new AfxdpNetdev(new AfxdpOptions(b.RootName) { ShareUmemWith = portA }))
+        {
+            Report(portA);
+            Report(portB);
+            AfxdpRxQueue rxA = portA.GetAfxdpRxQueue(0);
+            AfxdpRxQueue rxB = portB.GetAfxdpRxQueue(0);
+            Assert.Same(rxA.Pool, rxB.Pool);
+            Assert.False(rxA.Socket.SharedUmem);
+            Assert.True(rxB.Socket.SharedUmem);
+
+            var loop = new ForwardingLoop(portA, portB, TransferLimit);
+            AssertAllIntact(frames, Transfer(sender, receiver, frames, loop, skipOutgoing: false), edited: false);
+            Assert.Equal(0, loop.AllocatedBytesWhileForwarding);
+
+            AfxdpTxQueue txB = portB.GetAfxdpTxQueue(0);
+            Assert.Equal(frames.Count, txB.ZeroCopySubmits);
+            Assert.Equal(0, txB.CopiedSubmits);
+
+            // One pool, two fill rings, two tx rings: every frame is accounted for across both ports.
+            AfxdpTxQueue txA = portA.GetAfxdpTxQueue(0);
+            Assert.Equal(
+                portA.Options.FrameCount,
+                rxA.Pool.FreeCount + rxA.FramesInKernel + rxB.FramesInKernel + txA.Outstanding + txB.Outstanding);
+        }
+
+        Assert.Equal(0u, AfxdpLibrary.QueryXdp(a.RootName).ProgramId);
+        Assert.Equal(0u, AfxdpLibrary.QueryXdp(b.RootName).ProgramId);
+    }
+
+    [SkippableFact]
+    public void ClosingTheUmemOwnerFirstKeepsTheSharedMemoryUntilTheSharerCloses()
+    {
+        SkipUnlessNetworkTestsCanRun();
+        using var topo = new NetnsTopology();
+        string ns = topo.AddNamespace("order");
+        NetnsTopology.VethPair a = topo.AddVeth(ns);
+        NetnsTopology.VethPair b = topo.AddVeth(ns);
+
+        var owner = new AfxdpNetdev(new AfxdpOptions(a.RootName));
+        var sharer = new AfxdpNetdev(new AfxdpOptions(b.RootName) { ShareUmemWith = owner });
+        owner.Dispose();
+        Assert.Equal(0u, AfxdpLibrary.QueryXdp(a.RootName).ProgramId);
+
+        // The pool is still usable through the sharer.
+        PacketPool pool = sharer.GetRxQueue(0).Pool;
+        Assert.True(pool.TryAlloc(out Packet p));
+        pool.Free(p);
+        sharer.Dispose();
+        Assert.Equal(0u, AfxdpLibrary.QueryXdp(b.RootName).ProgramId);
+        Assert.Throws<ObjectDisposedException>(() => new AfxdpNetdev(new AfxdpOptions(b.RootName) { ShareUmemWith = owner }));
+
+        // Both interfaces' queues come free again once the kernel has released them.
+        using var again = new AfxdpNetdev(new AfxdpOptions(a.RootName));
+        using var againB = new AfxdpNetdev(new AfxdpOptions(b.RootName) { ShareUmemWith = again });
     }
 
     [SkippableFact]

@@ -191,7 +191,9 @@ public sealed partial class NetnsTopology : IDisposable
         foreach (string link in ListRootLinks())
         {
             Match m = InterfaceName().Match(link);
-            if (m.Success && !ProcessAlive(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) && TryRun("ip", "link", "del", link))
+            // Deleting one end of a pair deletes the other, which may be next in the list: recheck first.
+            if (m.Success && !ProcessAlive(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+                && ListRootLinks().Contains(link) && TryRun("ip", "link", "del", link))
             {
                 removed++;
             }

@@ -14,6 +14,8 @@ namespace FastPath.Datapath.Ports.Afxdp;
 /// Opening tries the configured XDP and copy modes in order (native zero-copy, native copy, generic
 /// copy for the defaults) and reports what it got in <see cref="XdpMode"/> and <see cref="CopyMode"/>.
 /// Rx queue i and tx queue i must be driven by one thread; <see cref="GetStats"/> may be called from any.
+/// With <see cref="AfxdpOptions.ShareUmemWith"/> a port binds over another port's UMEMs
+/// (XDP_SHARED_UMEM), so forwarding between the two ports is zero-copy as well.
 /// </remarks>
 public sealed class AfxdpNetdev : INetdev
 {
@@ -163,6 +165,10 @@ public sealed class AfxdpNetdev : INetdev
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(o.FrameCount, 4 * PacketBatch.Capacity, nameof(o.FrameCount));
+        if (o.ShareUmemWith is { } owner && owner.RxQueueCount < o.Queues)
+        {
+            throw new ArgumentException($"port '{owner.Name}' has {owner.RxQueueCount} queue(s), fewer than the {o.Queues} to share", nameof(o));
+        }
         if (o.XdpMode == AfxdpXdpMode.Generic && o.CopyMode == AfxdpCopyMode.ZeroCopy)
         {
             throw new ArgumentException("zero-copy needs native XDP mode; generic mode always copies", nameof(o));
@@ -181,6 +187,22 @@ public sealed class AfxdpNetdev : INetdev
     {
         AfxdpSocketFlags wakeup = o.UseNeedWakeup ? AfxdpSocketFlags.NeedWakeup : AfxdpSocketFlags.None;
         var list = new List<AfxdpSocketFlags>();
+        if (o.ShareUmemWith != null)
+        {
+            // A shared-UMEM socket takes copy mode and need_wakeup from the UMEM's owner; only the attach mode is ours.
+            if (o.XdpMode != AfxdpXdpMode.Generic)
+            {
+                list.Add(AfxdpSocketFlags.NativeMode);
+            }
+
+            if (o.XdpMode != AfxdpXdpMode.Native)
+            {
+                list.Add(AfxdpSocketFlags.GenericMode);
+            }
+
+            return list;
+        }
+
         if (o.XdpMode != AfxdpXdpMode.Generic)
         {
             if (o.CopyMode != AfxdpCopyMode.Copy)
@@ -236,6 +258,12 @@ public sealed class AfxdpNetdev : INetdev
     private void OpenQueue(int queue, AfxdpSocketFlags flags)
     {
         AfxdpOptions o = Options;
+        if (o.ShareUmemWith is { } owner)
+        {
+            OpenSharedQueue(owner, queue, flags);
+            return;
+        }
+
         var pool = new PacketPool(o.FrameCount, o.FrameSize);
 
         // The kernel may write into the region until the socket and UMEM are gone. SafeHandles are
@@ -272,15 +300,56 @@ public sealed class AfxdpNetdev : INetdev
                 }
             }
 
+            var memory = new AfxdpQueueMemory(pool, umem);
             int fillTarget = Math.Min(o.FillRingSize, o.FrameCount / 2);
-            rx[queue] = new AfxdpRxQueue(queue, pool, umem, socket, fillTarget);
-            tx[queue] = new AfxdpTxQueue(queue, pool, socket);
+            rx[queue] = new AfxdpRxQueue(queue, memory, socket, fillTarget);
+            tx[queue] = new AfxdpTxQueue(queue, memory.Pool, socket);
         }
         catch
         {
             socket?.Dispose();
             umem?.Dispose();
             pool.Dispose();
+            throw;
+        }
+    }
+
+    private void OpenSharedQueue(AfxdpNetdev owner, int queue, AfxdpSocketFlags flags)
+    {
+        AfxdpOptions o = Options;
+        AfxdpQueueMemory memory = owner.GetAfxdpRxQueue(queue).Memory;
+        if (!memory.TryAcquire())
+        {
+            throw new ObjectDisposedException(owner.Name, $"port '{owner.Name}' is closed; its UMEM cannot be shared");
+        }
+
+        AfxdpSocket? socket = null;
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    // A second socket on a UMEM is bound with XDP_SHARED_UMEM and gets its own fill/completion rings.
+                    socket = AfxdpSocket.Create(memory.Umem, o.InterfaceName, (uint)queue, (uint)o.RxRingSize, (uint)o.TxRingSize, flags);
+                    break;
+                }
+                catch (AfxdpException e) when (e.Errno == AfxdpErrno.EBUSY && deadline.Elapsed < o.BusyRetryTimeout)
+                {
+                    Thread.Sleep(5);
+                }
+            }
+
+            // Two fill rings draw on one pool: each keeps at most a quarter of it so neither starves the other.
+            int fillTarget = Math.Min((int)memory.Umem.FillRingSize, memory.Pool.FrameCount / 4);
+            rx[queue] = new AfxdpRxQueue(queue, memory, socket, fillTarget);
+            tx[queue] = new AfxdpTxQueue(queue, memory.Pool, socket);
+        }
+        catch
+        {
+            socket?.Dispose();
+            memory.Release();
             throw;
         }
     }

@@ -44,6 +44,15 @@ public sealed class AfxdpOptions
     public bool UseNeedWakeup { get; init; } = true;
 
     /// <summary>
+    /// Bind queue i over queue i's UMEM of this other, open port (XDP_SHARED_UMEM) instead of a UMEM
+    /// of its own, so packets move between the two ports without copies. The ports' queues then share
+    /// one single-threaded pool: one thread must drive both ports. The copy mode follows the owner;
+    /// <see cref="FrameCount"/> and <see cref="FrameSize"/> are the owner's. Close this port first or
+    /// last: the memory lives until both are closed.
+    /// </summary>
+    public AfxdpNetdev? ShareUmemWith { get; init; }
+
+    /// <summary>
     /// How long to retry while the kernel still holds a queue for a socket closed just before
     /// (its release is deferred by a few tens of milliseconds, so reopening a port at once sees EBUSY).
     /// </summary>

@@ -10,13 +10,14 @@ namespace FastPath.Datapath.Ports.Afxdp;
 /// datapath frees them back to <see cref="Pool"/>.
 /// </summary>
 /// <remarks>
-/// The pool is single-threaded and shared with the queue's <see cref="AfxdpTxQueue"/>, so one thread
-/// drives both (as a PMD owns a port's queue pair).
+/// The pool is single-threaded and shared with the queue's <see cref="AfxdpTxQueue"/> (and, with
+/// <see cref="AfxdpOptions.ShareUmemWith"/>, with the other port's queue), so one thread drives all
+/// queues over one pool, as a PMD owns a port's queue pair.
 /// </remarks>
 public sealed class AfxdpRxQueue : IRxQueue
 {
     private readonly AfxdpSocket socket;
-    private readonly AfxdpUmem umem;
+    private readonly AfxdpQueueMemory memory;
     private readonly int fillTarget;
 
     // Pinned once so the ring calls' `fixed` costs nothing and nothing is allocated per batch.
@@ -26,11 +27,11 @@ public sealed class AfxdpRxQueue : IRxQueue
     // Frames handed to the kernel (fill ring, rx ring or the kernel's own free list) and not yet received.
     private int framesInKernel;
 
-    internal AfxdpRxQueue(int queueId, PacketPool pool, AfxdpUmem umem, AfxdpSocket socket, int fillTarget)
+    internal AfxdpRxQueue(int queueId, AfxdpQueueMemory memory, AfxdpSocket socket, int fillTarget)
     {
         QueueId = queueId;
-        Pool = pool;
-        this.umem = umem;
+        Pool = memory.Pool;
+        this.memory = memory;
         this.socket = socket;
         this.fillTarget = fillTarget;
         fillScratch = GC.AllocateArray<ulong>(fillTarget, pinned: true);
@@ -51,6 +52,9 @@ public sealed class AfxdpRxQueue : IRxQueue
 
     /// <summary>The socket of this queue (shared with the tx queue of the same index).</summary>
     public AfxdpSocket Socket => socket;
+
+    /// <summary>The pool and UMEM, possibly shared with another port's queue.</summary>
+    internal AfxdpQueueMemory Memory => memory;
 
     /// <inheritdoc />
     public int Receive(ref PacketBatch batch)
@@ -127,11 +131,10 @@ public sealed class AfxdpRxQueue : IRxQueue
         framesInKernel += put;
     }
 
-    /// <summary>Closes the socket, then the UMEM, then frees the pool: the kernel must stop writing before the memory goes.</summary>
+    /// <summary>Closes the socket, then releases the UMEM and pool: the kernel must stop writing before the memory goes.</summary>
     internal void Close()
     {
         socket.Dispose();
-        umem.Dispose();
-        Pool.Dispose();
+        memory.Release();
     }
 }
