@@ -1,0 +1,244 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using FastPath.Datapath.Classifier;
+using FastPath.Packets;
+
+namespace FastPath.Datapath.Emc;
+
+/// <summary>
+/// A PMD's exact-match cache: a direct-mapped table from a packet's full <see cref="FlowKey"/> to the
+/// megaflow that last matched it, in front of the <see cref="MegaflowClassifier"/>. Entries live in
+/// unmanaged memory; owned by one thread, no locks.
+/// </summary>
+/// <remarks>
+/// An entry stores the megaflow's id and generation, and a lookup only hits if the classifier still
+/// holds that flow (<see cref="MegaflowClassifier.IsLive"/>), so removing or flushing megaflows makes
+/// their entries miss without touching the cache. Insertion is probabilistic (once in
+/// <see cref="InsertInverseProbability"/> megaflow hits, Open vSwitch's emc-insert-inv-prob) so traffic
+/// with far more flows than entries does not keep evicting the flows that are worth caching.
+/// </remarks>
+[SkipLocalsInit]
+public sealed unsafe class ExactMatchCache : IDisposable
+{
+    /// <summary>Default number of entries (as in Open vSwitch).</summary>
+    public const int DefaultEntries = 8192;
+
+    /// <summary>Default inverse insertion probability (as in Open vSwitch).</summary>
+    public const int DefaultInsertInverseProbability = 100;
+
+    // Distinct odd multipliers per word position and lane: every single-word change alters its lane.
+    private static readonly Vector256<ulong> M0 = Vector256.Create(0x9E3779B97F4A7C15UL, 0xC2B2AE3D27D4EB4FUL, 0x165667B19E3779F9UL, 0xD6E8FEB86659FD93UL);
+    private static readonly Vector256<ulong> M1 = Vector256.Create(0xFF51AFD7ED558CCDUL, 0xC4CEB9FE1A85EC53UL, 0x87C37B91114253D5UL, 0x4CF5AD432745937FUL);
+    private static readonly Vector256<ulong> M2 = Vector256.Create(0xBF58476D1CE4E5B9UL, 0x94D049BB133111EBUL, 0xA0761D6478BD642FUL, 0xE7037ED1A0B428DBUL);
+    private static readonly Vector256<ulong> M3 = Vector256.Create(0x8EBC6AF09C88C6E3UL, 0x589965CC75374CC3UL, 0x1D8E4E27C47D124FUL, 0x2127599BF4325C37UL);
+
+    private readonly uint indexMask;
+    private EmcSlot* slots;
+    private FlowKey* keys;
+    private int inverseProbability;
+    private uint threshold;
+    private uint rng = 0x2545F491;
+    private ulong insertions;
+
+    /// <summary>
+    /// Creates an empty cache of <paramref name="entries"/> entries (a power of two) that inserts once
+    /// in <paramref name="insertInverseProbability"/> offers (1: always, 0: never).
+    /// </summary>
+    public ExactMatchCache(int entries = DefaultEntries, int insertInverseProbability = DefaultInsertInverseProbability)
+    {
+        if (entries <= 0 || !BitOperations.IsPow2(entries) || entries > (1 << 24))
+        {
+            throw new ArgumentOutOfRangeException(nameof(entries), "entries must be a power of two, at most 2^24");
+        }
+
+        Capacity = entries;
+        indexMask = (uint)entries - 1;
+        slots = (EmcSlot*)NativeMemory.AlignedAlloc((nuint)entries * (nuint)sizeof(EmcSlot), 64);
+        keys = (FlowKey*)NativeMemory.AlignedAlloc((nuint)entries * FlowKey.Size, 64);
+        NativeMemory.Clear(keys, (nuint)entries * FlowKey.Size);
+        Clear();
+        InsertInverseProbability = insertInverseProbability;
+    }
+
+    /// <summary>Frees the unmanaged memory if <see cref="Dispose"/> was not called.</summary>
+    ~ExactMatchCache() => FreeAll();
+
+    /// <summary>Number of entries.</summary>
+    public int Capacity { get; }
+
+    /// <summary>
+    /// N of "insert with probability 1/N": 1 inserts every offer, 0 disables the cache (and empties it).
+    /// </summary>
+    public int InsertInverseProbability
+    {
+        get => inverseProbability;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            inverseProbability = value;
+            threshold = value == 0 ? 0 : uint.MaxValue / (uint)value;
+            if (value == 0 && slots != null)
+            {
+                Clear();
+            }
+        }
+    }
+
+    /// <summary>Whether entries are inserted at all.</summary>
+    public bool Enabled => inverseProbability != 0;
+
+    /// <summary>Entries written since creation (offers that passed the coin toss, plus forced inserts).</summary>
+    public ulong Insertions => insertions;
+
+    /// <summary>
+    /// The full-key hash the cache is indexed by; computed once per packet by the PMD. Four
+    /// multiply-accumulate lanes over the sixteen words (SIMD), then CRC32C over the lanes so the
+    /// low bits, which pick the entry, depend on every key bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Hash(in FlowKey key)
+    {
+        ref ulong w = ref Unsafe.As<FlowKey, ulong>(ref Unsafe.AsRef(in key));
+        Vector256<ulong> v = (Vector256.LoadUnsafe(ref w) * M0) + (Vector256.LoadUnsafe(ref w, 4) * M1)
+            + (Vector256.LoadUnsafe(ref w, 8) * M2) + (Vector256.LoadUnsafe(ref w, 12) * M3);
+        uint h = Crc32c.Append(0, v.GetElement(0));
+        h = Crc32c.Append(h, v.GetElement(1));
+        h = Crc32c.Append(h, v.GetElement(2));
+        return Crc32c.Append(h, v.GetElement(3));
+    }
+
+    /// <summary>
+    /// The megaflow cached for <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>),
+    /// or -1 if the entry holds another key or its megaflow is no longer in <paramref name="classifier"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Lookup(in FlowKey key, uint hash, MegaflowClassifier classifier)
+    {
+        if (slots == null)
+        {
+            ThrowDisposed();
+        }
+
+        uint i = hash & indexMask;
+        EmcSlot* s = slots + i;
+        if (s->Hash != hash
+            || !KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[i]), ref Unsafe.As<FlowKey, ulong>(ref Unsafe.AsRef(in key)))
+            || !classifier.IsLive(s->FlowId, s->Generation))
+        {
+            return -1;
+        }
+
+        return s->FlowId;
+    }
+
+    /// <summary>
+    /// Offers a classifier hit for caching: with probability 1/<see cref="InsertInverseProbability"/>
+    /// the entry for <paramref name="hash"/> is overwritten with this key and megaflow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void MaybeInsert(in FlowKey key, uint hash, int flowId, uint generation)
+    {
+        if (inverseProbability != 1)
+        {
+            if (inverseProbability == 0)
+            {
+                return;
+            }
+
+            // xorshift32: a few cycles, no allocation, good enough for a coin toss.
+            uint x = rng;
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            rng = x;
+            if (x > threshold)
+            {
+                return;
+            }
+        }
+
+        Insert(key, hash, flowId, generation);
+    }
+
+    /// <summary>Overwrites the entry for <paramref name="hash"/> unconditionally (even when the cache is disabled).</summary>
+    public void Insert(in FlowKey key, uint hash, int flowId, uint generation)
+    {
+        if (slots == null)
+        {
+            ThrowDisposed();
+        }
+
+        uint i = hash & indexMask;
+        keys[i] = key;
+        EmcSlot* s = slots + i;
+        s->Hash = hash;
+        s->FlowId = flowId;
+        s->Generation = generation;
+        insertions++;
+    }
+
+    /// <summary>Empties every entry.</summary>
+    public void Clear()
+    {
+        ObjectDisposedException.ThrowIf(slots == null, this);
+        for (int i = 0; i < Capacity; i++)
+        {
+            slots[i] = new EmcSlot { Hash = 0, FlowId = -1, Generation = 0 };
+        }
+    }
+
+    /// <summary>Frees the unmanaged memory; the cache is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        FreeAll();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Number of entries holding a key (for tests and diagnostics; scans the whole cache).</summary>
+    internal int CountOccupied()
+    {
+        int n = 0;
+        for (int i = 0; i < Capacity; i++)
+        {
+            n += slots[i].FlowId >= 0 ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeysEqual(ref ulong a, ref ulong b)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<ulong> d = (Vector256.LoadUnsafe(ref a) ^ Vector256.LoadUnsafe(ref b))
+                | (Vector256.LoadUnsafe(ref a, 4) ^ Vector256.LoadUnsafe(ref b, 4))
+                | (Vector256.LoadUnsafe(ref a, 8) ^ Vector256.LoadUnsafe(ref b, 8))
+                | (Vector256.LoadUnsafe(ref a, 12) ^ Vector256.LoadUnsafe(ref b, 12));
+            return d == Vector256<ulong>.Zero;
+        }
+
+        Vector128<ulong> e = Vector128<ulong>.Zero;
+        for (nuint i = 0; i < FlowKey.Words; i += 2)
+        {
+            e |= Vector128.LoadUnsafe(ref a, i) ^ Vector128.LoadUnsafe(ref b, i);
+        }
+
+        return e == Vector128<ulong>.Zero;
+    }
+
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(ExactMatchCache));
+
+    private void FreeAll()
+    {
+        if (slots != null)
+        {
+            NativeMemory.AlignedFree(slots);
+            NativeMemory.AlignedFree(keys);
+            slots = null;
+            keys = null;
+        }
+    }
+}
