@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# End-to-end forwarding: FastPath's PMD (replay port -> null port, one pinned core) on the two reference
+# workloads, and, when OVS_ANCHOR points to Open vSwitch's reference script (ovs-dpdk.sh: OVS-DPDK on one
+# PMD core, pcap replayed from memory into port 1, null port 2), Open vSwitch on the same pcaps and rules
+# in the same run, alternating so both see the same machine. Prints one line per run, the medians and the
+# FastPath/OVS ratio, and writes out/bench/results.csv and out/bench/forwarding.svg.
+#
+#   scripts/bench-compare.sh [ROUNDS] [SECONDS]
+#   OVS_ANCHOR=/path/to/ovs-dpdk.sh OVS_RULES_DIR=/path/to/rules scripts/bench-compare.sh 3 5
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+SECS=${2:-5}
+CORE=${BENCH_CORE:-1}
+OUT=out/bench
+mkdir -p "$OUT"
+scripts/setup.sh >/dev/null
+dotnet build perf/FastPath.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build src/FastPath.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+BENCH="dotnet perf/FastPath.Benchmarks/bin/Release/net10.0/FastPath.Benchmarks.dll"
+FPCTL="dotnet src/FastPath.Cli/bin/Release/net10.0/fpctl.dll"
+$FPCTL gen-pcap --flows 1 --out "$OUT/flows-1.pcap" >/dev/null
+$FPCTL gen-pcap --flows 10000 --out "$OUT/flows-10k.pcap" >/dev/null
+
+CSV=$OUT/results.csv
+echo "switch,workload,round,mpps,cycles_per_pkt,line" > "$CSV"
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
+
+for r in $(seq 1 "$ROUNDS"); do
+  if [ -n "${OVS_ANCHOR:-}" ]; then
+    bash "$OVS_ANCHOR" start >/dev/null 2>&1
+    for w in "1 s1 flows-1.pcap" "10000 s2 flows-10k.pcap"; do
+      set -- $w
+      line=$(bash "$OVS_ANCHOR" run "$PWD/$OUT/$3" "$OVS_RULES_DIR/rules-$2.txt" "$SECS")
+      echo "round $r ovs      $1-flow/$2: $line"
+      echo "ovs,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+    done
+    bash "$OVS_ANCHOR" stop >/dev/null 2>&1; sleep 2
+  fi
+  for w in "1 s1" "10000 s2"; do
+    set -- $w
+    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE")
+    echo "round $r fastpath $1-flow/$2: $line"
+    echo "fastpath,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+  done
+done
+
+python3 - "$CSV" "$OUT/forwarding.svg" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+med = {}
+for sw in ("fastpath", "ovs"):
+    for wl in ("1/s1", "10000/s2"):
+        v = [float(r["mpps"]) for r in rows if r["switch"] == sw and r["workload"] == wl]
+        if v:
+            med[(sw, wl)] = statistics.median(v)
+for wl in ("1/s1", "10000/s2"):
+    f, o = med.get(("fastpath", wl)), med.get(("ovs", wl))
+    ratio = f"  ratio {f / o:.2f}x" if f and o else ""
+    print(f"median {wl:9}: fastpath {f or 0:6.2f} Mpps" + (f"   ovs {o:6.2f} Mpps" if o else "") + ratio)
+# A small grouped bar chart: Mpps per workload, FastPath beside OVS.
+W, H, top = 520, 300, max(med.values()) * 1.15
+bars, x = [], 60
+for wl in ("1/s1", "10000/s2"):
+    for sw, color in (("fastpath", "#2b7bba"), ("ovs", "#999999")):
+        if (sw, wl) in med:
+            h = med[(sw, wl)] / top * (H - 80)
+            bars.append(f'<rect x="{x}" y="{H - 40 - h:.0f}" width="70" height="{h:.0f}" fill="{color}"/>'
+                        f'<text x="{x + 35}" y="{H - 45 - h:.0f}" text-anchor="middle" font-size="12">{med[(sw, wl)]:.1f}</text>')
+        x += 80
+    bars.append(f'<text x="{x - 120}" y="{H - 20}" text-anchor="middle" font-size="12">{wl.replace("/", " flows, rules-")}</text>')
+    x += 60
+svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif">'
+       f'<rect width="100%" height="100%" fill="white"/><text x="{W/2}" y="20" text-anchor="middle" font-size="14">'
+       'Forwarding, one core, 64-byte UDP (Mpps, median)</text>' + "".join(bars) +
+       '<rect x="380" y="40" width="12" height="12" fill="#2b7bba"/><text x="396" y="51" font-size="12">FastPath</text>'
+       '<rect x="380" y="58" width="12" height="12" fill="#999999"/><text x="396" y="69" font-size="12">Open vSwitch</text></svg>')
+open(sys.argv[2], "w").write(svg)
+PY
+echo "wrote $CSV and $OUT/forwarding.svg"

@@ -1,0 +1,23 @@
+namespace FastPath.Datapath.Pmd;
+
+/// <summary>Sizes and knobs of a PMD (OVS's other_config equivalents).</summary>
+public sealed record PmdOptions
+{
+    /// <summary>Megaflows the classifier holds at most.</summary>
+    public int MaxMegaflows { get; init; } = 1 << 20;
+
+    /// <summary>EMC entries (a power of two).</summary>
+    public int EmcEntries { get; init; } = 8192;
+
+    /// <summary>Insert into the EMC with probability 1/N (OVS emc-insert-inv-prob); 0 disables the EMC.</summary>
+    public int EmcInsertInvProb { get; init; } = 100;
+
+    /// <summary>Slots of the command and reply rings.</summary>
+    public int CommandRingSize { get; init; } = 1024;
+
+    /// <summary>Slots of the upcall ring.</summary>
+    public int UpcallRingSize { get; init; } = 1024;
+
+    /// <summary>How often (in TSC cycles) subtables are re-sorted by hits; about a second at 2 GHz.</summary>
+    public ulong ResortIntervalCycles { get; init; } = 2_000_000_000;
+}

@@ -1,0 +1,45 @@
+namespace FastPath.Datapath.Pmd;
+
+/// <summary>A PMD's counters, as pmd-stats-show prints them. Written only by the PMD thread.</summary>
+public struct PmdStatsSnapshot
+{
+    /// <summary>Packets received from rx queues.</summary>
+    public long Packets;
+    /// <summary>Packets that hit the exact-match cache.</summary>
+    public long EmcHits;
+    /// <summary>Packets that missed the EMC and hit the megaflow classifier.</summary>
+    public long MegaflowHits;
+    /// <summary>Subtables searched for the megaflow hits (for the average per hit).</summary>
+    public long SubtableLookups;
+    /// <summary>Packets that matched no megaflow.</summary>
+    public long Misses;
+    /// <summary>Misses queued to the slow path.</summary>
+    public long Upcalls;
+    /// <summary>Upcalls dropped because the upcall ring was full.</summary>
+    public long LostUpcalls;
+    /// <summary>Userspace-action upcalls queued.</summary>
+    public long ActionUpcalls;
+    /// <summary>Packets the actions dropped (no output, TTL expired).</summary>
+    public long ActionDrops;
+    /// <summary>Packets output to a port the PMD does not know.</summary>
+    public long TxUnknownPort;
+    /// <summary>Packet clones that failed for lack of frames.</summary>
+    public long CloneFailures;
+    /// <summary>TSC cycles spent in iterations that received packets.</summary>
+    public long BusyCycles;
+    /// <summary>TSC cycles spent in iterations that received nothing.</summary>
+    public long IdleCycles;
+    /// <summary>Poll loop iterations.</summary>
+    public long Iterations;
+    /// <summary>Commands processed.</summary>
+    public long Commands;
+
+    /// <summary>Average subtables searched per megaflow hit.</summary>
+    public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;
+
+    /// <summary>Total cycles per received packet (OVS's "avg cycles per packet").</summary>
+    public readonly double CyclesPerPacket => Packets == 0 ? 0 : (double)(BusyCycles + IdleCycles) / Packets;
+
+    /// <summary>Busy cycles per received packet (OVS's "avg processing cycles per packet").</summary>
+    public readonly double ProcessingCyclesPerPacket => Packets == 0 ? 0 : (double)BusyCycles / Packets;
+}

@@ -1,0 +1,562 @@
+using System.Runtime.CompilerServices;
+using FastPath.Datapath.Actions;
+using FastPath.Datapath.Classifier;
+using FastPath.Datapath.Emc;
+using FastPath.Datapath.Ports;
+using FastPath.Datapath.Rings;
+using FastPath.Native;
+using FastPath.Packets;
+
+namespace FastPath.Datapath.Pmd;
+
+/// <summary>
+/// A poll-mode thread: pinned to one core, it busy-polls its rx queues in batches of up to 32, looks each
+/// packet up in its exact-match cache and megaflow classifier, runs the flow's actions, and sends output
+/// in batches. It owns its caches, counters and output buffers; others reach it only through its
+/// command ring, and misses leave through its upcall ring. Nothing on the packet path locks or allocates.
+/// </summary>
+public sealed class PmdThread : IDisposable
+{
+    private const int MaxPorts = 1024;
+
+    private readonly PmdOptions options;
+    private readonly MegaflowClassifier classifier;
+    private readonly ExactMatchCache emc;
+    private readonly SpscRing<PmdCommand> commands;
+    private readonly SpscRing<PmdCommand> replies;
+    private readonly SpscRing<Upcall> upcalls;
+    private readonly PacketPool execPool;
+
+    // Per-batch scratch, allocated once.
+    private readonly FlowKey[] keys = new FlowKey[PacketBatch.Capacity];
+    private readonly uint[] hashes = new uint[PacketBatch.Capacity];
+    private readonly int[] flowIds = new int[PacketBatch.Capacity];
+    private readonly int[] groupOf = new int[PacketBatch.Capacity];
+    private readonly int[] groupFlow = new int[PacketBatch.Capacity];
+    private readonly FlowKey[] missKeys = new FlowKey[PacketBatch.Capacity];
+    private readonly int[] missIds = new int[PacketBatch.Capacity];
+    private readonly int[] missIndex = new int[PacketBatch.Capacity];
+
+    private RxqSlot[] rxqs = [];
+    private TxPort?[] txPorts = new TxPort?[16];
+    private readonly uint[] dirtyPorts = new uint[MaxPorts];
+    private int dirtyCount;
+    private PmdStatsSnapshot stats;
+    private Thread? thread;
+    private volatile bool stopRequested;
+    private ulong lastResortTsc;
+    private ulong nowTsc;
+
+    /// <summary>Creates a PMD for core <paramref name="coreId"/> (-1: not pinned); call <see cref="Start"/> to run it.</summary>
+    public PmdThread(int coreId, PmdOptions? options = null)
+    {
+        this.options = options ?? new PmdOptions();
+        CoreId = coreId;
+        classifier = new MegaflowClassifier(this.options.MaxMegaflows);
+        emc = new ExactMatchCache(this.options.EmcEntries, this.options.EmcInsertInvProb);
+        commands = new SpscRing<PmdCommand>(this.options.CommandRingSize);
+        replies = new SpscRing<PmdCommand>(this.options.CommandRingSize);
+        upcalls = new SpscRing<Upcall>(this.options.UpcallRingSize);
+        execPool = new PacketPool(64);
+    }
+
+    /// <summary>The core this PMD is pinned to, or -1.</summary>
+    public int CoreId { get; }
+
+    /// <summary>Why pinning failed, if it did.</summary>
+    public string? PinError { get; private set; }
+
+    /// <summary>Whether the poll loop is running.</summary>
+    public bool IsRunning => thread is { IsAlive: true };
+
+    /// <summary>Misses and userspace actions, for the slow path to drain (it is the single consumer).</summary>
+    public SpscRing<Upcall> Upcalls => upcalls;
+
+    /// <summary>Answers to commands, in order (the slow path is the single consumer).</summary>
+    public SpscRing<PmdCommand> Replies => replies;
+
+    /// <summary>Queues a command; false when the command ring is full (try again later).</summary>
+    public bool TrySubmit(PmdCommand command) => commands.TryEnqueue(command);
+
+    /// <summary>The rx queues polled now (read by the PMD's owner for placement; a snapshot array).</summary>
+    public IReadOnlyList<(uint PortNo, IRxQueue Queue, long BusyCycles)> RxQueues =>
+        Array.ConvertAll(Volatile.Read(ref rxqs), s => (s.PortNo, s.Queue, Volatile.Read(ref s.BusyCycles)));
+
+    /// <summary>Starts the poll loop on its own thread.</summary>
+    public void Start()
+    {
+        if (thread != null)
+        {
+            throw new InvalidOperationException("PMD already started");
+        }
+
+        thread = new Thread(Run) { IsBackground = true, Name = $"pmd-c{CoreId}" };
+        thread.Start();
+    }
+
+    /// <summary>Stops the poll loop and waits for it.</summary>
+    public void Stop()
+    {
+        stopRequested = true;
+        thread?.Join();
+    }
+
+    /// <summary>
+    /// Runs the loop on the calling thread until <paramref name="until"/> says stop (checked every iteration)
+    /// or <see cref="Stop"/> is called. Benchmarks use this to measure one PMD without a thread switch.
+    /// </summary>
+    public void RunInline(Func<bool> until)
+    {
+        while (!stopRequested && !until())
+        {
+            PollOnce();
+        }
+    }
+
+    /// <summary>A snapshot of the counters, read without the command ring (values may be mid-update).</summary>
+    public PmdStatsSnapshot PeekStats() => stats;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Stop();
+        classifier.Dispose();
+        emc.Dispose();
+        execPool.Dispose();
+    }
+
+    private void Run()
+    {
+        if (CoreId >= 0)
+        {
+            try
+            {
+                Cpu.PinCurrentThread(CoreId);
+            }
+            catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                PinError = e.Message;
+            }
+        }
+
+        while (!stopRequested)
+        {
+            PollOnce();
+        }
+
+        FlushAll(null);
+    }
+
+    /// <summary>One iteration: commands, every rx queue once, tx completions, cycle accounting.</summary>
+    internal void PollOnce()
+    {
+        ulong start = Cpu.ReadTsc();
+        nowTsc = start;
+        ProcessCommands();
+
+        int received = 0;
+        RxqSlot[] queues = rxqs;
+        for (int i = 0; i < queues.Length; i++)
+        {
+            RxqSlot slot = queues[i];
+            var batch = default(PacketBatch);
+            if (slot.Queue.Receive(ref batch) > 0)
+            {
+                received += batch.Count;
+                ProcessBatch(ref batch, slot.Queue.Pool, slot.PortNo);
+                ulong now = Cpu.ReadTsc();
+                slot.BusyCycles += (long)(now - start);
+            }
+        }
+
+        TxPort?[] ports = txPorts;
+        for (int i = 0; i < ports.Length; i++)
+        {
+            ports[i]?.Queue.Poll();
+        }
+
+        ulong end = Cpu.ReadTsc();
+        if (received > 0)
+        {
+            stats.BusyCycles += (long)(end - start);
+        }
+        else
+        {
+            stats.IdleCycles += (long)(end - start);
+        }
+
+        stats.Iterations++;
+        if (end - lastResortTsc > options.ResortIntervalCycles)
+        {
+            lastResortTsc = end;
+            classifier.Resort();
+        }
+    }
+
+    /// <summary>Classifies and forwards one received batch whose frames belong to <paramref name="pool"/>.</summary>
+    internal void ProcessBatch(ref PacketBatch batch, PacketPool pool, uint inPort)
+    {
+        int n = batch.Count;
+        stats.Packets += n;
+        int misses = 0;
+        bool useEmc = options.EmcInsertInvProb != 0;
+
+        for (int i = 0; i < n; i++)
+        {
+            ref Packet p = ref batch[i];
+            p.InPort = inPort;
+            ref FlowKey key = ref keys[i];
+            FlowExtractor.Extract(pool.GetData(p), ref p, out key);
+            int id = -1;
+            if (useEmc)
+            {
+                uint h = ExactMatchCache.Hash(key);
+                hashes[i] = h;
+                id = emc.Lookup(key, h, classifier);
+            }
+
+            if (id >= 0)
+            {
+                stats.EmcHits++;
+            }
+            else
+            {
+                missKeys[misses] = key;
+                missIndex[misses++] = i;
+            }
+
+            flowIds[i] = id;
+        }
+
+        if (misses > 0)
+        {
+            int searched = classifier.LookupBatch(missKeys.AsSpan(0, misses), missIds.AsSpan(0, misses));
+            int hits = 0;
+            for (int m = 0; m < misses; m++)
+            {
+                int i = missIndex[m];
+                int id = missIds[m];
+                flowIds[i] = id;
+                if (id >= 0)
+                {
+                    hits++;
+                    if (useEmc)
+                    {
+                        emc.MaybeInsert(keys[i], hashes[i], id, classifier.GetGeneration(id));
+                    }
+                }
+                else
+                {
+                    stats.Misses++;
+                    QueueUpcall(pool, ref batch[i], keys[i], UpcallReason.Miss, 0);
+                    pool.Free(batch[i]);
+                }
+            }
+
+            stats.MegaflowHits += hits;
+            stats.SubtableLookups += searched;
+        }
+
+        // Group by megaflow, in order of first appearance, and run each flow's actions once per group.
+        int groups = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int id = flowIds[i];
+            if (id < 0)
+            {
+                groupOf[i] = -1;
+                continue;
+            }
+
+            int g = 0;
+            while (g < groups && groupFlow[g] != id)
+            {
+                g++;
+            }
+
+            if (g == groups)
+            {
+                groupFlow[groups++] = id;
+            }
+
+            groupOf[i] = g;
+        }
+
+        var sink = new PmdSink(this, pool);
+        for (int g = 0; g < groups; g++)
+        {
+            int id = groupFlow[g];
+            ReadOnlySpan<byte> actions = classifier.GetActions(id);
+            long bytes = 0;
+            int count = 0;
+            ushort tcpFlags = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (groupOf[i] != g)
+                {
+                    continue;
+                }
+
+                ref Packet p = ref batch[i];
+                bytes += p.Length;
+                count++;
+                tcpFlags |= keys[i].TcpFlags;
+                ExecResult r = ActionExecutor.Execute(pool, ref p, actions, ref sink);
+                if (!r.Consumed)
+                {
+                    if (r.Outputs == 0)
+                    {
+                        stats.ActionDrops++;
+                    }
+
+                    pool.Free(p);
+                }
+            }
+
+            ref MegaflowStats fs = ref classifier.GetStats(id);
+            fs.Packets += count;
+            fs.Bytes += bytes;
+            fs.TcpFlags |= tcpFlags;
+            fs.Used = nowTsc;
+        }
+
+        FlushAll(pool);
+    }
+
+    /// <summary>Called by the sink for each output action.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Output(PacketPool pool, uint port, ref Packet packet, bool isLast)
+    {
+        TxPort? tx = port < (uint)txPorts.Length ? txPorts[port] : null;
+        if (tx == null)
+        {
+            stats.TxUnknownPort++;
+            if (isLast)
+            {
+                pool.Free(packet);
+            }
+
+            return;
+        }
+
+        Packet toSend = packet;
+        if (!isLast)
+        {
+            if (!pool.TryAlloc(out toSend))
+            {
+                stats.CloneFailures++;
+                return;
+            }
+
+            Span<byte> src = pool.GetData(packet);
+            toSend.Length = packet.Length;
+            toSend.L3Offset = packet.L3Offset;
+            toSend.L4Offset = packet.L4Offset;
+            toSend.VlanOffset = packet.VlanOffset;
+            toSend.InPort = packet.InPort;
+            src.CopyTo(pool.GetData(toSend));
+        }
+
+        if (tx.Pending.Count == 0)
+        {
+            dirtyPorts[dirtyCount++] = port;
+        }
+        else if (tx.Pending.IsFull)
+        {
+            tx.Queue.Send(pool, ref tx.Pending);
+        }
+
+        tx.Pending.TryAdd(toSend);
+    }
+
+    /// <summary>Copies a packet into the upcall ring, or counts it lost when the ring is full.</summary>
+    internal void QueueUpcall(PacketPool pool, ref Packet packet, in FlowKey key, UpcallReason reason, ulong cookie)
+    {
+        ref Upcall u = ref upcalls.TryReserve(out bool ok);
+        if (!ok)
+        {
+            stats.LostUpcalls++;
+            return;
+        }
+
+        ReadOnlySpan<byte> data = pool.GetData(packet);
+        int len = Math.Min(data.Length, Upcall.MaxLength);
+        u.Key = key;
+        u.InPort = packet.InPort;
+        u.Reason = reason;
+        u.Cookie = cookie;
+        u.Length = len;
+        u.Truncated = len < data.Length;
+        data[..len].CopyTo(u.Data);
+        upcalls.Publish();
+        if (reason == UpcallReason.Miss)
+        {
+            stats.Upcalls++;
+        }
+        else
+        {
+            stats.ActionUpcalls++;
+        }
+    }
+
+    internal void Userspace(PacketPool pool, ulong cookie, ref Packet packet)
+    {
+        FlowExtractor.Extract(pool.GetData(packet), ref packet, out FlowKey key);
+        QueueUpcall(pool, ref packet, key, UpcallReason.Action, cookie);
+    }
+
+    private void FlushAll(PacketPool? pool)
+    {
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            TxPort? tx = txPorts[dirtyPorts[i]];
+            if (tx != null && tx.Pending.Count > 0)
+            {
+                tx.Queue.Send(pool ?? execPool, ref tx.Pending);
+            }
+        }
+
+        dirtyCount = 0;
+    }
+
+    private void ProcessCommands()
+    {
+        while (true)
+        {
+            ref PmdCommand slot = ref commands.TryPeek(out bool available);
+            if (!available)
+            {
+                return;
+            }
+
+            PmdCommand cmd = slot;
+            commands.Release();
+            stats.Commands++;
+            try
+            {
+                Apply(cmd);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                cmd.Ok = false;
+                cmd.Error = e.Message;
+            }
+
+            // The owner drains replies; if it does not, the answer is lost but the PMD goes on.
+            replies.TryEnqueue(cmd);
+        }
+    }
+
+    private void Apply(PmdCommand cmd)
+    {
+        cmd.Ok = true;
+        switch (cmd.Kind)
+        {
+            case PmdCommandKind.FlowPut:
+                cmd.FlowId = classifier.Insert(cmd.Match, cmd.Actions);
+                if (cmd.FlowId < 0)
+                {
+                    cmd.Ok = false;
+                    cmd.Error = $"megaflow table full ({options.MaxMegaflows} flows)";
+                }
+
+                break;
+            case PmdCommandKind.FlowDel:
+                cmd.Ok = classifier.Remove(cmd.Match);
+                if (!cmd.Ok)
+                {
+                    cmd.Error = "no such megaflow";
+                }
+
+                break;
+            case PmdCommandKind.Flush:
+                classifier.Flush();
+                emc.Clear();
+                break;
+            case PmdCommandKind.Execute:
+                ExecuteCommand(cmd);
+                break;
+            case PmdCommandKind.PortAdd:
+                if (cmd.PortNo >= MaxPorts)
+                {
+                    throw new ArgumentException($"port number {cmd.PortNo} is above the PMD's limit {MaxPorts - 1}");
+                }
+
+                if (cmd.PortNo >= txPorts.Length)
+                {
+                    Array.Resize(ref txPorts, (int)Math.Min(MaxPorts, Math.Max(cmd.PortNo + 1, txPorts.Length * 2)));
+                }
+
+                txPorts[cmd.PortNo] = new TxPort(cmd.TxQueue!);
+                break;
+            case PmdCommandKind.PortDel:
+                if (cmd.PortNo < txPorts.Length)
+                {
+                    txPorts[cmd.PortNo] = null;
+                }
+
+                rxqs = Array.FindAll(rxqs, s => s.PortNo != cmd.PortNo);
+                break;
+            case PmdCommandKind.RxqAdd:
+                rxqs = [.. rxqs, new RxqSlot(cmd.PortNo, cmd.RxQueue!)];
+                break;
+            case PmdCommandKind.RxqDel:
+                int before = rxqs.Length;
+                rxqs = Array.FindAll(rxqs, s => !ReferenceEquals(s.Queue, cmd.RxQueue));
+                cmd.Ok = rxqs.Length < before;
+                break;
+            case PmdCommandKind.StatsRequest:
+                cmd.Stats = stats;
+                break;
+            case PmdCommandKind.StatsClear:
+                stats = default;
+                break;
+            case PmdCommandKind.FlowDump:
+                foreach (int id in classifier.LiveIds())
+                {
+                    MegaflowStats s = classifier.GetStats(id);
+                    cmd.Flows.Add(new DatapathFlow(classifier.GetMatch(id), classifier.GetActions(id).ToArray(), s.Packets, s.Bytes, s.TcpFlags, s.Used));
+                }
+
+                break;
+        }
+    }
+
+    private void ExecuteCommand(PmdCommand cmd)
+    {
+        if (!execPool.TryCopyIn(cmd.Packet!, cmd.PortNo, out Packet p))
+        {
+            throw new InvalidOperationException("packet too large or no frame free for execute");
+        }
+
+        ProgramValidation v = ActionProgram.Validate(cmd.Actions);
+        if (!v.IsValid)
+        {
+            execPool.Free(p);
+            throw new ArgumentException(v.ToString());
+        }
+
+        FlowExtractor.Extract(execPool.GetData(p), ref p, out _);
+        var sink = new PmdSink(this, execPool);
+        ExecResult r = ActionExecutor.Execute(execPool, ref p, cmd.Actions, ref sink);
+        if (!r.Consumed)
+        {
+            execPool.Free(p);
+        }
+
+        FlushAll(execPool);
+    }
+
+    private sealed class RxqSlot(uint portNo, IRxQueue queue)
+    {
+        public readonly uint PortNo = portNo;
+        public readonly IRxQueue Queue = queue;
+        public long BusyCycles;
+    }
+
+    private sealed class TxPort(ITxQueue queue)
+    {
+        public readonly ITxQueue Queue = queue;
+        public PacketBatch Pending;
+    }
+}

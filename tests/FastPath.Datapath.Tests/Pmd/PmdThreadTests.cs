@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Net;
+using FastPath.Datapath.Actions;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pcap;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports;
+using FastPath.Datapath.Ports.Memory;
+using FastPath.Datapath.Ports.Replay;
+using FastPath.Packets;
+using PacketDotNet;
+
+namespace FastPath.Datapath.Tests.Pmd;
+
+public class PmdThreadTests
+{
+    private static readonly FlowMatch Ipv4FromPort1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Build();
+
+    private static byte[] RewriteAndOutput(uint port) =>
+        new ActionProgramBuilder().SetIpv4Src(IPAddress.Parse("192.0.2.99")).Output(port).ToArray();
+
+    private static void WaitFor(Func<bool> done, int seconds = 10)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for the PMD");
+            Thread.Sleep(2);
+        }
+    }
+
+    [Fact]
+    public void ForwardsAndRewritesWithValidChecksums()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        var p2 = new MemoryNetdev("p2");
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        for (int i = 0; i < 100; i++)
+        {
+            p1.Inject(TestPackets.Udp4($"10.0.0.{i + 1}", "10.200.0.1", (ushort)(1000 + i), 5000));
+        }
+
+        WaitFor(() => p2.Sent.Count == 100);
+        foreach (byte[] sent in p2.Sent)
+        {
+            var ip = (IPv4Packet)PacketDotNet.Packet.ParsePacket(LinkLayers.Ethernet, sent).PayloadPacket;
+            Assert.Equal(IPAddress.Parse("192.0.2.99"), ip.SourceAddress);
+            Assert.True(ip.ValidIPChecksum);
+            Assert.True(((UdpPacket)ip.PayloadPacket).ValidUdpChecksum);
+        }
+
+        PmdStatsSnapshot s = dp.GetPmdStats()[0];
+        Assert.Equal(100, s.Packets);
+        Assert.Equal(100, s.EmcHits + s.MegaflowHits);
+        Assert.Equal(0, s.Misses);
+        Assert.Equal(100, p2.GetStats().TxPackets);
+    }
+
+    [Fact]
+    public void MissesGoToTheUpcallRingWithKeyAndInPort()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        dp.AddPort(p1, 5);
+        byte[] pkt = TestPackets.Udp4("10.1.2.3", "10.200.0.1", 7, 9);
+        p1.Inject(pkt);
+        PmdThread pmd = dp.Pmds[0];
+        Upcall u = default;
+        WaitFor(() => pmd.Upcalls.TryDequeue(out u));
+        Assert.Equal(UpcallReason.Miss, u.Reason);
+        Assert.Equal(5u, u.InPort);
+        Assert.Equal(5u, u.Key.InPort);
+        Assert.Equal(0x0a010203u, u.Key.Ipv4Src);
+        Assert.Equal(pkt, u.Packet.ToArray());
+        Assert.Equal(1, dp.GetPmdStats()[0].Upcalls);
+        Assert.Equal(p1.GetRxQueue(0).Pool.FrameCount, p1.GetRxQueue(0).Pool.FreeCount);
+    }
+
+    [Fact]
+    public void FullUpcallRingDropsAndCounts()
+    {
+        using var dp = new Datapath([-1], new PmdOptions { UpcallRingSize = 4 });
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        dp.AddPort(p1, 1);
+        for (int i = 0; i < 10; i++)
+        {
+            p1.Inject(TestPackets.Udp4("10.1.2.3", "10.200.0.1", 7, 9));
+        }
+
+        WaitFor(() => dp.GetPmdStats()[0].Misses == 10);
+        PmdStatsSnapshot s = dp.GetPmdStats()[0];
+        Assert.Equal(4, s.Upcalls);
+        Assert.Equal(6, s.LostUpcalls);
+    }
+
+    [Fact]
+    public void DeletedFlowStopsMatchingEvenFromTheEmc()
+    {
+        using var dp = new Datapath([-1], new PmdOptions { EmcInsertInvProb = 1 });
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        var p2 = new MemoryNetdev("p2");
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        byte[] pkt = TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2);
+        for (int i = 0; i < 5; i++)
+        {
+            // One at a time: a packet finds the EMC entry only if an earlier batch inserted it.
+            p1.Inject(pkt);
+            WaitFor(() => p2.Sent.Count == i + 1);
+        }
+
+        Assert.True(dp.GetPmdStats()[0].EmcHits >= 3);
+        Assert.True(dp.DeleteFlow(Ipv4FromPort1));
+        Assert.False(dp.DeleteFlow(Ipv4FromPort1));
+        p1.Inject(pkt);
+        WaitFor(() => dp.GetPmdStats()[0].Misses == 1);
+        Assert.Equal(5, p2.Sent.Count);
+    }
+
+    [Fact]
+    public void ExecuteRunsActionsOnAPacketFromTheSlowPath()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        var p2 = new MemoryNetdev("p2");
+        var p3 = new MemoryNetdev("p3");
+        dp.AddPort(p2, 2);
+        dp.AddPort(p3, 3);
+        byte[] actions = new ActionProgramBuilder().Output(2).PushVlan(EtherTypes.Vlan8021Q, 42).Output(3).ToArray();
+        PmdCommand r = dp.Pmds[0].Call(PmdCommand.Execute(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2), 1, actions));
+        Assert.True(r.Ok, r.Error);
+        WaitFor(() => p2.Sent.Count == 1 && p3.Sent.Count == 1);
+        p3.Sent.TryPeek(out byte[]? tagged);
+        var eth = (EthernetPacket)PacketDotNet.Packet.ParsePacket(LinkLayers.Ethernet, tagged!);
+        Assert.Equal(EthernetType.VLanTaggedFrame, eth.Type);
+        p2.Sent.TryPeek(out byte[]? plain);
+        Assert.Equal(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2), plain);
+    }
+
+    [Fact]
+    public void ExecuteWithABadProgramIsRefused()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        PmdCommand r = dp.Pmds[0].Call(PmdCommand.Execute(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2), 1, [1, 0, 3]));
+        Assert.False(r.Ok);
+        Assert.Contains("invalid action program", r.Error);
+    }
+
+    [Fact]
+    public void OutputToAnUnknownPortIsCountedAndTheFrameFreed()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        dp.AddPort(p1, 1);
+        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(77));
+        p1.Inject(TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2));
+        WaitFor(() => dp.GetPmdStats()[0].TxUnknownPort == 1);
+        WaitFor(() => p1.GetRxQueue(0).Pool.FreeCount == p1.GetRxQueue(0).Pool.FrameCount);
+    }
+
+    [Fact]
+    public void FlowDumpShowsCounters()
+    {
+        using var dp = new Datapath([-1]);
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        var p2 = new MemoryNetdev("p2");
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        for (int i = 0; i < 3; i++)
+        {
+            p1.Inject(TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2));
+        }
+
+        WaitFor(() => p2.Sent.Count == 3);
+        DatapathFlow f = Assert.Single(dp.Pmds[0].Call(PmdCommand.FlowDump()).Flows);
+        Assert.Equal(3, f.Packets);
+        Assert.Equal(3L * TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2).Length, f.Bytes);
+        Assert.Equal("in_port(1),eth_type(0x0800)", MatchFormatter.Format(f.Match));
+    }
+
+    [Fact]
+    public void RxQueuesMoveBetweenPmdsWithoutLosingTraffic()
+    {
+        using var dp = new Datapath([-1, -1]);
+        dp.Start();
+        var p1 = new MemoryNetdev2Tx("p1");
+        var p2 = new MemoryNetdev2Tx("p2");
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.PutFlow(new MatchBuilder().InPort(1).Build(), new ActionProgramBuilder().Output(2).ToArray());
+        dp.PutFlow(new MatchBuilder().InPort(2).Build(), new ActionProgramBuilder().Output(1).ToArray());
+        Assert.NotSame(dp.Placement[(1, 0)], dp.Placement[(2, 0)]);
+        for (int i = 0; i < 50; i++)
+        {
+            p1.Inject(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2));
+        }
+
+        WaitFor(() => p2.SentCount == 50);
+        dp.Rebalance(RxqAssignment.Cycles);
+        dp.Rebalance(RxqAssignment.RoundRobin);
+        for (int i = 0; i < 50; i++)
+        {
+            p1.Inject(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2));
+            p2.Inject(TestPackets.Udp4("10.0.0.2", "10.0.0.1", 2, 1));
+        }
+
+        WaitFor(() => p2.SentCount == 100 && p1.SentCount == 50);
+    }
+
+    [Fact]
+    public void PortsNeedATxQueuePerPmd()
+    {
+        using var dp = new Datapath([-1, -1]);
+        dp.Start();
+        var e = Assert.Throws<ArgumentException>(() => dp.AddPort(new MemoryNetdev("p1"), 1));
+        Assert.Contains("tx queues", e.Message);
+    }
+
+    /// <summary>A memory port with two tx queues, so two PMDs can each own one.</summary>
+    private sealed class MemoryNetdev2Tx(string name) : INetdev
+    {
+        private readonly MemoryNetdev a = new(name);
+        private readonly MemoryNetdev b = new(name + "-b");
+
+        public string Name => name;
+
+        public string Type => "memory";
+
+        public int RxQueueCount => 1;
+
+        public int TxQueueCount => 2;
+
+        public int SentCount => a.Sent.Count + b.Sent.Count;
+
+        public void Inject(byte[] p) => a.Inject(p);
+
+        public IRxQueue GetRxQueue(int index) => a.GetRxQueue(index);
+
+        public ITxQueue GetTxQueue(int index) => index == 0 ? a.GetTxQueue(0) : b.GetTxQueue(0);
+
+        public NetdevStats GetStats() => a.GetStats();
+
+        public void Dispose()
+        {
+            a.Dispose();
+            b.Dispose();
+        }
+    }
+}
