@@ -54,6 +54,22 @@ public static class ActionProgram
     /// <summary>Rounds <paramref name="length"/> up to <see cref="Alignment"/>.</summary>
     public static int AlignUp(int length) => (length + Alignment - 1) & ~(Alignment - 1);
 
+    /// <summary>Whether <paramref name="program"/> is exactly one output action, and to which port.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryGetSingleOutput(ReadOnlySpan<byte> program, out uint port)
+    {
+        if (program.Length == FixedLength(ActionType.Output)
+            && BinaryPrimitives.ReadUInt16LittleEndian(program) == (ushort)ActionType.Output
+            && BinaryPrimitives.ReadUInt16LittleEndian(program[2..]) == program.Length)
+        {
+            port = BinaryPrimitives.ReadUInt32LittleEndian(program[4..]);
+            return true;
+        }
+
+        port = 0;
+        return false;
+    }
+
     /// <summary>
     /// Checks that <paramref name="program"/> is well formed: whole headers, lengths that are multiples
     /// of 8 and fit, known types and fields, the exact size each needs, set values within their masks,

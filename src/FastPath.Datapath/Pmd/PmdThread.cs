@@ -39,6 +39,7 @@ public sealed class PmdThread : IDisposable
 
     private RxqSlot[] rxqs = [];
     private TxPort?[] txPorts = new TxPort?[16];
+    private TxPort[] activeTxPorts = [];
     private readonly uint[] dirtyPorts = new uint[MaxPorts];
     private int dirtyCount;
     private PmdStatsSnapshot stats;
@@ -163,16 +164,16 @@ public sealed class PmdThread : IDisposable
             if (slot.Queue.Receive(ref batch) > 0)
             {
                 received += batch.Count;
+                ulong before = Cpu.ReadTsc();
                 ProcessBatch(ref batch, slot.Queue.Pool, slot.PortNo);
-                ulong now = Cpu.ReadTsc();
-                slot.BusyCycles += (long)(now - start);
+                slot.BusyCycles += (long)(Cpu.ReadTsc() - before);
             }
         }
 
-        TxPort?[] ports = txPorts;
-        for (int i = 0; i < ports.Length; i++)
+        TxPort[] active = activeTxPorts;
+        for (int i = 0; i < active.Length; i++)
         {
-            ports[i]?.Queue.Poll();
+            active[i].Queue.Poll();
         }
 
         ulong end = Cpu.ReadTsc();
@@ -287,6 +288,10 @@ public sealed class PmdThread : IDisposable
         {
             int id = groupFlow[g];
             ReadOnlySpan<byte> actions = classifier.GetActions(id);
+
+            // The commonest megaflow is a bare output: hand the group's packets to the port without
+            // interpreting the program once per packet.
+            bool bareOutput = ActionProgram.TryGetSingleOutput(actions, out uint outPort);
             long bytes = 0;
             int count = 0;
             ushort tcpFlags = 0;
@@ -301,6 +306,12 @@ public sealed class PmdThread : IDisposable
                 bytes += p.Length;
                 count++;
                 tcpFlags |= keys[i].TcpFlags;
+                if (bareOutput)
+                {
+                    Output(pool, outPort, ref p, isLast: true);
+                    continue;
+                }
+
                 ExecResult r = ActionExecutor.Execute(pool, ref p, actions, ref sink);
                 if (!r.Consumed)
                 {
@@ -488,11 +499,13 @@ public sealed class PmdThread : IDisposable
                 }
 
                 txPorts[cmd.PortNo] = new TxPort(cmd.TxQueue!);
+                activeTxPorts = Array.FindAll(txPorts, t => t != null)!;
                 break;
             case PmdCommandKind.PortDel:
                 if (cmd.PortNo < txPorts.Length)
                 {
                     txPorts[cmd.PortNo] = null;
+                    activeTxPorts = Array.FindAll(txPorts, t => t != null)!;
                 }
 
                 rxqs = Array.FindAll(rxqs, s => s.PortNo != cmd.PortNo);
