@@ -29,15 +29,27 @@ public class PmdThreadTests
         }
     }
 
+    /// <summary>A started one-PMD datapath with a memory port under each of <paramref name="portNos"/>.</summary>
+    private static (Datapath Dp, MemoryNetdev[] Ports) StartWithPorts(PmdOptions? options, params uint[] portNos)
+    {
+        var dp = new Datapath([-1], options);
+        dp.Start();
+        var ports = new MemoryNetdev[portNos.Length];
+        for (int i = 0; i < portNos.Length; i++)
+        {
+            ports[i] = new MemoryNetdev($"p{portNos[i]}");
+            dp.AddPort(ports[i], portNos[i]);
+        }
+
+        return (dp, ports);
+    }
+
     [Fact]
     public void ForwardsAndRewritesWithValidChecksums()
     {
-        using var dp = new Datapath([-1]);
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        var p2 = new MemoryNetdev("p2");
-        dp.AddPort(p1, 1);
-        dp.AddPort(p2, 2);
+        var (dp, ports) = StartWithPorts(null, 1, 2);
+        using var _ = dp;
+        var (p1, p2) = (ports[0], ports[1]);
         dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
         for (int i = 0; i < 100; i++)
         {
@@ -63,10 +75,9 @@ public class PmdThreadTests
     [Fact]
     public void MissesGoToTheUpcallRingWithKeyAndInPort()
     {
-        using var dp = new Datapath([-1]);
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        dp.AddPort(p1, 5);
+        var (dp, ports) = StartWithPorts(null, 5);
+        using var _ = dp;
+        MemoryNetdev p1 = ports[0];
         byte[] pkt = TestPackets.Udp4("10.1.2.3", "10.200.0.1", 7, 9);
         p1.Inject(pkt);
         PmdThread pmd = dp.Pmds[0];
@@ -84,10 +95,9 @@ public class PmdThreadTests
     [Fact]
     public void FullUpcallRingDropsAndCounts()
     {
-        using var dp = new Datapath([-1], new PmdOptions { UpcallRingSize = 4 });
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        dp.AddPort(p1, 1);
+        var (dp, ports) = StartWithPorts(new PmdOptions { UpcallRingSize = 4 }, 1);
+        using var _ = dp;
+        MemoryNetdev p1 = ports[0];
         for (int i = 0; i < 10; i++)
         {
             p1.Inject(TestPackets.Udp4("10.1.2.3", "10.200.0.1", 7, 9));
@@ -102,12 +112,9 @@ public class PmdThreadTests
     [Fact]
     public void DeletedFlowStopsMatchingEvenFromTheEmc()
     {
-        using var dp = new Datapath([-1], new PmdOptions { EmcInsertInvProb = 1 });
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        var p2 = new MemoryNetdev("p2");
-        dp.AddPort(p1, 1);
-        dp.AddPort(p2, 2);
+        var (dp, ports) = StartWithPorts(new PmdOptions { EmcInsertInvProb = 1 }, 1, 2);
+        using var _ = dp;
+        var (p1, p2) = (ports[0], ports[1]);
         dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
         byte[] pkt = TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2);
         for (int i = 0; i < 5; i++)
@@ -128,12 +135,9 @@ public class PmdThreadTests
     [Fact]
     public void ExecuteRunsActionsOnAPacketFromTheSlowPath()
     {
-        using var dp = new Datapath([-1]);
-        dp.Start();
-        var p2 = new MemoryNetdev("p2");
-        var p3 = new MemoryNetdev("p3");
-        dp.AddPort(p2, 2);
-        dp.AddPort(p3, 3);
+        var (dp, ports) = StartWithPorts(null, 2, 3);
+        using var _ = dp;
+        var (p2, p3) = (ports[0], ports[1]);
         byte[] actions = new ActionProgramBuilder().Output(2).PushVlan(EtherTypes.Vlan8021Q, 42).Output(3).ToArray();
         PmdCommand r = dp.Pmds[0].Call(PmdCommand.Execute(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2), 1, actions));
         Assert.True(r.Ok, r.Error);
@@ -158,10 +162,9 @@ public class PmdThreadTests
     [Fact]
     public void OutputToAnUnknownPortIsCountedAndTheFrameFreed()
     {
-        using var dp = new Datapath([-1]);
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        dp.AddPort(p1, 1);
+        var (dp, ports) = StartWithPorts(null, 1);
+        using var _ = dp;
+        MemoryNetdev p1 = ports[0];
         dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(77));
         p1.Inject(TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2));
         WaitFor(() => dp.GetPmdStats()[0].TxUnknownPort == 1);
@@ -171,12 +174,9 @@ public class PmdThreadTests
     [Fact]
     public void FlowDumpShowsCounters()
     {
-        using var dp = new Datapath([-1]);
-        dp.Start();
-        var p1 = new MemoryNetdev("p1");
-        var p2 = new MemoryNetdev("p2");
-        dp.AddPort(p1, 1);
-        dp.AddPort(p2, 2);
+        var (dp, ports) = StartWithPorts(null, 1, 2);
+        using var _ = dp;
+        var (p1, p2) = (ports[0], ports[1]);
         dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
         for (int i = 0; i < 3; i++)
         {
