@@ -12,16 +12,16 @@ namespace FastPath.Benchmarks;
 public static class ForwardingRun
 {
     /// <summary>Runs <paramref name="flows"/> flows through rule set <paramref name="ruleSet"/> for <paramref name="seconds"/> on <paramref name="core"/>.</summary>
-    public static string Run(int flows, string ruleSet, double seconds, int core)
+    public static Result Run(int flows, string ruleSet, double seconds, int core)
     {
-        string result = "";
+        Result result = default;
         var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core)) { Name = "forwarding-run" };
         t.Start();
         t.Join();
         return result;
     }
 
-    private static string RunHere(int flows, string ruleSet, double seconds, int core)
+    private static Result RunHere(int flows, string ruleSet, double seconds, int core)
     {
         if (core >= 0)
         {
@@ -49,9 +49,12 @@ public static class ForwardingRun
         PmdStatsSnapshot s = w.Pmd.PeekStats();
         long packets = s.Packets - before.Packets;
         double cycles = (double)(s.BusyCycles + s.IdleCycles - before.BusyCycles - before.IdleCycles);
-        return string.Create(CultureInfo.InvariantCulture,
+        return new Result(allocated, gcs, string.Create(CultureInfo.InvariantCulture,
             $"mpps={packets / elapsed / 1e6:F2} cycles_per_pkt={cycles / Math.Max(1, packets):F0} emc={s.EmcHits - before.EmcHits} megaflow={s.MegaflowHits - before.MegaflowHits} " +
             $"upcalls={s.Upcalls - before.Upcalls} megaflows={w.Megaflows.Count} avg_subtable_lookups={(double)(s.SubtableLookups - before.SubtableLookups) / Math.Max(1, s.MegaflowHits - before.MegaflowHits):F2} " +
-            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent}");
+            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent}"));
     }
+
+    /// <summary>The printed line and the allocation figures it contains.</summary>
+    public readonly record struct Result(long AllocatedBytes, int Gen0Collections, string Line);
 }

@@ -7,11 +7,20 @@ using FastPath.Benchmarks;
 if (args.Length >= 4 && args[0] == "forward")
 {
     int core = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : -1;
-    Console.WriteLine(ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core));
+    ForwardingRun.Result r = ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core);
+    Console.WriteLine(r.Line);
+    if (r.AllocatedBytes != 0 || r.Gen0Collections != 0)
+    {
+        // The forwarding loop must not allocate or collect; a run that did is a failed run.
+        Console.Error.WriteLine($"forward: the PMD loop allocated {r.AllocatedBytes} bytes and caused {r.Gen0Collections} gen0 collections");
+        return 2;
+    }
+
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// With no arguments every benchmark runs (no interactive menu), so `dotnet run -c Release` just works.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
 return 0;
 
 /// <summary>Entry point of the benchmark runner.</summary>
