@@ -43,7 +43,8 @@ uint64_t fp_tsc_hz(int sample_ms) {
     nanosleep(&req, NULL);
     uint64_t c1 = fp_rdtsc();
     clock_gettime(CLOCK_MONOTONIC_RAW, &t1);
-    uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)(t1.tv_nsec - t0.tv_nsec);
+    uint64_t ns =
+        (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)(t1.tv_nsec - t0.tv_nsec);
     if (ns == 0)
         return 0;
     return (uint64_t)((double)(c1 - c0) * 1e9 / (double)ns);
