@@ -55,6 +55,15 @@ public class ReplayNetdevTests
 
         batch.Clear();
         Assert.Equal(4, rx.Receive(ref batch));
+
+        // The dropped packet (the capture's second, index 1 of the second loop) was not delivered later.
+        Assert.Equal(0x0a000003u, SourceOf(rx, batch[0]));
+    }
+
+    private static uint SourceOf(IRxQueue rx, Packet p)
+    {
+        FlowExtractor.Extract(rx.Pool.GetData(p), ref p, out FlowKey k);
+        return k.Ipv4Src;
     }
 
     [Fact]

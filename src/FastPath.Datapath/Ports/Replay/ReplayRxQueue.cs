@@ -37,27 +37,28 @@ public sealed class ReplayRxQueue : IRxQueue
         while (batch.Count < PacketBatch.Capacity && !Finished)
         {
             ReadOnlySpan<byte> bytes = capture[next];
-            if (!Pool.TryCopyIn(bytes, 0, out Packet p))
-            {
-                // Out of frames (or a packet larger than a frame): a NIC would drop it here too.
-                Counters.Dropped++;
-                if (bytes.Length <= Pool.MaxPacketLength)
-                {
-                    break;
-                }
-            }
-            else
-            {
-                batch.TryAdd(p);
-                Counters.Count(bytes.Length);
-                added++;
-            }
-
+            bool copied = Pool.TryCopyIn(bytes, 0, out Packet p);
             if (++next == capture.Count)
             {
                 next = 0;
                 loop++;
             }
+
+            if (!copied)
+            {
+                // Out of frames (or a packet larger than a frame): a NIC drops the packet and moves on.
+                Counters.Dropped++;
+                if (bytes.Length <= Pool.MaxPacketLength)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            batch.TryAdd(p);
+            Counters.Count(bytes.Length);
+            added++;
         }
 
         return added;
