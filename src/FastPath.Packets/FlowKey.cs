@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 

@@ -6,7 +6,7 @@ namespace FastPath.Daemon.Tests;
 public class DaemonLifetimeTests
 {
     [Fact]
-    public void StopsCleanlyOnSigterm()
+    public async Task StopsCleanlyOnSigterm()
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "fastpathd.dll");
         var psi = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -22,13 +22,14 @@ public class DaemonLifetimeTests
                 }
             };
             p.BeginOutputReadLine();
-            Assert.True(started.Task.Wait(TimeSpan.FromSeconds(30)), "fastpathd did not log its start");
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
             using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
-                kill.WaitForExit();
+                await kill.WaitForExitAsync();
             }
 
-            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), "fastpathd did not stop on SIGTERM");
+            using var stopWait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await p.WaitForExitAsync(stopWait.Token);
             Assert.Equal(0, p.ExitCode);
         }
         finally

@@ -172,7 +172,8 @@ internal static class TestFrames
         var arp = new ArpPacket(ArpOperation.Request, new System.Net.NetworkInformation.PhysicalAddress(new byte[6]), IPAddress.Parse(target),
             new System.Net.NetworkInformation.PhysicalAddress(MacA), IPAddress.Parse(sender));
         var eth = new EthernetPacket(new System.Net.NetworkInformation.PhysicalAddress(MacA),
-            new System.Net.NetworkInformation.PhysicalAddress([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), EthernetType.Arp) { PayloadPacket = arp };
+            new System.Net.NetworkInformation.PhysicalAddress([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), EthernetType.Arp)
+        { PayloadPacket = arp };
         return eth.Bytes;
     }
 
