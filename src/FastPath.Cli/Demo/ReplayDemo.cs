@@ -96,7 +96,7 @@ public static class ReplayDemo
 
         AnsiConsole.Write(table);
         PmdStatsSnapshot s = r.Stats;
-        AnsiConsole.MarkupLine($"pmd: packets={s.Packets} emc_hits={s.EmcHits} megaflow_hits={s.MegaflowHits} misses={s.Misses} upcalls={s.Upcalls} lost_upcalls={s.LostUpcalls}");
+        AnsiConsole.Write(new Text(PmdStatsFormatter.Format(-1, s)));
         if (outDir != null)
         {
             Directory.CreateDirectory(outDir);
