@@ -112,8 +112,8 @@ public static class Checksum
     /// <summary>Whether <see cref="Crc32c"/> runs on a CPU instruction rather than the table.</summary>
     public static bool IsCrc32cAccelerated => Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
 
-    /// <summary>Raw CRC32c register update by table (no pre/post inversion).</summary>
-    internal static uint Crc32cSoftware(uint state, ReadOnlySpan<byte> data)
+    /// <summary>Raw CRC32c register update by table (no pre/post inversion); also the flow caches' hash fallback.</summary>
+    public static uint Crc32cSoftware(uint state, ReadOnlySpan<byte> data)
     {
         ReadOnlySpan<uint> t = Crc32cTable.Value;
         int i = 0;

@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using FastPath.Packets;
 
 namespace FastPath.Datapath.Classifier;
 
@@ -16,11 +18,8 @@ namespace FastPath.Datapath.Classifier;
 /// </remarks>
 public static class Crc32c
 {
-    private const uint Polynomial = 0x82F63B78; // reflected Castagnoli polynomial
-
     private static readonly bool UseX64 = Sse42.X64.IsSupported && !SoftwareForced();
     private static readonly bool UseArm64 = Crc32.Arm64.IsSupported && !SoftwareForced();
-    private static readonly uint[] Table = BuildTable();
 
     /// <summary>Whether <see cref="Append"/> uses a CPU instruction rather than the table.</summary>
     public static bool IsHardwareAccelerated => UseX64 || UseArm64;
@@ -45,32 +44,10 @@ public static class Crc32c
     /// <summary>The table-driven step, bit-identical to the instruction; visible to the tests so both can be compared.</summary>
     internal static uint AppendSoftware(uint crc, ulong data)
     {
-        uint[] table = Table;
-        for (int i = 0; i < 8; i++)
-        {
-            crc = table[(byte)(crc ^ (uint)data)] ^ (crc >> 8);
-            data >>= 8;
-        }
-
-        return crc;
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, data);
+        return Checksum.Crc32cSoftware(crc, bytes);
     }
 
     private static bool SoftwareForced() => Environment.GetEnvironmentVariable("FASTPATH_CRC32C_SOFTWARE") == "1";
-
-    private static uint[] BuildTable()
-    {
-        var table = new uint[256];
-        for (uint b = 0; b < 256; b++)
-        {
-            uint c = b;
-            for (int k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? (c >> 1) ^ Polynomial : c >> 1;
-            }
-
-            table[b] = c;
-        }
-
-        return table;
-    }
 }
