@@ -19,6 +19,9 @@ public sealed class PmdThread : IDisposable
 {
     private const int MaxPorts = 1024;
 
+    // Open-addressing slots for grouping a batch by flow: twice the batch size keeps probes short.
+    private const int GroupSlotCount = 64;
+
     private readonly PmdOptions options;
     private readonly MegaflowClassifier classifier;
     private readonly ExactMatchCache emc;
@@ -33,6 +36,11 @@ public sealed class PmdThread : IDisposable
     private readonly int[] flowIds = new int[PacketBatch.Capacity];
     private readonly int[] groupOf = new int[PacketBatch.Capacity];
     private readonly int[] groupFlow = new int[PacketBatch.Capacity];
+    private readonly int[] groupCount = new int[PacketBatch.Capacity];
+    private readonly int[] groupStart = new int[PacketBatch.Capacity];
+    private readonly int[] order = new int[PacketBatch.Capacity];
+    private readonly int[] groupSlots = new int[GroupSlotCount];
+    private readonly int[] slotGroup = new int[GroupSlotCount];
     private readonly FlowKey[] missKeys = new FlowKey[PacketBatch.Capacity];
     private readonly int[] missIds = new int[PacketBatch.Capacity];
     private readonly int[] missIndex = new int[PacketBatch.Capacity];
@@ -259,7 +267,11 @@ public sealed class PmdThread : IDisposable
         }
 
         // Group by megaflow, in order of first appearance, and run each flow's actions once per group.
+        // A run of packets of one flow reuses the previous packet's group; otherwise a 64-slot table
+        // finds the group, so a batch of 32 different flows costs O(n), not O(n * groups).
         int groups = 0;
+        Span<int> slotFlow = groupSlots;
+        slotFlow.Fill(-1);
         for (int i = 0; i < n; i++)
         {
             int id = flowIds[i];
@@ -269,18 +281,48 @@ public sealed class PmdThread : IDisposable
                 continue;
             }
 
-            int g = 0;
-            while (g < groups && groupFlow[g] != id)
+            int g;
+            if (i > 0 && flowIds[i - 1] == id)
             {
-                g++;
+                g = groupOf[i - 1];
             }
-
-            if (g == groups)
+            else
             {
-                groupFlow[groups++] = id;
+                int h = (int)(((uint)id * 0x9E3779B1u) >> 26);
+                while (slotFlow[h] != -1 && slotFlow[h] != id)
+                {
+                    h = (h + 1) & (GroupSlotCount - 1);
+                }
+
+                if (slotFlow[h] == -1)
+                {
+                    slotFlow[h] = id;
+                    slotGroup[h] = groups;
+                    groupCount[groups] = 0;
+                    groupFlow[groups++] = id;
+                }
+
+                g = slotGroup[h];
             }
 
             groupOf[i] = g;
+            groupCount[g]++;
+        }
+
+        // Counting sort: the packets of group g sit at order[groupStart[g] .. groupStart[g] + groupCount[g]).
+        for (int g = 0, start = 0; g < groups; g++)
+        {
+            groupStart[g] = start;
+            start += groupCount[g];
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            int g = groupOf[i];
+            if (g >= 0)
+            {
+                order[groupStart[g]++] = i;
+            }
         }
 
         var sink = new PmdSink(this, pool);
@@ -295,13 +337,10 @@ public sealed class PmdThread : IDisposable
             long bytes = 0;
             int count = 0;
             ushort tcpFlags = 0;
-            for (int i = 0; i < n; i++)
+            int end = groupStart[g];
+            for (int k = end - groupCount[g]; k < end; k++)
             {
-                if (groupOf[i] != g)
-                {
-                    continue;
-                }
-
+                int i = order[k];
                 ref Packet p = ref batch[i];
                 bytes += p.Length;
                 count++;
