@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FastPath.Datapath.Classifier;
 using FastPath.Packets;
 
@@ -107,6 +108,22 @@ public sealed unsafe class ExactMatchCache : IDisposable
         h = Crc32c.Append(h, v.GetElement(1));
         h = Crc32c.Append(h, v.GetElement(2));
         return Crc32c.Append(h, v.GetElement(3));
+    }
+
+    /// <summary>
+    /// Starts loading the entry for <paramref name="hash"/> into the cache, so that a <see cref="Lookup"/>
+    /// a few packets later does not stall on memory when the cache is larger than L2 (many flows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(uint hash)
+    {
+        if (Sse.IsSupported && slots != null)
+        {
+            uint i = hash & indexMask;
+            Sse.Prefetch0(slots + i);
+            Sse.Prefetch0(keys + i);
+            Sse.Prefetch0((byte*)(keys + i) + 64);
+        }
     }
 
     /// <summary>

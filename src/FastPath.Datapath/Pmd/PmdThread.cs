@@ -210,27 +210,32 @@ public sealed class PmdThread : IDisposable
         int misses = 0;
         bool useEmc = options.EmcInsertInvProb != 0;
 
+        // Two passes: parse and hash every packet, prefetching its EMC entry, then look them up, so the
+        // memory latency of one packet's entry overlaps the parsing of the others.
         for (int i = 0; i < n; i++)
         {
             ref Packet p = ref batch[i];
             p.InPort = inPort;
             ref FlowKey key = ref keys[i];
             FlowExtractor.Extract(pool.GetData(p), ref p, out key);
-            int id = -1;
             if (useEmc)
             {
                 uint h = ExactMatchCache.Hash(key);
                 hashes[i] = h;
-                id = emc.Lookup(key, h, classifier);
+                emc.Prefetch(h);
             }
+        }
 
+        for (int i = 0; i < n; i++)
+        {
+            int id = useEmc ? emc.Lookup(keys[i], hashes[i], classifier) : -1;
             if (id >= 0)
             {
                 stats.EmcHits++;
             }
             else
             {
-                missKeys[misses] = key;
+                missKeys[misses] = keys[i];
                 missIndex[misses++] = i;
             }
 
