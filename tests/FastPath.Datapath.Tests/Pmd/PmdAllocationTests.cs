@@ -16,11 +16,6 @@ public class PmdAllocationCollection;
 [Collection(nameof(PmdAllocationTests))]
 public class PmdAllocationTests
 {
-    private static readonly FlowMatch Ipv4FromPort1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Build();
-
-    private static byte[] RewriteAndOutput(uint port) =>
-        new ActionProgramBuilder().SetIpv4Src(IPAddress.Parse("192.0.2.99")).Output(port).ToArray();
-
     /// <summary>The steady-state forwarding loop allocates nothing and triggers no collection.</summary>
     [Fact]
     public void ForwardingAllocatesNothing()
@@ -30,7 +25,7 @@ public class PmdAllocationTests
         var sink = new NullNetdev("n");
         pmd.TrySubmit(PmdCommand.PortAdd(2, sink.GetTxQueue(0)));
         pmd.TrySubmit(PmdCommand.RxqAdd(1, replay.GetRxQueue(0)));
-        pmd.TrySubmit(PmdCommand.FlowPut(Ipv4FromPort1, RewriteAndOutput(2)));
+        pmd.TrySubmit(PmdCommand.FlowPut(PmdTestFlows.Ipv4FromPort1, PmdTestFlows.RewriteAndOutput(2)));
         int iterations = 0;
         Func<bool> warm = () => ++iterations > 2000;
         pmd.RunInline(warm);

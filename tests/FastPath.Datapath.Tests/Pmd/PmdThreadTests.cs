@@ -14,11 +14,6 @@ namespace FastPath.Datapath.Tests.Pmd;
 
 public class PmdThreadTests
 {
-    private static readonly FlowMatch Ipv4FromPort1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Build();
-
-    private static byte[] RewriteAndOutput(uint port) =>
-        new ActionProgramBuilder().SetIpv4Src(IPAddress.Parse("192.0.2.99")).Output(port).ToArray();
-
     private static void WaitFor(Func<bool> done, int seconds = 10)
     {
         var sw = Stopwatch.StartNew();
@@ -50,7 +45,7 @@ public class PmdThreadTests
         var (dp, ports) = StartWithPorts(null, 1, 2);
         using var _ = dp;
         var (p1, p2) = (ports[0], ports[1]);
-        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        dp.PutFlow(PmdTestFlows.Ipv4FromPort1, PmdTestFlows.RewriteAndOutput(2));
         for (int i = 0; i < 100; i++)
         {
             p1.Inject(TestPackets.Udp4($"10.0.0.{i + 1}", "10.200.0.1", (ushort)(1000 + i), 5000));
@@ -60,7 +55,7 @@ public class PmdThreadTests
         foreach (byte[] sent in p2.Sent)
         {
             var ip = (IPv4Packet)PacketDotNet.Packet.ParsePacket(LinkLayers.Ethernet, sent).PayloadPacket;
-            Assert.Equal(IPAddress.Parse("192.0.2.99"), ip.SourceAddress);
+            Assert.Equal(PmdTestFlows.RewrittenSource, ip.SourceAddress);
             Assert.True(ip.ValidIPChecksum);
             Assert.True(((UdpPacket)ip.PayloadPacket).ValidUdpChecksum);
         }
@@ -115,7 +110,7 @@ public class PmdThreadTests
         var (dp, ports) = StartWithPorts(new PmdOptions { EmcInsertInvProb = 1 }, 1, 2);
         using var _ = dp;
         var (p1, p2) = (ports[0], ports[1]);
-        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        dp.PutFlow(PmdTestFlows.Ipv4FromPort1, PmdTestFlows.RewriteAndOutput(2));
         byte[] pkt = TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2);
         for (int i = 0; i < 5; i++)
         {
@@ -125,8 +120,8 @@ public class PmdThreadTests
         }
 
         Assert.True(dp.GetPmdStats()[0].EmcHits >= 3);
-        Assert.True(dp.DeleteFlow(Ipv4FromPort1));
-        Assert.False(dp.DeleteFlow(Ipv4FromPort1));
+        Assert.True(dp.DeleteFlow(PmdTestFlows.Ipv4FromPort1));
+        Assert.False(dp.DeleteFlow(PmdTestFlows.Ipv4FromPort1));
         p1.Inject(pkt);
         WaitFor(() => dp.GetPmdStats()[0].Misses == 1);
         Assert.Equal(5, p2.Sent.Count);
@@ -165,7 +160,7 @@ public class PmdThreadTests
         var (dp, ports) = StartWithPorts(null, 1);
         using var _ = dp;
         MemoryNetdev p1 = ports[0];
-        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(77));
+        dp.PutFlow(PmdTestFlows.Ipv4FromPort1, PmdTestFlows.RewriteAndOutput(77));
         p1.Inject(TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2));
         WaitFor(() => dp.GetPmdStats()[0].TxUnknownPort == 1);
         WaitFor(() => p1.GetRxQueue(0).Pool.FreeCount == p1.GetRxQueue(0).Pool.FrameCount);
@@ -177,7 +172,7 @@ public class PmdThreadTests
         var (dp, ports) = StartWithPorts(null, 1, 2);
         using var _ = dp;
         var (p1, p2) = (ports[0], ports[1]);
-        dp.PutFlow(Ipv4FromPort1, RewriteAndOutput(2));
+        dp.PutFlow(PmdTestFlows.Ipv4FromPort1, PmdTestFlows.RewriteAndOutput(2));
         for (int i = 0; i < 3; i++)
         {
             p1.Inject(TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2));
