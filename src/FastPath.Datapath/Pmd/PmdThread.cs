@@ -210,17 +210,22 @@ public sealed class PmdThread : IDisposable
         int misses = 0;
         bool useEmc = options.EmcInsertInvProb != 0;
 
-        // Two passes: parse and hash every packet, prefetching its EMC entry, then look them up, so the
-        // memory latency of one packet's entry overlaps the parsing of the others.
+        // Separate passes: parse every packet; then hash every key and prefetch its EMC entry; then look
+        // them up. Hashing right after parsing would load each key with wide loads while the parser's
+        // narrow stores to it are still in flight (a store-forwarding stall), and the prefetches of one
+        // pass overlap the memory latency of the next.
         for (int i = 0; i < n; i++)
         {
             ref Packet p = ref batch[i];
             p.InPort = inPort;
-            ref FlowKey key = ref keys[i];
-            FlowExtractor.Extract(pool.GetData(p), ref p, out key);
-            if (useEmc)
+            FlowExtractor.Extract(pool.GetData(p), ref p, out keys[i]);
+        }
+
+        if (useEmc)
+        {
+            for (int i = 0; i < n; i++)
             {
-                uint h = ExactMatchCache.Hash(key);
+                uint h = ExactMatchCache.Hash(keys[i]);
                 hashes[i] = h;
                 emc.Prefetch(h);
             }
