@@ -68,7 +68,8 @@ for wl in ("1/s1", "10000/s2"):
             bars.append(f'<rect x="{x}" y="{H - 40 - h:.0f}" width="70" height="{h:.0f}" fill="{color}"/>'
                         f'<text x="{x + 35}" y="{H - 45 - h:.0f}" text-anchor="middle" font-size="12">{med[(sw, wl)]:.1f}</text>')
         x += 80
-    bars.append(f'<text x="{x - 120}" y="{H - 20}" text-anchor="middle" font-size="12">{wl.replace("/", " flows, rules-")}</text>')
+    label = {"1/s1": "1 flow, rules-s1", "10000/s2": "10k flows, rules-s2"}[wl]
+    bars.append(f'<text x="{x - 120}" y="{H - 20}" text-anchor="middle" font-size="12">{label}</text>')
     x += 60
 svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif">'
        f'<rect width="100%" height="100%" fill="white"/><text x="{W/2}" y="20" text-anchor="middle" font-size="14">'
