@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 iputils-ping
-      clang-format python3-scapy tcpdump)
+# libxdp1 ships the default AF_XDP redirect program; iproute2 makes the test namespaces; tcpdump is for
+# reading the demo's output captures.
+PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
