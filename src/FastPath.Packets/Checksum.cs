@@ -37,6 +37,19 @@ public static class Checksum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Compute(ReadOnlySpan<byte> data, ushort initial = 0) => (ushort)~Sum(data, initial);
 
+    /// <summary>
+    /// The sum (not complemented) of the TCP/UDP/ICMPv6 pseudo-header: the address pair (8 bytes for IPv4,
+    /// 32 for IPv6), a zero byte, the protocol and the L4 length. Pass it as <c>initial</c> to
+    /// <see cref="Compute"/> over the L4 segment.
+    /// </summary>
+    public static ushort PseudoHeaderSum(ReadOnlySpan<byte> addresses, byte protocol, int l4Length)
+    {
+        Span<byte> tail = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt16BigEndian(tail, protocol);
+        BinaryPrimitives.WriteUInt16BigEndian(tail[2..], (ushort)l4Length);
+        return Sum(tail, Sum(addresses));
+    }
+
     /// <summary>One's-complement addition of two 16-bit values (end-around carry).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Add(ushort a, ushort b)
