@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FastPath.Packets;
 
 namespace FastPath.Datapath.Flows;
@@ -90,20 +91,20 @@ public sealed class MatchBuilder
         Span<byte> m = stackalloc byte[4];
         if (hostOrder)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(v, value);
-            BinaryPrimitives.WriteUInt32LittleEndian(m, valueMask);
-            if (!BitConverter.IsLittleEndian)
+            // Metadata fields (in_port, parse flags) are kept in native byte order.
+            if (size == 4)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(v, value);
-                BinaryPrimitives.WriteUInt32BigEndian(m, valueMask);
+                MemoryMarshal.Write(v, in value);
+                MemoryMarshal.Write(m, in valueMask);
+            }
+            else
+            {
+                ushort v16 = (ushort)value, m16 = (ushort)valueMask;
+                MemoryMarshal.Write(v, in v16);
+                MemoryMarshal.Write(m, in m16);
             }
 
-            return size switch
-            {
-                4 => SetBytes(offset, v, m),
-                2 => SetBytes(offset, BitConverter.IsLittleEndian ? v[..2] : v[2..], BitConverter.IsLittleEndian ? m[..2] : m[2..]),
-                _ => throw new ArgumentOutOfRangeException(nameof(size)),
-            };
+            return SetBytes(offset, v[..size], m[..size]);
         }
 
         BinaryPrimitives.WriteUInt32BigEndian(v, value);
