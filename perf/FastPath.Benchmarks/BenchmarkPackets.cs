@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using FastPath.Datapath.Pcap;
+using FastPath.Traffic;
 using FastPath.Packets;
 
 namespace FastPath.Benchmarks;

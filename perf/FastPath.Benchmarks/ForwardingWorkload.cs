@@ -1,5 +1,6 @@
 using FastPath.Datapath.Flows;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
+using FastPath.Traffic;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;

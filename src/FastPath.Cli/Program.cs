@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FastPath.Cli.Demo;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
+using FastPath.Traffic;
 
 namespace FastPath.Cli;
 

@@ -57,7 +57,7 @@ public class CommandLineTests
             var (code, output, _) = Run("gen-pcap", "--flows", "100", "--out", path);
             Assert.Equal(0, code);
             Assert.Contains("wrote 100 packets", output);
-            var f = FastPath.Datapath.Pcap.PcapFile.Load(path);
+            var f = FastPath.Datapath.CaptureFiles.PcapFile.Load(path);
             Assert.Equal(100, f.Count);
             Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(60, f[i].Length));
         }

@@ -1,5 +1,5 @@
 using FastPath.Cli.Demo;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
 using FastPath.Packets;
 
 namespace FastPath.Cli.Tests;

@@ -1,4 +1,4 @@
-using FastPath.Datapath.Pcap;
+using FastPath.Traffic;
 
 namespace FastPath.Cli.Demo;
 

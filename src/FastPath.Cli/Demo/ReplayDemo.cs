@@ -1,7 +1,8 @@
+using FastPath.Datapath;
 using System.Diagnostics;
 using FastPath.Datapath.Actions;
 using FastPath.Datapath.Flows;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports.Memory;
 using FastPath.Datapath.Ports.Replay;
@@ -22,7 +23,7 @@ public static class ReplayDemo
     /// <summary>Runs the capture once through the datapath and returns what came out (bounded by <paramref name="timeout"/>).</summary>
     public static Result Run(PcapFile capture, TimeSpan timeout)
     {
-        using var dp = new FastPath.Datapath.Datapath([-1]);
+        using var dp = new NetdevDatapath([-1]);
         dp.Start();
         var port2 = new MemoryNetdev("p2");
         var port3 = new MemoryNetdev("p3");

@@ -62,7 +62,7 @@ public class DatapathNetnsTests(ITestOutputHelper output)
 
         INetdev? port1 = null;
         INetdev? port2 = null;
-        var dp = new Datapath([-1]);
+        var dp = new NetdevDatapath([-1]);
         try
         {
             dp.Start();

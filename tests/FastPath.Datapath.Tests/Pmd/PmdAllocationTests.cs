@@ -1,7 +1,8 @@
 using System.Net;
 using FastPath.Datapath.Actions;
 using FastPath.Datapath.Flows;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
+using FastPath.Traffic;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using FastPath.Datapath.Actions;
 using FastPath.Datapath.Flows;
-using FastPath.Datapath.Pcap;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Memory;
@@ -25,9 +24,9 @@ public class PmdThreadTests
     }
 
     /// <summary>A started one-PMD datapath with a memory port under each of <paramref name="portNos"/>.</summary>
-    private static (Datapath Dp, MemoryNetdev[] Ports) StartWithPorts(PmdOptions? options, params uint[] portNos)
+    private static (NetdevDatapath Dp, MemoryNetdev[] Ports) StartWithPorts(PmdOptions? options, params uint[] portNos)
     {
-        var dp = new Datapath([-1], options);
+        var dp = new NetdevDatapath([-1], options);
         dp.Start();
         var ports = new MemoryNetdev[portNos.Length];
         for (int i = 0; i < portNos.Length; i++)
@@ -147,7 +146,7 @@ public class PmdThreadTests
     [Fact]
     public void ExecuteWithABadProgramIsRefused()
     {
-        using var dp = new Datapath([-1]);
+        using var dp = new NetdevDatapath([-1]);
         dp.Start();
         PmdCommand r = dp.Pmds[0].Call(PmdCommand.Execute(TestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2), 1, [1, 0, 3]));
         Assert.False(r.Ok);
@@ -188,7 +187,7 @@ public class PmdThreadTests
     [Fact]
     public void RxQueuesMoveBetweenPmdsWithoutLosingTraffic()
     {
-        using var dp = new Datapath([-1, -1]);
+        using var dp = new NetdevDatapath([-1, -1]);
         dp.Start();
         var p1 = new MemoryNetdev2Tx("p1");
         var p2 = new MemoryNetdev2Tx("p2");
@@ -217,7 +216,7 @@ public class PmdThreadTests
     [Fact]
     public void PortsNeedATxQueuePerPmd()
     {
-        using var dp = new Datapath([-1, -1]);
+        using var dp = new NetdevDatapath([-1, -1]);
         dp.Start();
         var e = Assert.Throws<ArgumentException>(() => dp.AddPort(new MemoryNetdev("p1"), 1));
         Assert.Contains("tx queues", e.Message);

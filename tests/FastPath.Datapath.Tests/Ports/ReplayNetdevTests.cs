@@ -1,4 +1,4 @@
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
 using FastPath.Packets;

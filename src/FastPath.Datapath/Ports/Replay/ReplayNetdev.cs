@@ -1,4 +1,4 @@
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
 using FastPath.Packets;
 
 namespace FastPath.Datapath.Ports.Replay;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using FastPath.Datapath.Pcap;
+using FastPath.Datapath.CaptureFiles;
 using FastPath.Packets;
 
 namespace FastPath.Datapath.Ports.Replay;

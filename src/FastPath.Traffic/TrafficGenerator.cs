@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using FastPath.Packets;
 
-namespace FastPath.Datapath.Pcap;
+namespace FastPath.Traffic;
 
 /// <summary>Builds the workloads FastPath is measured and demonstrated with, as raw Ethernet frames with valid checksums.</summary>
 public static class TrafficGenerator

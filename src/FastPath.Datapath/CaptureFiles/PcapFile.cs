@@ -2,7 +2,7 @@ using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
-namespace FastPath.Datapath.Pcap;
+namespace FastPath.Datapath.CaptureFiles;
 
 /// <summary>
 /// A pcap file loaded whole into one contiguous buffer (read with libpcap through SharpPcap), so

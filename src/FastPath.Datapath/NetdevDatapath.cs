@@ -8,14 +8,14 @@ namespace FastPath.Datapath;
 /// The userspace datapath (OVS's dpif-netdev): ports numbered from 1, a set of PMD threads, and rx queue
 /// placement. Used from one thread (the slow path); it talks to PMDs only through their rings.
 /// </summary>
-public sealed class Datapath : IDisposable
+public sealed class NetdevDatapath : IDisposable
 {
     private readonly List<PmdThread> pmds = [];
     private readonly SortedDictionary<uint, INetdev> ports = [];
     private readonly Dictionary<(uint Port, int Queue), PmdThread> placement = [];
 
     /// <summary>Creates PMDs on <paramref name="cores"/> (-1 for an unpinned PMD) without starting them.</summary>
-    public Datapath(IEnumerable<int> cores, PmdOptions? options = null)
+    public NetdevDatapath(IEnumerable<int> cores, PmdOptions? options = null)
     {
         foreach (int core in cores)
         {

@@ -2,7 +2,7 @@ namespace FastPath.Datapath.Flows;
 
 /// <summary>
 /// Megaflows in a list, searched front to back: the naive reference the real classifier is checked
-/// against, and the table of the replay demo. Not for the hot path.
+/// against. Test-only.
 /// </summary>
 public sealed class LinearFlowTable
 {
