@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using FastPath.Traffic;
 using FastPath.Packets;
+using FastPath.Traffic;
 
 namespace FastPath.Benchmarks;
 

@@ -1,9 +1,9 @@
-using FastPath.Datapath.Flows;
 using FastPath.Datapath.CaptureFiles;
-using FastPath.Traffic;
+using FastPath.Datapath.Flows;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
+using FastPath.Traffic;
 
 namespace FastPath.Benchmarks;
 

@@ -1,8 +1,8 @@
-using FastPath.Datapath;
 using System.Diagnostics;
+using FastPath.Datapath;
 using FastPath.Datapath.Actions;
-using FastPath.Datapath.Flows;
 using FastPath.Datapath.CaptureFiles;
+using FastPath.Datapath.Flows;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports.Memory;
 using FastPath.Datapath.Ports.Replay;

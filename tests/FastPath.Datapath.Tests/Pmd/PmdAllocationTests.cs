@@ -1,12 +1,12 @@
 using System.Net;
 using FastPath.Datapath.Actions;
-using FastPath.Datapath.Flows;
 using FastPath.Datapath.CaptureFiles;
-using FastPath.Traffic;
+using FastPath.Datapath.Flows;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
 using FastPath.Packets;
+using FastPath.Traffic;
 
 namespace FastPath.Datapath.Tests.Pmd;
 
