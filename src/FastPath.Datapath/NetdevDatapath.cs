@@ -5,14 +5,24 @@ using FastPath.Datapath.Ports;
 namespace FastPath.Datapath;
 
 /// <summary>
-/// The userspace datapath (OVS's dpif-netdev): ports numbered from 1, a set of PMD threads, and rx queue
-/// placement. Used from one thread (the slow path); it talks to PMDs only through their rings.
+/// The userspace datapath (OVS's dpif-netdev): ports numbered from 1, a set of PMD threads, rx queue
+/// placement and tx queue assignment. It talks to PMDs only through their rings. Every method is safe to
+/// call from several threads at once (the slow path, the daemon, OpenFlow handlers): control operations
+/// are serialized, and none of them is on the packet path.
 /// </summary>
+/// <remarks>
+/// Tx queues as OVS's XPS: PMD i sends on queue i of a port that has a queue per PMD, without a lock; on a
+/// port with fewer queues (pcap, replay, a single-queue veth) PMD i shares queue i mod n with the other
+/// PMDs mapped to it, under that queue's lock, taken once per batch sent, never per packet.
+/// Each rx and tx queue has its own packet pool (see <see cref="FastPath.Packets.FrameRegion"/>), so an rx
+/// queue can move between PMDs on its own.
+/// </remarks>
 public sealed class NetdevDatapath : IDisposable
 {
     private readonly List<PmdThread> pmds = [];
     private readonly SortedDictionary<uint, INetdev> ports = [];
     private readonly Dictionary<(uint Port, int Queue), PmdThread> placement = [];
+    private readonly Lock gate = new();
 
     /// <summary>Creates PMDs on <paramref name="cores"/> (-1 for an unpinned PMD) without starting them.</summary>
     public NetdevDatapath(IEnumerable<int> cores, PmdOptions? options = null)
@@ -31,23 +41,53 @@ public sealed class NetdevDatapath : IDisposable
     /// <summary>The PMD threads.</summary>
     public IReadOnlyList<PmdThread> Pmds => pmds;
 
-    /// <summary>Ports by number.</summary>
-    public IReadOnlyDictionary<uint, INetdev> Ports => ports;
+    /// <summary>Ports by number (a snapshot).</summary>
+    public IReadOnlyDictionary<uint, INetdev> Ports
+    {
+        get
+        {
+            lock (gate)
+            {
+                return new SortedDictionary<uint, INetdev>(ports);
+            }
+        }
+    }
 
-    /// <summary>Where each rx queue is polled.</summary>
-    public IReadOnlyDictionary<(uint Port, int Queue), PmdThread> Placement => placement;
+    /// <summary>Where each rx queue is polled (a snapshot).</summary>
+    public IReadOnlyDictionary<(uint Port, int Queue), PmdThread> Placement
+    {
+        get
+        {
+            lock (gate)
+            {
+                return new Dictionary<(uint Port, int Queue), PmdThread>(placement);
+            }
+        }
+    }
 
     /// <summary>Starts every PMD.</summary>
     public void Start()
     {
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            p.Start();
+            foreach (PmdThread p in pmds)
+            {
+                p.Start();
+            }
         }
     }
 
     /// <summary>Adds a port under <paramref name="portNo"/> (or the lowest free number) and places its rx queues.</summary>
     public uint AddPort(INetdev dev, uint? portNo = null)
+    {
+        ArgumentNullException.ThrowIfNull(dev);
+        lock (gate)
+        {
+            return AddPortLocked(dev, portNo);
+        }
+    }
+
+    private uint AddPortLocked(INetdev dev, uint? portNo)
     {
         uint no = portNo ?? FirstFreePortNo();
         if (no == 0 || ports.ContainsKey(no))
@@ -55,16 +95,19 @@ public sealed class NetdevDatapath : IDisposable
             throw new ArgumentException($"port number {no} is {(no == 0 ? "reserved" : "in use")}", nameof(portNo));
         }
 
-        if (dev.TxQueueCount < pmds.Count)
+        if (dev.TxQueueCount < 1)
         {
-            // Each PMD owns one tx queue outright; sharing one would need a lock on the send path.
-            throw new ArgumentException($"port {dev.Name} has {dev.TxQueueCount} tx queues, the datapath has {pmds.Count} PMDs");
+            throw new ArgumentException($"port {dev.Name} has no tx queue", nameof(dev));
         }
 
+        // XPS: a queue per PMD where the port has enough, otherwise PMDs share queue i mod n under its lock.
+        bool shared = dev.TxQueueCount < pmds.Count;
+        Lock[] locks = shared ? [.. Enumerable.Range(0, dev.TxQueueCount).Select(_ => new Lock())] : [];
         ports.Add(no, dev);
         for (int i = 0; i < pmds.Count; i++)
         {
-            Check(pmds[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(i))));
+            int q = i % dev.TxQueueCount;
+            Check(pmds[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(q), shared ? locks[q] : null)));
         }
 
         int next = placement.Count;
@@ -81,61 +124,98 @@ public sealed class NetdevDatapath : IDisposable
     /// <summary>Removes a port: its queues stop being polled and output to it is dropped.</summary>
     public void RemovePort(uint portNo)
     {
-        if (!ports.Remove(portNo))
+        lock (gate)
         {
-            throw new ArgumentException($"no port {portNo}", nameof(portNo));
-        }
+            if (!ports.Remove(portNo))
+            {
+                throw new ArgumentException($"no port {portNo}", nameof(portNo));
+            }
 
-        foreach (PmdThread p in pmds)
-        {
-            Check(p.Call(PmdCommand.PortDel(portNo)));
-        }
+            foreach (PmdThread p in pmds)
+            {
+                Check(p.Call(PmdCommand.PortDel(portNo)));
+            }
 
-        foreach (var key in placement.Keys.Where(k => k.Port == portNo).ToList())
-        {
-            placement.Remove(key);
+            foreach (var key in placement.Keys.Where(k => k.Port == portNo).ToList())
+            {
+                placement.Remove(key);
+            }
         }
     }
 
     /// <summary>Installs a megaflow on every PMD (dpctl/add-flow semantics).</summary>
     public void PutFlow(in FlowMatch match, byte[] actions)
     {
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            Check(p.Call(PmdCommand.FlowPut(match, actions)));
+            foreach (PmdThread p in pmds)
+            {
+                Check(p.Call(PmdCommand.FlowPut(match, actions)));
+            }
         }
     }
 
     /// <summary>Deletes a megaflow from every PMD that has it; false if none had it.</summary>
     public bool DeleteFlow(in FlowMatch match)
     {
-        bool any = false;
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            any |= p.Call(PmdCommand.FlowDel(match)).Ok;
-        }
+            bool any = false;
+            foreach (PmdThread p in pmds)
+            {
+                any |= p.Call(PmdCommand.FlowDel(match)).Ok;
+            }
 
-        return any;
+            return any;
+        }
     }
 
     /// <summary>Deletes every megaflow on every PMD.</summary>
     public void FlushFlows()
     {
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            Check(p.Call(PmdCommand.Flush()));
+            foreach (PmdThread p in pmds)
+            {
+                Check(p.Call(PmdCommand.Flush()));
+            }
         }
     }
 
     /// <summary>Counters of every PMD, each a consistent snapshot taken by the PMD itself.</summary>
     public IReadOnlyList<PmdStatsSnapshot> GetPmdStats() => pmds.Select(p => p.Call(PmdCommand.StatsRequest()).Stats).ToList();
 
+    /// <summary>
+    /// Moves rx queue <paramref name="queue"/> of port <paramref name="portNo"/> to PMD <paramref name="pmdIndex"/>
+    /// (OVS's pmd-rxq-affinity, applied now). The old PMD stops polling it before the new one starts.
+    /// </summary>
+    public void MoveRxQueue(uint portNo, int queue, int pmdIndex)
+    {
+        lock (gate)
+        {
+            if (!placement.TryGetValue((portNo, queue), out PmdThread? from))
+            {
+                throw new ArgumentException($"port {portNo} has no rx queue {queue}", nameof(queue));
+            }
+
+            if ((uint)pmdIndex >= (uint)pmds.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pmdIndex), pmdIndex, $"the datapath has {pmds.Count} PMDs");
+            }
+
+            Move(portNo, queue, from, pmds[pmdIndex]);
+        }
+    }
+
     /// <summary>Zeroes every PMD's counters.</summary>
     public void ClearPmdStats()
     {
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            Check(p.Call(PmdCommand.StatsClear()));
+            foreach (PmdThread p in pmds)
+            {
+                Check(p.Call(PmdCommand.StatsClear()));
+            }
         }
     }
 
@@ -145,50 +225,50 @@ public sealed class NetdevDatapath : IDisposable
     /// </summary>
     public void Rebalance(RxqAssignment mode)
     {
-        var queues = new List<(uint Port, int Queue, long Load)>();
-        var loads = new Dictionary<IRxQueue, long>(ReferenceEqualityComparer.Instance);
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            foreach (var (_, q, busy) in p.RxQueues)
+            var queues = new List<(uint Port, int Queue, long Load)>();
+            var loads = new Dictionary<IRxQueue, long>(ReferenceEqualityComparer.Instance);
+            foreach (PmdThread p in pmds)
             {
-                loads[q] = busy;
-            }
-        }
-
-        foreach (var (key, _) in placement)
-        {
-            IRxQueue q = ports[key.Port].GetRxQueue(key.Queue);
-            queues.Add((key.Port, key.Queue, loads.GetValueOrDefault(q)));
-        }
-
-        if (mode == RxqAssignment.Cycles)
-        {
-            queues.Sort((a, b) => b.Load.CompareTo(a.Load));
-        }
-
-        var pmdLoad = new long[pmds.Count];
-        for (int i = 0; i < queues.Count; i++)
-        {
-            var (port, queue, load) = queues[i];
-            int target = mode == RxqAssignment.RoundRobin ? i % pmds.Count : Array.IndexOf(pmdLoad, pmdLoad.Min());
-            pmdLoad[target] += load;
-            PmdThread from = placement[(port, queue)];
-            PmdThread to = pmds[target];
-            if (ReferenceEquals(from, to))
-            {
-                continue;
+                foreach (var (_, q, busy) in p.RxQueues)
+                {
+                    loads[q] = busy;
+                }
             }
 
-            // Stop polling on the old PMD before the new one starts: one poller per queue at any time.
-            IRxQueue rxq = ports[port].GetRxQueue(queue);
-            Check(from.Call(PmdCommand.RxqDel(port, rxq)));
-            Check(to.Call(PmdCommand.RxqAdd(port, rxq)));
-            placement[(port, queue)] = to;
+            foreach (var (key, _) in placement)
+            {
+                IRxQueue q = ports[key.Port].GetRxQueue(key.Queue);
+                queues.Add((key.Port, key.Queue, loads.GetValueOrDefault(q)));
+            }
+
+            if (mode == RxqAssignment.Cycles)
+            {
+                queues.Sort((a, b) => b.Load.CompareTo(a.Load));
+            }
+
+            var pmdLoad = new long[pmds.Count];
+            for (int i = 0; i < queues.Count; i++)
+            {
+                var (port, queue, load) = queues[i];
+                int target = mode == RxqAssignment.RoundRobin ? i % pmds.Count : Array.IndexOf(pmdLoad, pmdLoad.Min());
+                pmdLoad[target] += load;
+                Move(port, queue, placement[(port, queue)], pmds[target]);
+            }
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
+    {
+        lock (gate)
+        {
+            DisposeLocked();
+        }
+    }
+
+    private void DisposeLocked()
     {
         foreach (PmdThread p in pmds)
         {
@@ -201,6 +281,21 @@ public sealed class NetdevDatapath : IDisposable
         }
 
         ports.Clear();
+    }
+
+    private void Move(uint port, int queue, PmdThread from, PmdThread to)
+    {
+        if (ReferenceEquals(from, to))
+        {
+            return;
+        }
+
+        // Stop polling on the old PMD before the new one starts: one poller per queue at any time. The
+        // command rings order the old PMD's last use of the queue (and its pool) before the new PMD's first.
+        IRxQueue rxq = ports[port].GetRxQueue(queue);
+        Check(from.Call(PmdCommand.RxqDel(port, rxq)));
+        Check(to.Call(PmdCommand.RxqAdd(port, rxq)));
+        placement[(port, queue)] = to;
     }
 
     private uint FirstFreePortNo()

@@ -5,10 +5,16 @@ using System.Runtime.InteropServices;
 namespace FastPath.Packets;
 
 /// <summary>
-/// Fixed-size packet frames in one unmanaged, page-aligned region, with a free stack of frame
-/// offsets. Owned by one thread (a PMD): no locks, no GC allocation per packet.
+/// A single-threaded cache of free frames of one <see cref="FrameRegion"/>, and the packet operations on
+/// them: alloc, free, data access, push and pull. Owned by one thread at a time (the one driving the queue
+/// it belongs to): no locks, no GC allocation per packet.
 /// </summary>
 /// <remarks>
+/// <c>new PacketPool(n)</c> makes a private region whose frames all stay in this pool, as a NIC ring's own
+/// memory. <see cref="FrameRegion.CreatePool"/> makes one of several pools over a shared region (an AF_XDP
+/// UMEM): when its cache runs dry it takes a burst from the region's lock-free ring, and when it overflows
+/// it gives half back, so frames freed by one queue's thread reach another queue's thread without either
+/// touching the other's stack.
 /// The region is laid out as an AF_XDP UMEM in aligned-chunk mode: frame i starts at i * FrameSize,
 /// and a packet starts <see cref="Headroom"/> bytes into its frame so VLAN tags and tunnel headers
 /// can be pushed without moving the payload.
@@ -21,41 +27,25 @@ public sealed unsafe class PacketPool : IDisposable
     /// <summary>Default headroom in front of each packet (XDP_PACKET_HEADROOM).</summary>
     public const int DefaultHeadroom = 256;
 
-    private readonly uint* freeStack;
+    private readonly FrameRegion owner;
+    private readonly bool ownsRegion;
+    private readonly int capacity;
+    private uint* freeStack;
     private int freeCount;
     private byte* region;
 
-    /// <summary>Allocates <paramref name="frameCount"/> frames of <paramref name="frameSize"/> bytes.</summary>
+    /// <summary>Allocates a private region of <paramref name="frameCount"/> frames of <paramref name="frameSize"/> bytes, all free in this pool.</summary>
     public PacketPool(int frameCount, int frameSize = DefaultFrameSize, int headroom = DefaultHeadroom)
     {
-        if (frameCount <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(frameCount), "at least one frame is needed");
-        }
-
-        if (frameSize < 256 || !BitOperations.IsPow2(frameSize))
-        {
-            throw new ArgumentOutOfRangeException(nameof(frameSize), "frame size must be a power of two, at least 256");
-        }
-
-        if (headroom < 0 || headroom > frameSize - 128)
-        {
-            throw new ArgumentOutOfRangeException(nameof(headroom), "headroom must leave at least 128 bytes of frame");
-        }
-
-        long size = (long)frameCount * frameSize;
-        if (size > uint.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(frameCount), "region must stay below 4 GiB (32-bit frame offsets)");
-        }
-
+        owner = new FrameRegion(frameCount, frameSize, headroom, fillRing: false);
+        ownsRegion = true;
+        capacity = frameCount;
         FrameCount = frameCount;
         FrameSize = frameSize;
         Headroom = headroom;
-        RegionSize = (nuint)size;
-        region = (byte*)NativeMemory.AlignedAlloc(RegionSize, 4096);
+        RegionSize = owner.RegionSize;
+        region = owner.Base;
         freeStack = (uint*)NativeMemory.Alloc((nuint)frameCount, sizeof(uint));
-        NativeMemory.Clear(region, RegionSize);
 
         // Lowest frames on top so a fresh pool hands out frames in address order.
         for (int i = 0; i < frameCount; i++)
@@ -64,7 +54,23 @@ public sealed unsafe class PacketPool : IDisposable
         }
 
         freeCount = frameCount;
+        owner.Attach(this);
     }
+
+    internal PacketPool(FrameRegion shared, int cacheSize)
+    {
+        owner = shared;
+        capacity = cacheSize;
+        FrameCount = shared.FrameCount;
+        FrameSize = shared.FrameSize;
+        Headroom = shared.Headroom;
+        RegionSize = shared.RegionSize;
+        region = shared.Base;
+        freeStack = (uint*)NativeMemory.Alloc((nuint)cacheSize, sizeof(uint));
+    }
+
+    /// <summary>The region this pool's frames live in (shared with other pools, or private).</summary>
+    public FrameRegion Region => owner;
 
     /// <summary>Number of frames in the region.</summary>
     public int FrameCount { get; }
@@ -81,8 +87,11 @@ public sealed unsafe class PacketPool : IDisposable
     /// <summary>Total size of the region in bytes.</summary>
     public nuint RegionSize { get; }
 
-    /// <summary>Frames currently free.</summary>
+    /// <summary>Frames free in this pool's own cache (for a private pool: every free frame).</summary>
     public int FreeCount => freeCount;
+
+    /// <summary>Most frames this pool caches before it gives half back to its region.</summary>
+    public int CacheCapacity => capacity;
 
     /// <summary>Base address of the region, for the native layer (AF_XDP UMEM registration).</summary>
     internal byte* Base => region != null ? region : throw new ObjectDisposedException(nameof(PacketPool));
@@ -94,7 +103,7 @@ public sealed unsafe class PacketPool : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAlloc(out Packet packet)
     {
-        if (freeCount == 0)
+        if (freeCount == 0 && !Refill())
         {
             packet = default;
             return false;
@@ -115,7 +124,7 @@ public sealed unsafe class PacketPool : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAllocFrame(out uint frameAddr)
     {
-        if (freeCount == 0)
+        if (freeCount == 0 && !Refill())
         {
             frameAddr = 0;
             return false;
@@ -133,9 +142,10 @@ public sealed unsafe class PacketPool : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void FreeFrame(uint addr)
     {
-        if ((uint)freeCount >= (uint)FrameCount || addr >= RegionSize)
+        if ((uint)freeCount >= (uint)capacity || addr >= RegionSize)
         {
-            ThrowBadFree(addr);
+            FreeSlow(addr);
+            return;
         }
 
         freeStack[freeCount++] = addr & ~(uint)(FrameSize - 1);
@@ -195,26 +205,86 @@ public sealed unsafe class PacketPool : IDisposable
         return true;
     }
 
-    /// <summary>Frees the region. Packets handed out become invalid.</summary>
+    /// <summary>
+    /// For a private pool, frees the region; for a pool over a shared region, gives its cached frames back
+    /// to the region. Packets handed out by a private pool become invalid.
+    /// </summary>
     public void Dispose()
     {
-        if (region != null)
+        if (ownsRegion)
         {
-            NativeMemory.AlignedFree(region);
-            NativeMemory.Free(freeStack);
-            region = null;
+            owner.Dispose();
+        }
+        else if (region != null && !owner.IsDisposed)
+        {
+            owner.Shared.Enqueue(new ReadOnlySpan<uint>(freeStack, freeCount));
+            freeCount = 0;
+            owner.Detach(this);
         }
 
+        region = null;
+        FreeStack();
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Frees the region if <see cref="Dispose"/> was not called.</summary>
-    ~PacketPool()
+    /// <summary>Frees the cache's stack if <see cref="Dispose"/> was not called (the region has its own finalizer).</summary>
+    ~PacketPool() => FreeStack();
+
+    /// <summary>Called by the region when it goes away first: the pool stops handing out frames.</summary>
+    internal void Detach()
     {
-        if (region != null)
+        region = null;
+        freeCount = 0;
+    }
+
+    internal void CopyFreeFramesTo(List<uint> list)
+    {
+        for (int i = 0; i < freeCount; i++)
         {
-            NativeMemory.AlignedFree(region);
+            list.Add(freeStack[i]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Refill()
+    {
+        if (ownsRegion || region == null)
+        {
+            return false;
+        }
+
+        // Half the cache: room is left for frees before the next spill.
+        freeCount = owner.Shared.Dequeue(new Span<uint>(freeStack, Math.Max(1, capacity / 2)));
+        return freeCount > 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FreeSlow(uint addr)
+    {
+        if (addr >= RegionSize || ownsRegion || region == null)
+        {
+            // A private pool's stack holds every frame: one more free is a double free.
+            ThrowBadFree(addr);
+        }
+
+        int spill = capacity / 2;
+        int given = owner.Shared.Enqueue(new ReadOnlySpan<uint>(freeStack + freeCount - spill, spill));
+        freeCount -= given;
+        if (given < spill)
+        {
+            // The ring holds as many offsets as the region has frames: more means a frame was freed twice.
+            ThrowBadFree(addr);
+        }
+
+        freeStack[freeCount++] = addr & ~(uint)(FrameSize - 1);
+    }
+
+    private void FreeStack()
+    {
+        if (freeStack != null)
+        {
             NativeMemory.Free(freeStack);
+            freeStack = null;
         }
     }
 

@@ -9,6 +9,8 @@ namespace FastPath.Datapath.Pmd;
 /// </summary>
 public sealed class PmdCommand
 {
+    private bool completed;
+
     private PmdCommand(PmdCommandKind kind) => Kind = kind;
 
     /// <summary>What to do.</summary>
@@ -29,8 +31,20 @@ public sealed class PmdCommand
     /// <summary>Transmit queue (PortAdd).</summary>
     public ITxQueue? TxQueue { get; private init; }
 
+    /// <summary>The lock of a transmit queue that several PMDs share (PortAdd); null when this PMD owns the queue.</summary>
+    public Lock? TxLock { get; private init; }
+
     /// <summary>Receive queue (RxqAdd, RxqDel).</summary>
     public IRxQueue? RxQueue { get; private init; }
+
+    /// <summary>Whether the PMD has answered (set last, after every result field).</summary>
+    public bool IsCompleted => Volatile.Read(ref completed);
+
+    /// <summary>
+    /// Set by <see cref="PmdThreadCalls.Call"/>: the caller waits on <see cref="IsCompleted"/>, so the answer
+    /// does not go to the reply ring (whose single consumer may be another thread).
+    /// </summary>
+    public bool IsSynchronous { get; internal set; }
 
     /// <summary>Result: whether the PMD did it.</summary>
     public bool Ok { get; internal set; }
@@ -62,6 +76,9 @@ public sealed class PmdCommand
     /// <summary>Output to <paramref name="portNo"/> goes to <paramref name="txq"/>.</summary>
     public static PmdCommand PortAdd(uint portNo, ITxQueue txq) => new(PmdCommandKind.PortAdd) { PortNo = portNo, TxQueue = txq };
 
+    /// <summary>Output to <paramref name="portNo"/> goes to <paramref name="txq"/>, shared with other PMDs under <paramref name="txLock"/>.</summary>
+    public static PmdCommand PortAdd(uint portNo, ITxQueue txq, Lock? txLock) => new(PmdCommandKind.PortAdd) { PortNo = portNo, TxQueue = txq, TxLock = txLock };
+
     /// <summary>Forget port <paramref name="portNo"/> and stop polling its queues.</summary>
     public static PmdCommand PortDel(uint portNo) => new(PmdCommandKind.PortDel) { PortNo = portNo };
 
@@ -79,4 +96,7 @@ public sealed class PmdCommand
 
     /// <summary>List the megaflows.</summary>
     public static PmdCommand FlowDump() => new(PmdCommandKind.FlowDump);
+
+    /// <summary>Marks the command answered; the PMD calls it after filling in the results.</summary>
+    internal void Complete() => Volatile.Write(ref completed, true);
 }

@@ -20,4 +20,20 @@ public sealed record PmdOptions
 
     /// <summary>How often (in TSC cycles) subtables are re-sorted by hits; about a second at 2 GHz.</summary>
     public ulong ResortIntervalCycles { get; init; } = 2_000_000_000;
+
+    /// <summary>
+    /// How long a miss's key stays marked as upcalled: further misses of the same key within the window are
+    /// counted (<see cref="PmdStatsSnapshot.UpcallsSuppressed"/>) and dropped instead of queued again.
+    /// <see cref="TimeSpan.Zero"/> upcalls every miss.
+    /// </summary>
+    public TimeSpan UpcallSuppressWindow { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Entries of the table of recently upcalled keys (a power of two).</summary>
+    public int UpcallSuppressSlots { get; init; } = 1024;
+
+    /// <summary>
+    /// Where a PMD reports a fault (an unexpected exception in a command or the packet path), once per kind;
+    /// standard error when null.
+    /// </summary>
+    public Action<string>? FaultLog { get; init; }
 }

@@ -33,6 +33,12 @@ public struct PmdStatsSnapshot
     public long Iterations;
     /// <summary>Commands processed.</summary>
     public long Commands;
+    /// <summary>Commands that failed with an unexpected exception (a bug), answered with an error.</summary>
+    public long CommandFaults;
+    /// <summary>Poll iterations cut short by an unexpected exception (a bug in a port or the packet path); the PMD went on.</summary>
+    public long PacketFaults;
+    /// <summary>Misses not upcalled because an upcall for the same key was already in flight.</summary>
+    public long UpcallsSuppressed;
 
     /// <summary>Average subtables searched per megaflow hit.</summary>
     public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;

@@ -29,6 +29,9 @@ public sealed class PmdThread : IDisposable
     private readonly SpscRing<PmdCommand> replies;
     private readonly SpscRing<Upcall> upcalls;
     private readonly PacketPool execPool;
+    private readonly UpcallSuppressor upcallSuppressor;
+    private readonly HashSet<string> faultKinds = [];
+    private readonly List<string> faults = [];
 
     // Per-batch scratch, allocated once.
     private readonly FlowKey[] keys = new FlowKey[PacketBatch.Capacity];
@@ -45,6 +48,7 @@ public sealed class PmdThread : IDisposable
     private readonly int[] missIds = new int[PacketBatch.Capacity];
     private readonly int[] missIndex = new int[PacketBatch.Capacity];
 
+    private readonly Lock submitLock = new();
     private RxqSlot[] rxqs = [];
     private TxPort?[] txPorts = new TxPort?[16];
     private TxPort[] activeTxPorts = [];
@@ -67,6 +71,8 @@ public sealed class PmdThread : IDisposable
         replies = new SpscRing<PmdCommand>(this.options.CommandRingSize);
         upcalls = new SpscRing<Upcall>(this.options.UpcallRingSize);
         execPool = new PacketPool(64);
+        ulong window = (ulong)(this.options.UpcallSuppressWindow.TotalSeconds * Cpu.TscHz);
+        upcallSuppressor = new UpcallSuppressor(this.options.UpcallSuppressSlots, window);
     }
 
     /// <summary>The core this PMD is pinned to, or -1.</summary>
@@ -84,8 +90,29 @@ public sealed class PmdThread : IDisposable
     /// <summary>Answers to commands, in order (the slow path is the single consumer).</summary>
     public SpscRing<PmdCommand> Replies => replies;
 
-    /// <summary>Queues a command; false when the command ring is full (try again later).</summary>
-    public bool TrySubmit(PmdCommand command) => commands.TryEnqueue(command);
+    /// <summary>
+    /// Queues a command; false when the command ring is full (try again later). Safe from any thread: the
+    /// ring has one producer at a time.
+    /// </summary>
+    public bool TrySubmit(PmdCommand command)
+    {
+        lock (submitLock)
+        {
+            return commands.TryEnqueue(command);
+        }
+    }
+
+    /// <summary>The first fault of each kind the PMD caught and survived (a bug to report), oldest first.</summary>
+    public IReadOnlyList<string> Faults
+    {
+        get
+        {
+            lock (faults)
+            {
+                return [.. faults];
+            }
+        }
+    }
 
     /// <summary>The rx queues polled now (read by the PMD's owner for placement; a snapshot array).</summary>
     public IReadOnlyList<(uint PortNo, IRxQueue Queue, long BusyCycles)> RxQueues =>
@@ -118,7 +145,7 @@ public sealed class PmdThread : IDisposable
     {
         while (!stopRequested && !until())
         {
-            PollOnce();
+            PollGuarded();
         }
     }
 
@@ -150,10 +177,53 @@ public sealed class PmdThread : IDisposable
 
         while (!stopRequested)
         {
-            PollOnce();
+            PollGuarded();
         }
 
         FlushAll(null);
+    }
+
+    /// <summary>
+    /// One iteration inside the PMD's exception boundary: a bug in a port, an action or the classifier costs
+    /// the rest of this iteration (counted, reported once per kind), never the thread or the process. The
+    /// boundary sits outside the loop body so the packet path itself carries no handler.
+    /// </summary>
+    private void PollGuarded()
+    {
+        try
+        {
+            PollOnce();
+        }
+        catch (Exception e)
+        {
+            stats.PacketFaults++;
+            RecoverTxState();
+            RecordFault("poll", e);
+        }
+    }
+
+    private void RecordFault(string where, Exception e)
+    {
+        string kind = $"{where}: {e.GetType().FullName} at {e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name}";
+        lock (faults)
+        {
+            if (!faultKinds.Add(kind))
+            {
+                return;
+            }
+
+            faults.Add($"{kind}: {e.Message}");
+        }
+
+        string line = $"pmd-c{CoreId}: caught {kind}: {e.Message} (reported once; the PMD goes on)";
+        if (options.FaultLog != null)
+        {
+            options.FaultLog(line);
+        }
+        else
+        {
+            Console.Error.WriteLine(line);
+        }
     }
 
     /// <summary>One iteration: commands, every rx queue once, tx completions, cycle accounting.</summary>
@@ -167,21 +237,29 @@ public sealed class PmdThread : IDisposable
         RxqSlot[] queues = rxqs;
         for (int i = 0; i < queues.Length; i++)
         {
-            RxqSlot slot = queues[i];
-            var batch = default(PacketBatch);
-            if (slot.Queue.Receive(ref batch) > 0)
-            {
-                received += batch.Count;
-                ulong before = Cpu.ReadTsc();
-                ProcessBatch(ref batch, slot.Queue.Pool, slot.PortNo);
-                slot.BusyCycles += (long)(Cpu.ReadTsc() - before);
-            }
+            received += PollRxq(queues[i]);
         }
 
         TxPort[] active = activeTxPorts;
         for (int i = 0; i < active.Length; i++)
         {
-            active[i].Queue.Poll();
+            TxPort tx = active[i];
+            if (tx.Lock == null)
+            {
+                tx.Queue.Poll();
+            }
+            else if (tx.Lock.TryEnter())
+            {
+                // A shared queue's completions are reaped by whichever PMD gets there first; the others skip it.
+                try
+                {
+                    tx.Queue.Poll();
+                }
+                finally
+                {
+                    tx.Lock.Exit();
+                }
+            }
         }
 
         ulong end = Cpu.ReadTsc();
@@ -199,6 +277,49 @@ public sealed class PmdThread : IDisposable
         {
             lastResortTsc = end;
             classifier.Resort();
+        }
+    }
+
+    /// <summary>
+    /// Receives and processes one batch of <paramref name="slot"/>'s queue, inside an exception boundary: a bug
+    /// in the port or the packet path costs this batch (counted, reported once per kind), and the other
+    /// queues are still polled. The batch's frames are not freed after a fault (their state is unknown): a
+    /// leak is bounded by the faults counted, a double free would not be.
+    /// </summary>
+    private int PollRxq(RxqSlot slot)
+    {
+        var batch = default(PacketBatch);
+        try
+        {
+            if (slot.Queue.Receive(ref batch) == 0)
+            {
+                return 0;
+            }
+
+            ulong before = Cpu.ReadTsc();
+            ProcessBatch(ref batch, slot.Queue.Pool, slot.PortNo);
+            slot.BusyCycles += (long)(Cpu.ReadTsc() - before);
+        }
+        catch (Exception e)
+        {
+            stats.PacketFaults++;
+            RecoverTxState();
+            RecordFault($"rx port {slot.PortNo}", e);
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>After a fault mid-batch: every port with buffered output is made dirty again, so it gets flushed.</summary>
+    private void RecoverTxState()
+    {
+        dirtyCount = 0;
+        for (uint port = 0; port < txPorts.Length; port++)
+        {
+            if (txPorts[port] is { Pending.Count: > 0 })
+            {
+                dirtyPorts[dirtyCount++] = port;
+            }
         }
     }
 
@@ -267,7 +388,16 @@ public sealed class PmdThread : IDisposable
                 else
                 {
                     stats.Misses++;
-                    QueueUpcall(pool, ref batch[i], keys[i], UpcallReason.Miss, 0);
+                    uint h = useEmc ? hashes[i] : ExactMatchCache.Hash(keys[i]);
+                    if (upcallSuppressor.Suppress(keys[i], h, nowTsc))
+                    {
+                        stats.UpcallsSuppressed++;
+                    }
+                    else
+                    {
+                        QueueUpcall(pool, ref batch[i], keys[i], UpcallReason.Miss, 0);
+                    }
+
                     pool.Free(batch[i]);
                 }
             }
@@ -423,7 +553,7 @@ public sealed class PmdThread : IDisposable
         }
         else if (tx.Pending.IsFull)
         {
-            tx.Queue.Send(pool, ref tx.Pending);
+            Send(tx, pool);
         }
 
         tx.Pending.TryAdd(toSend);
@@ -472,11 +602,46 @@ public sealed class PmdThread : IDisposable
             TxPort? tx = txPorts[dirtyPorts[i]];
             if (tx != null && tx.Pending.Count > 0)
             {
-                tx.Queue.Send(pool ?? execPool, ref tx.Pending);
+                try
+                {
+                    Send(tx, pool ?? execPool);
+                }
+                catch (Exception e)
+                {
+                    // A faulty port loses this batch (its frames' state is unknown, so they are not freed);
+                    // the other ports are still flushed.
+                    tx.Pending.Clear();
+                    stats.PacketFaults++;
+                    RecordFault($"tx port {dirtyPorts[i]}", e);
+                }
             }
         }
 
         dirtyCount = 0;
+    }
+
+    /// <summary>
+    /// Sends a port's pending batch. A queue this PMD owns is used without a lock; a queue shared with other
+    /// PMDs (the port has fewer tx queues than there are PMDs, as OVS's XPS) is locked once per batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Send(TxPort tx, PacketPool pool)
+    {
+        if (tx.Lock == null)
+        {
+            tx.Queue.Send(pool, ref tx.Pending);
+            return;
+        }
+
+        tx.Lock.Enter();
+        try
+        {
+            tx.Queue.Send(pool, ref tx.Pending);
+        }
+        finally
+        {
+            tx.Lock.Exit();
+        }
     }
 
     private void ProcessCommands()
@@ -498,12 +663,27 @@ public sealed class PmdThread : IDisposable
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
+                // A refusal: the command asked for something this PMD cannot do.
                 cmd.Ok = false;
                 cmd.Error = e.Message;
             }
+            catch (Exception e)
+            {
+                // A bug: answer with an error, report it once, and go on forwarding.
+                stats.CommandFaults++;
+                cmd.Ok = false;
+                cmd.Error = $"PMD fault in {cmd.Kind}: {e.GetType().Name}: {e.Message}";
+                RecordFault($"command {cmd.Kind}", e);
+            }
 
-            // The owner drains replies; if it does not, the answer is lost but the PMD goes on.
-            replies.TryEnqueue(cmd);
+            cmd.Complete();
+
+            // Synchronous callers wait on the command itself; others drain replies, and if they do not,
+            // the answer is lost but the PMD goes on.
+            if (!cmd.IsSynchronous)
+            {
+                replies.TryEnqueue(cmd);
+            }
         }
     }
 
@@ -513,6 +693,13 @@ public sealed class PmdThread : IDisposable
         switch (cmd.Kind)
         {
             case PmdCommandKind.FlowPut:
+                // A program that would fault in the executor never reaches the classifier.
+                ProgramValidation valid = ActionProgram.Validate(cmd.Actions);
+                if (!valid.IsValid)
+                {
+                    throw new ArgumentException($"invalid action program: {valid}");
+                }
+
                 cmd.FlowId = classifier.Insert(cmd.Match, cmd.Actions);
                 if (cmd.FlowId < 0)
                 {
@@ -532,6 +719,7 @@ public sealed class PmdThread : IDisposable
             case PmdCommandKind.Flush:
                 classifier.Flush();
                 emc.Clear();
+                upcallSuppressor.Clear();
                 break;
             case PmdCommandKind.Execute:
                 ExecuteCommand(cmd);
@@ -547,7 +735,7 @@ public sealed class PmdThread : IDisposable
                     Array.Resize(ref txPorts, (int)Math.Min(MaxPorts, Math.Max(cmd.PortNo + 1, txPorts.Length * 2)));
                 }
 
-                txPorts[cmd.PortNo] = new TxPort(cmd.TxQueue!);
+                txPorts[cmd.PortNo] = new TxPort(cmd.TxQueue ?? throw new ArgumentException("PortAdd without a tx queue"), cmd.TxLock);
                 activeTxPorts = Array.FindAll(txPorts, t => t != null)!;
                 break;
             case PmdCommandKind.PortDel:
@@ -560,7 +748,7 @@ public sealed class PmdThread : IDisposable
                 rxqs = Array.FindAll(rxqs, s => s.PortNo != cmd.PortNo);
                 break;
             case PmdCommandKind.RxqAdd:
-                rxqs = [.. rxqs, new RxqSlot(cmd.PortNo, cmd.RxQueue!)];
+                rxqs = [.. rxqs, new RxqSlot(cmd.PortNo, cmd.RxQueue ?? throw new ArgumentException("RxqAdd without an rx queue"))];
                 break;
             case PmdCommandKind.RxqDel:
                 int before = rxqs.Length;
@@ -581,6 +769,9 @@ public sealed class PmdThread : IDisposable
                 }
 
                 break;
+            default:
+                // A command this PMD does not know: something upstream is broken, so it counts as a fault.
+                throw new NotSupportedException($"unknown PMD command kind {(int)cmd.Kind}");
         }
     }
 
@@ -616,9 +807,12 @@ public sealed class PmdThread : IDisposable
         public long BusyCycles;
     }
 
-    private sealed class TxPort(ITxQueue queue)
+    private sealed class TxPort(ITxQueue queue, Lock? txLock)
     {
         public readonly ITxQueue Queue = queue;
+
+        // Null when this PMD owns the queue; the queue's lock when PMDs share it.
+        public readonly Lock? Lock = txLock;
         public PacketBatch Pending;
     }
 }

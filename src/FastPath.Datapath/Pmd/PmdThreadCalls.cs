@@ -1,32 +1,40 @@
 namespace FastPath.Datapath.Pmd;
 
-/// <summary>Synchronous request/reply over a PMD's rings, for the slow path's single thread.</summary>
+/// <summary>Synchronous request/reply with a PMD, for control threads (the slow path, the daemon, OpenFlow handlers).</summary>
 public static class PmdThreadCalls
 {
     /// <summary>
-    /// Submits <paramref name="command"/> and waits for its reply. Replies to earlier fire-and-forget
-    /// commands that arrive first are discarded. Throws <see cref="TimeoutException"/> if the PMD does not answer.
+    /// Submits <paramref name="command"/> and waits until the PMD has answered it. Safe when several threads
+    /// call at once: submission is serialized, and each caller waits on its own command, not on the reply
+    /// ring. Throws <see cref="TimeoutException"/> if the PMD does not answer; a command object is used once.
     /// </summary>
     public static PmdCommand Call(this PmdThread pmd, PmdCommand command, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.IsCompleted || command.IsSynchronous)
+        {
+            throw new ArgumentException("a PMD command is submitted once; make a new one", nameof(command));
+        }
+
+        command.IsSynchronous = true;
         DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
         while (!pmd.TrySubmit(command))
         {
             WaitOrThrow(pmd, deadline);
         }
 
-        while (true)
+        var spin = default(SpinWait);
+        while (!command.IsCompleted)
         {
-            if (pmd.Replies.TryDequeue(out PmdCommand reply) && ReferenceEquals(reply, command))
-            {
-                return reply;
-            }
-
-            if (reply == null)
+            if (spin.NextSpinWillYield)
             {
                 WaitOrThrow(pmd, deadline);
             }
+
+            spin.SpinOnce(sleep1Threshold: -1);
         }
+
+        return command;
     }
 
     private static void WaitOrThrow(PmdThread pmd, DateTime deadline)

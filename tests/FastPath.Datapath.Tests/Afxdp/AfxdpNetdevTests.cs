@@ -150,7 +150,7 @@ public class AfxdpNetdevTests(ITestOutputHelper output)
         Report(portA);
         Assert.Equal(2, portA.RxQueueCount);
         Assert.Equal(2, portA.TxQueueCount);
-        Assert.NotSame(portA.GetRxQueue(0).Pool, portA.GetRxQueue(1).Pool);
+        Assert.NotSame(portA.GetRxQueue(0).Pool.Region, portA.GetRxQueue(1).Pool.Region);
 
         var loop = new ForwardingLoop(portA, portB, TransferLimit);
         AssertAllIntact(frames, Transfer(sender, receiver, frames, loop, skipOutgoing: false), edited: false);
@@ -179,7 +179,9 @@ public class AfxdpNetdevTests(ITestOutputHelper output)
             Report(portB);
             AfxdpRxQueue rxA = portA.GetAfxdpRxQueue(0);
             AfxdpRxQueue rxB = portB.GetAfxdpRxQueue(0);
-            Assert.Same(rxA.Pool, rxB.Pool);
+            // One region (the UMEM), but each queue takes frames through a pool of its own.
+            Assert.Same(rxA.Pool.Region, rxB.Pool.Region);
+            Assert.NotSame(rxA.Pool, rxB.Pool);
             Assert.False(rxA.Socket.SharedUmem);
             Assert.True(rxB.Socket.SharedUmem);
 
@@ -191,11 +193,11 @@ public class AfxdpNetdevTests(ITestOutputHelper output)
             Assert.Equal(frames.Count, txB.ZeroCopySubmits);
             Assert.Equal(0, txB.CopiedSubmits);
 
-            // One pool, two fill rings, two tx rings: every frame is accounted for across both ports.
+            // One region, two fill rings, two tx rings: every frame is accounted for across both ports.
             AfxdpTxQueue txA = portA.GetAfxdpTxQueue(0);
             Assert.Equal(
                 portA.Options.FrameCount,
-                rxA.Pool.FreeCount + rxA.FramesInKernel + rxB.FramesInKernel + txA.Outstanding + txB.Outstanding);
+                rxA.Pool.Region.FreeFrames + rxA.FramesInKernel + rxB.FramesInKernel + txA.Outstanding + txB.Outstanding);
         }
 
         Assert.Equal(0u, AfxdpLibrary.QueryXdp(a.RootName).ProgramId);
@@ -345,7 +347,7 @@ public class AfxdpNetdevTests(ITestOutputHelper output)
         {
             AfxdpRxQueue rx = port.GetAfxdpRxQueue(q);
             AfxdpTxQueue tx = port.GetAfxdpTxQueue(q);
-            Assert.Equal(port.Options.FrameCount, rx.Pool.FreeCount + rx.FramesInKernel + tx.Outstanding);
+            Assert.Equal(port.Options.FrameCount, rx.Pool.Region.FreeFrames + rx.FramesInKernel + tx.Outstanding);
         }
     }
 

@@ -7,13 +7,14 @@ namespace FastPath.Datapath.Ports.Afxdp;
 
 /// <summary>
 /// The <c>afxdp</c> port: one AF_XDP socket per queue of a kernel interface, each over a UMEM that
-/// is the queue's <see cref="PacketPool"/>. Rx queue i and tx queue i share socket i, so a packet
-/// received on a port and sent back out of the same queue is transmitted without a copy.
+/// is the queue's <see cref="FrameRegion"/>. Rx queue i and tx queue i share socket i and region i, each
+/// through a <see cref="PacketPool"/> of its own, so a packet received on a port and sent back out of the
+/// same queue is transmitted without a copy, and the two queues may be driven by different threads.
 /// </summary>
 /// <remarks>
 /// Opening tries the configured XDP and copy modes in order (native zero-copy, native copy, generic
 /// copy for the defaults) and reports what it got in <see cref="XdpMode"/> and <see cref="CopyMode"/>.
-/// Rx queue i and tx queue i must be driven by one thread; <see cref="GetStats"/> may be called from any.
+/// Each queue is driven by one thread at a time (any thread); <see cref="GetStats"/> may be called from any.
 /// With <see cref="AfxdpOptions.ShareUmemWith"/> a port binds over another port's UMEMs
 /// (XDP_SHARED_UMEM), so forwarding between the two ports is zero-copy as well.
 /// </remarks>
@@ -64,7 +65,7 @@ public sealed class AfxdpNetdev : INetdev
         {
             for (int q = 0; q < opened; q++)
             {
-                rx[q].Close();
+                rx[q].Close(tx[q]);
             }
 
             throw;
@@ -146,9 +147,9 @@ public sealed class AfxdpNetdev : INetdev
         }
 
         disposed = true;
-        foreach (AfxdpRxQueue q in rx)
+        for (int q = 0; q < rx.Length; q++)
         {
-            q.Close();
+            rx[q].Close(tx[q]);
         }
     }
 
@@ -264,12 +265,12 @@ public sealed class AfxdpNetdev : INetdev
             return;
         }
 
-        var pool = new PacketPool(o.FrameCount, o.FrameSize);
+        var region = new FrameRegion(o.FrameCount, o.FrameSize);
 
         // The kernel may write into the region until the socket and UMEM are gone. SafeHandles are
-        // finalized after ordinary finalizers, so on a leaked port the pool's finalizer would free
-        // the region while the socket still delivers into it: leak the region instead.
-        GC.SuppressFinalize(pool);
+        // finalized after ordinary finalizers, so on a leaked port the region's finalizer would free
+        // the memory while the socket still delivers into it: leak the memory instead.
+        GC.SuppressFinalize(region);
 
         AfxdpUmem? umem = null;
         AfxdpSocket? socket = null;
@@ -280,12 +281,12 @@ public sealed class AfxdpNetdev : INetdev
             {
                 // A fresh UMEM per attempt: a failed bind leaves libxdp's ring bookkeeping half set up.
                 umem = AfxdpUmem.Create(
-                    pool.BaseAddress,
-                    pool.RegionSize,
-                    (uint)pool.FrameSize,
+                    region.BaseAddress,
+                    region.RegionSize,
+                    (uint)region.FrameSize,
                     (uint)o.FillRingSize,
                     (uint)o.CompletionRingSize,
-                    (uint)Math.Max(0, pool.Headroom - XdpPacketHeadroom));
+                    (uint)Math.Max(0, region.Headroom - XdpPacketHeadroom));
                 try
                 {
                     socket = AfxdpSocket.Create(umem, o.InterfaceName, (uint)queue, (uint)o.RxRingSize, (uint)o.TxRingSize, flags);
@@ -300,16 +301,16 @@ public sealed class AfxdpNetdev : INetdev
                 }
             }
 
-            var memory = new AfxdpQueueMemory(pool, umem);
+            var memory = new AfxdpQueueMemory(region, umem);
             int fillTarget = Math.Min(o.FillRingSize, o.FrameCount / 2);
             rx[queue] = new AfxdpRxQueue(queue, memory, socket, fillTarget);
-            tx[queue] = new AfxdpTxQueue(queue, memory.Pool, socket);
+            tx[queue] = new AfxdpTxQueue(queue, memory.CreatePool(), socket);
         }
         catch
         {
             socket?.Dispose();
             umem?.Dispose();
-            pool.Dispose();
+            region.Dispose();
             throw;
         }
     }
@@ -341,10 +342,10 @@ public sealed class AfxdpNetdev : INetdev
                 }
             }
 
-            // Two fill rings draw on one pool: each keeps at most a quarter of it so neither starves the other.
-            int fillTarget = Math.Min((int)memory.Umem.FillRingSize, memory.Pool.FrameCount / 4);
+            // Two fill rings draw on one region: each keeps at most a quarter of it so neither starves the other.
+            int fillTarget = Math.Min((int)memory.Umem.FillRingSize, memory.Region.FrameCount / 4);
             rx[queue] = new AfxdpRxQueue(queue, memory, socket, fillTarget);
-            tx[queue] = new AfxdpTxQueue(queue, memory.Pool, socket);
+            tx[queue] = new AfxdpTxQueue(queue, memory.CreatePool(), socket);
         }
         catch
         {

@@ -4,20 +4,21 @@ using FastPath.Packets;
 namespace FastPath.Datapath.Ports.Afxdp;
 
 /// <summary>
-/// A queue's packet pool and the UMEM registered over it, counted by the sockets that use them: a
+/// A queue's frame region and the UMEM registered over it, counted by the sockets that use them: a
 /// port that shares another port's UMEM (XDP_SHARED_UMEM) keeps both alive after the owner closes.
+/// Every queue over it takes frames through a <see cref="PacketPool"/> of its own.
 /// </summary>
 internal sealed class AfxdpQueueMemory
 {
     private int users = 1;
 
-    public AfxdpQueueMemory(PacketPool pool, AfxdpUmem umem)
+    public AfxdpQueueMemory(FrameRegion region, AfxdpUmem umem)
     {
-        Pool = pool;
+        Region = region;
         Umem = umem;
     }
 
-    public PacketPool Pool { get; }
+    public FrameRegion Region { get; }
 
     public AfxdpUmem Umem { get; }
 
@@ -39,13 +40,20 @@ internal sealed class AfxdpQueueMemory
         return false;
     }
 
-    /// <summary>Drops a user; the last one unregisters the UMEM and then frees the pool (its sockets must be closed first).</summary>
+    /// <summary>Drops a user; the last one unregisters the UMEM and then frees the region (its sockets must be closed first).</summary>
     public void Release()
     {
         if (Interlocked.Decrement(ref users) == 0)
         {
             Umem.Dispose();
-            Pool.Dispose();
+            Region.Dispose();
         }
     }
+
+    /// <summary>
+    /// A pool over the region for one queue. Its cache is an eighth of the region (64 to 512 frames): big
+    /// enough that the shared ring is touched once per many packets, small enough that frames idling in
+    /// one queue's cache cannot starve the fill ring of another.
+    /// </summary>
+    public PacketPool CreatePool() => Region.CreatePool(Math.Clamp(Region.FrameCount / 8, 64, 512));
 }

@@ -5,14 +5,14 @@ using FastPath.Packets;
 namespace FastPath.Datapath.Ports.Afxdp;
 
 /// <summary>
-/// The receive side of one AF_XDP queue. It owns the queue's <see cref="PacketPool"/>, which is the
-/// UMEM of its socket: frames go pool -> fill ring -> (kernel) -> rx ring -> datapath, and the
+/// The receive side of one AF_XDP queue. Its <see cref="PacketPool"/> is its own cache over the UMEM
+/// (a <see cref="FrameRegion"/>): frames go pool -> fill ring -> (kernel) -> rx ring -> datapath, and the
 /// datapath frees them back to <see cref="Pool"/>.
 /// </summary>
 /// <remarks>
-/// The pool is single-threaded and shared with the queue's <see cref="AfxdpTxQueue"/> (and, with
-/// <see cref="AfxdpOptions.ShareUmemWith"/>, with the other port's queue), so one thread drives all
-/// queues over one pool, as a PMD owns a port's queue pair.
+/// The pool is used only by the thread polling this queue. The tx queue of the same index, and with
+/// <see cref="AfxdpOptions.ShareUmemWith"/> the other port's queues, have pools of their own over the
+/// same region, so each queue may be driven by a different thread and move between threads on its own.
 /// </remarks>
 public sealed class AfxdpRxQueue : IRxQueue
 {
@@ -30,7 +30,7 @@ public sealed class AfxdpRxQueue : IRxQueue
     internal AfxdpRxQueue(int queueId, AfxdpQueueMemory memory, AfxdpSocket socket, int fillTarget)
     {
         QueueId = queueId;
-        Pool = memory.Pool;
+        Pool = memory.CreatePool();
         this.memory = memory;
         this.socket = socket;
         this.fillTarget = fillTarget;
@@ -104,17 +104,19 @@ public sealed class AfxdpRxQueue : IRxQueue
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void Refill()
     {
-        int want = Math.Min(fillTarget - framesInKernel, Pool.FreeCount);
-        if (want <= 0)
+        int want = fillTarget - framesInKernel;
+        int got = 0;
+        while (got < want && Pool.TryAllocFrame(out uint frame))
+        {
+            fillScratch[got++] = frame;
+        }
+
+        if (got == 0)
         {
             return;
         }
 
-        for (int i = 0; i < want; i++)
-        {
-            Pool.TryAllocFrame(out uint frame);
-            fillScratch[i] = frame;
-        }
+        want = got;
 
         int put = socket.Fill(fillScratch.AsSpan(0, want));
         if (put < 0)
@@ -131,10 +133,12 @@ public sealed class AfxdpRxQueue : IRxQueue
         framesInKernel += put;
     }
 
-    /// <summary>Closes the socket, then releases the UMEM and pool: the kernel must stop writing before the memory goes.</summary>
-    internal void Close()
+    /// <summary>Closes the socket, then releases the pools and UMEM: the kernel must stop writing before the memory goes.</summary>
+    internal void Close(AfxdpTxQueue? tx)
     {
         socket.Dispose();
+        Pool.Dispose();
+        tx?.Pool.Dispose();
         memory.Release();
     }
 }

@@ -5,10 +5,14 @@ namespace FastPath.Datapath.Ports.Afxdp;
 
 /// <summary>
 /// The transmit side of one AF_XDP queue, sharing the socket and UMEM of the rx queue of the same
-/// index. Frames of that UMEM are sent without copying and return to the pool from the completion
-/// ring; frames of any other pool are copied into frames of this one and freed at once.
+/// index. Frames of that UMEM are sent without copying and come back from the completion ring into this
+/// queue's own <see cref="Pool"/>; frames of any other region are copied into frames of this one and freed
+/// at once.
 /// </summary>
-/// <remarks>Driven by the thread that drives the rx queue of the same index (they share a single-threaded pool).</remarks>
+/// <remarks>
+/// Driven by one thread at a time, not necessarily the one polling the rx queue of the same index: the two
+/// meet only in the region's lock-free ring.
+/// </remarks>
 public sealed class AfxdpTxQueue : ITxQueue
 {
     private const int CompletionBatch = 256;
@@ -28,6 +32,9 @@ public sealed class AfxdpTxQueue : ITxQueue
         this.socket = socket;
     }
 
+    /// <summary>This queue's own cache of the UMEM's frames (copies and completions).</summary>
+    public PacketPool Pool => pool;
+
     /// <summary>Queue index on the interface.</summary>
     public int QueueId { get; }
 
@@ -37,7 +44,7 @@ public sealed class AfxdpTxQueue : ITxQueue
     /// <summary>Frames submitted and not yet completed.</summary>
     public int Outstanding => outstanding;
 
-    /// <summary>Packets sent without a copy because they already lived in this queue's UMEM.</summary>
+    /// <summary>Packets sent without a copy because they already lived in this queue's UMEM (the frame leaves <c>from</c> and comes back into this queue's pool).</summary>
     public long ZeroCopySubmits { get; private set; }
 
     /// <summary>Packets copied in from another pool.</summary>
@@ -61,7 +68,7 @@ public sealed class AfxdpTxQueue : ITxQueue
         Span<Packet> packets = batch.Packets;
         Span<AfxdpDescriptor> descs = txScratch.AsSpan(0, count);
         int n = 0;
-        if (ReferenceEquals(from, pool))
+        if (ReferenceEquals(from.Region, pool.Region))
         {
             foreach (ref Packet p in packets)
             {
