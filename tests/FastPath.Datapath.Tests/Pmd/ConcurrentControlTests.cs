@@ -11,10 +11,12 @@ namespace FastPath.Datapath.Tests.Pmd;
 /// </summary>
 public class ConcurrentControlTests
 {
-    [Fact]
-    public void FourThreadsCallingAtOnceAreAllAnswered()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FourThreadsCallingAtOnceAreAllAnswered(int pmds)
     {
-        using var dp = new NetdevDatapath([-1, -1]);
+        using var dp = new NetdevDatapath(Enumerable.Repeat(-1, pmds));
         dp.Start();
         dp.AddPort(new MemoryNetdev("p1"), 1);
         dp.AddPort(new MemoryNetdev("p2"), 2);
@@ -29,8 +31,8 @@ public class ConcurrentControlTests
                 {
                     FlowMatch m = new MatchBuilder().InPort(1).EthType(0x0800).Ipv4Src($"10.{t}.{i / 256}.{i % 256}/32").Build();
                     dp.PutFlow(m, output);
-                    Assert.Equal(2, dp.GetPmdStats().Count);
-                    PmdCommand dump = dp.Pmds[i % 2].Call(PmdCommand.StatsRequest());
+                    Assert.Equal(pmds, dp.GetPmdStats().Count);
+                    PmdCommand dump = dp.Pmds[i % pmds].Call(PmdCommand.StatsRequest());
                     Assert.True(dump.Ok);
                     if (i % 2 == 0)
                     {

@@ -78,30 +78,41 @@ public class SpscRingTests
         const long N = 1_000_000;
         var r = new SpscRing<long>(64);
         long fullCount = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+
+        // Both sides yield when they cannot progress: on an oversubscribed machine (CI, two cores shared with
+        // PMD threads) a pure spin waits a whole time slice per 64 items. Both stop at the deadline.
         var producer = new Thread(() =>
         {
-            for (long i = 0; i < N;)
+            var spin = default(SpinWait);
+            for (long i = 0; i < N && DateTime.UtcNow < deadline;)
             {
                 if (r.TryEnqueue(i))
                 {
                     i++;
+                    spin.Reset();
                 }
                 else
                 {
                     fullCount++;
-                    Thread.SpinWait(1);
+                    spin.SpinOnce(sleep1Threshold: -1);
                 }
             }
         });
         producer.Start();
         long expected = 0;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var wait = default(SpinWait);
         while (expected < N && DateTime.UtcNow < deadline)
         {
             if (r.TryDequeue(out long v))
             {
                 Assert.Equal(expected, v);
                 expected++;
+                wait.Reset();
+            }
+            else
+            {
+                wait.SpinOnce(sleep1Threshold: -1);
             }
         }
 
