@@ -203,6 +203,104 @@ public class AfxdpPoolOwnershipTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public void TwoPmdsSendToOneSingleQueueVethUnderItsLock()
+    {
+        string? why = NetnsTopology.Unavailable();
+        if (why != null)
+        {
+            Console.WriteLine($"{nameof(AfxdpPoolOwnershipTests)} skipped: {why}");
+        }
+
+        Skip.If(why != null, why);
+        AfxdpLibrary.SetLibraryLogLevel(1);
+
+        // Ports 1 and 2 are polled by different PMDs; both send to port 3, a single-queue veth, so the two
+        // PMDs share its one tx queue (and its pool) under the queue's lock.
+        using var topo = new NetnsTopology();
+        var ns = new string[Ports];
+        var veth = new NetnsTopology.VethPair[Ports];
+        for (int i = 0; i < Ports; i++)
+        {
+            ns[i] = topo.AddNamespace($"xps{i + 1}");
+            veth[i] = topo.AddVeth(ns[i]);
+        }
+
+        var ports = new AfxdpNetdev[Ports];
+        var dp = new NetdevDatapath([-1, -1]);
+        var sockets = new List<RawEthernetSocket>();
+        try
+        {
+            dp.Start();
+            for (int i = 0; i < Ports; i++)
+            {
+                ports[i] = new AfxdpNetdev(new AfxdpOptions(veth[i].RootName) { FrameCount = FrameCount, FillRingSize = 256, CompletionRingSize = 256, TxRingSize = 256 });
+                dp.AddPort(ports[i], (uint)(i + 1));
+            }
+
+            Assert.NotSame(dp.Placement[(1, 0)], dp.Placement[(2, 0)]);
+            dp.PutFlow(new MatchBuilder().InPort(1).Build(), new ActionProgramBuilder().Output(3).ToArray());
+            dp.PutFlow(new MatchBuilder().InPort(2).Build(), new ActionProgramBuilder().Output(3).ToArray());
+
+            RawEthernetSocket Open(int i)
+            {
+                RawEthernetSocket s = topo.RunIn(ns[i], () => RawEthernetSocket.Open(veth[i].HostName, SocketTimeout));
+                sockets.Add(s);
+                return s;
+            }
+
+            var captures = new[] { 0, 1 }.Select(from => new UdpFrameCapture(Open(2), DstPort(from), 2 * FramesPerSender, TrafficLimit)).ToList();
+            var frames = new[] { BuildFrames(0, veth[0].HostMac), BuildFrames(1, veth[1].HostMac) };
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var senders = new[] { 0, 1 }.Select(from =>
+            {
+                RawEthernetSocket s = Open(from);
+                return new Thread(() => Send(s, frames[from], from, errors)) { IsBackground = true };
+            }).ToList();
+            senders.ForEach(t => t.Start());
+            senders.ForEach(t => Assert.True(t.Join(TrafficLimit), "a sender did not finish"));
+            Assert.Empty(errors);
+            Thread.Sleep(1500);
+            captures.ForEach(c => c.Dispose());
+            foreach (PmdThread pmd in dp.Pmds)
+            {
+                pmd.Stop();
+            }
+
+            long delivered = 0;
+            for (int from = 0; from < 2; from++)
+            {
+                Dictionary<int, byte[]> got = captures[from].Wait();
+                output.WriteLine($"ns{from + 1} -> ns3: {got.Count} of {2 * FramesPerSender}, {captures[from].Duplicates} duplicate(s)");
+                Assert.Equal(0, captures[from].Duplicates);
+                foreach (var (seq, frame) in got)
+                {
+                    Assert.True(frame.AsSpan().SequenceEqual(frames[from][seq]), $"ns{from + 1} frame {seq} arrived with other bytes");
+                }
+
+                delivered += got.Count;
+            }
+
+            List<PmdStatsSnapshot> stats = dp.Pmds.Select(p => p.PeekStats()).ToList();
+            Assert.All(stats, s => Assert.True(s.Packets > 0, "both PMDs forwarded"));
+            Assert.All(stats, s => Assert.Equal(0, s.PacketFaults + s.CommandFaults));
+            AfxdpTxQueue tx = ports[2].GetAfxdpTxQueue(0);
+            output.WriteLine($"port 3: {tx.Counters.Packets} sent, {tx.Counters.Dropped} dropped, {tx.CopiedSubmits} copied; pmds: {stats[0].Packets} + {stats[1].Packets}");
+            Assert.True(delivered > 2 * 2 * FramesPerSender / 2, $"only {delivered} frames delivered");
+            AssertEveryFrameAccountedFor(ports[2]);
+        }
+        finally
+        {
+            dp.Dispose();
+            foreach (AfxdpNetdev? p in ports)
+            {
+                p?.Dispose();
+            }
+
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
     private static AfxdpOptions Options(string ifname, AfxdpNetdev? shareWith = null) =>
         new(ifname) { Queues = 2, FrameCount = FrameCount, FillRingSize = 256, RxRingSize = 256, TxRingSize = 256, CompletionRingSize = 256, ShareUmemWith = shareWith };
 
