@@ -272,13 +272,14 @@ public class FlowExtractorTests
 
         // This test used to expect the (whole) UDP header's ports. Open vSwitch's flow_extract() takes nothing
         // from an IPv4 header whose total length runs past the frame, and issue 12 asks for its behaviour: no
-        // L3 fields, no L4 fields, no offsets an action could trust; the Ethernet type stays.
+        // L3 fields, no L4 fields; the Ethernet type stays. The IPv4 header itself is whole, so its offset
+        // is kept for actions (Open vSwitch's l3_ofs is set too); there is no L4 offset.
         Assert.Equal(EtherTypes.Ipv4, k.EthType);
         Assert.Equal(0u, k.Ipv4Src);
         Assert.Equal(0, k.NwProto);
         Assert.Equal(0, k.NwTtl);
         Assert.Equal(0, k.TpSrc);
-        Assert.Equal(Packet.NoOffset, p.L3Offset);
+        Assert.Equal(14, p.L3Offset);
         Assert.Equal(Packet.NoOffset, p.L4Offset);
     }
 
@@ -361,7 +362,8 @@ public class FlowExtractorTests
         Assert.Equal(new byte[16], k.Ipv6Src.ToArray());
         Assert.Equal(0, k.NwProto);
         Assert.Equal(0, k.TpSrc);
-        Assert.Equal(Packet.NoOffset, p.L3Offset);
+        Assert.Equal(14, p.L3Offset);
+        Assert.Equal(Packet.NoOffset, p.L4Offset);
     }
 
     [Fact]
