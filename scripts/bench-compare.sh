@@ -5,6 +5,10 @@
 # in the same run, alternating so both see the same machine. Prints one line per run, the medians and the
 # FastPath/OVS ratio, and writes out/bench/results.csv and out/bench/forwarding.svg.
 #
+# With BASELINE_DIR pointing to another built checkout of FastPath (e.g. a `git worktree` of an older commit,
+# with perf/FastPath.Benchmarks built in Release), that build is timed too, in the same rounds, as "baseline".
+# With FASTPATH_TX=shared the null port's tx queue is used as a shared one, under its lock (the XPS path).
+#
 #   scripts/bench-compare.sh [ROUNDS] [SECONDS]
 #   OVS_ANCHOR=/path/to/ovs-dpdk.sh OVS_RULES_DIR=/path/to/rules scripts/bench-compare.sh 3 5
 set -euo pipefail
@@ -39,7 +43,12 @@ for r in $(seq 1 "$ROUNDS"); do
   fi
   for w in "1 s1" "10000 s2"; do
     set -- $w
-    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE")
+    if [ -n "${BASELINE_DIR:-}" ]; then
+      line=$(dotnet "$BASELINE_DIR/perf/FastPath.Benchmarks/bin/Release/net10.0/FastPath.Benchmarks.dll" forward "$1" "$2" "$SECS" "$CORE")
+      echo "round $r baseline $1-flow/$2: $line"
+      echo "baseline,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+    fi
+    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE" ${FASTPATH_TX:+tx=$FASTPATH_TX})
     echo "round $r fastpath $1-flow/$2: $line"
     echo "fastpath,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
   done
@@ -49,33 +58,37 @@ python3 - "$CSV" "$OUT/forwarding.svg" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 med = {}
-for sw in ("fastpath", "ovs"):
+for sw in ("fastpath", "baseline", "ovs"):
     for wl in ("1/s1", "10000/s2"):
         v = [float(r["mpps"]) for r in rows if r["switch"] == sw and r["workload"] == wl]
         if v:
             med[(sw, wl)] = statistics.median(v)
 for wl in ("1/s1", "10000/s2"):
-    f, o = med.get(("fastpath", wl)), med.get(("ovs", wl))
+    f, o, b = med.get(("fastpath", wl)), med.get(("ovs", wl)), med.get(("baseline", wl))
     ratio = f"  ratio {f / o:.2f}x" if f and o else ""
-    print(f"median {wl:9}: fastpath {f or 0:6.2f} Mpps" + (f"   ovs {o:6.2f} Mpps" if o else "") + ratio)
-# A small grouped bar chart: Mpps per workload, FastPath beside OVS.
-W, H, top = 520, 300, max(med.values()) * 1.15
+    base = f"   baseline {b:6.2f} Mpps" + (f" (ratio {b / o:.2f}x)" if o else "") if b else ""
+    print(f"median {wl:9}: fastpath {f or 0:6.2f} Mpps" + (f"   ovs {o:6.2f} Mpps" if o else "") + ratio + base)
+# A small grouped bar chart: Mpps per workload, FastPath beside the baseline build (if any) and OVS.
+series = [(sw, c, n) for sw, c, n in (("fastpath", "#2b7bba", "FastPath"), ("baseline", "#9ecae1", "FastPath baseline"),
+          ("ovs", "#999999", "Open vSwitch")) if any(k[0] == sw for k in med)]
+W, H, top = 200 + 2 * 80 * len(series) + 60, 300, max(med.values()) * 1.15
 bars, x = [], 60
 for wl in ("1/s1", "10000/s2"):
-    for sw, color in (("fastpath", "#2b7bba"), ("ovs", "#999999")):
+    start = x
+    for sw, color, _ in series:
         if (sw, wl) in med:
             h = med[(sw, wl)] / top * (H - 80)
             bars.append(f'<rect x="{x}" y="{H - 40 - h:.0f}" width="70" height="{h:.0f}" fill="{color}"/>'
                         f'<text x="{x + 35}" y="{H - 45 - h:.0f}" text-anchor="middle" font-size="12">{med[(sw, wl)]:.1f}</text>')
         x += 80
     label = {"1/s1": "1 flow, rules-s1", "10000/s2": "10k flows, rules-s2"}[wl]
-    bars.append(f'<text x="{x - 120}" y="{H - 20}" text-anchor="middle" font-size="12">{label}</text>')
+    bars.append(f'<text x="{(start + x - 10) / 2:.0f}" y="{H - 20}" text-anchor="middle" font-size="12">{label}</text>')
     x += 60
+legend = "".join(f'<rect x="{W - 150}" y="{40 + 18 * i}" width="12" height="12" fill="{c}"/>'
+                 f'<text x="{W - 134}" y="{51 + 18 * i}" font-size="12">{n}</text>' for i, (_, c, n) in enumerate(series))
 svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif">'
        f'<rect width="100%" height="100%" fill="white"/><text x="{W/2}" y="20" text-anchor="middle" font-size="14">'
-       'Forwarding, one core, 64-byte UDP (Mpps, median)</text>' + "".join(bars) +
-       '<rect x="380" y="40" width="12" height="12" fill="#2b7bba"/><text x="396" y="51" font-size="12">FastPath</text>'
-       '<rect x="380" y="58" width="12" height="12" fill="#999999"/><text x="396" y="69" font-size="12">Open vSwitch</text></svg>')
+       'Forwarding, one core, 64-byte UDP (Mpps, median)</text>' + "".join(bars) + legend + '</svg>')
 open(sys.argv[2], "w").write(svg)
 PY
 echo "wrote $CSV and $OUT/forwarding.svg"

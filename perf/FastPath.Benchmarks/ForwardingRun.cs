@@ -12,23 +12,23 @@ namespace FastPath.Benchmarks;
 public static class ForwardingRun
 {
     /// <summary>Runs <paramref name="flows"/> flows through rule set <paramref name="ruleSet"/> for <paramref name="seconds"/> on <paramref name="core"/>.</summary>
-    public static Result Run(int flows, string ruleSet, double seconds, int core)
+    public static Result Run(int flows, string ruleSet, double seconds, int core, bool sharedTx = false)
     {
         Result result = default;
-        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core)) { Name = "forwarding-run" };
+        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core, sharedTx)) { Name = "forwarding-run" };
         t.Start();
         t.Join();
         return result;
     }
 
-    private static Result RunHere(int flows, string ruleSet, double seconds, int core)
+    private static Result RunHere(int flows, string ruleSet, double seconds, int core, bool sharedTx)
     {
         if (core >= 0)
         {
             Cpu.PinCurrentThread(core);
         }
 
-        using var w = new ForwardingWorkload(flows, ruleSet);
+        using var w = new ForwardingWorkload(flows, ruleSet, sharedTx: sharedTx);
         // Warm-up, as the reference sleeps 2 s before clearing its counters.
         var warm = Stopwatch.StartNew();
         w.Pmd.RunInline(() => warm.Elapsed.TotalSeconds > Math.Min(2, seconds));

@@ -17,8 +17,11 @@ public sealed class ForwardingWorkload : IDisposable
     private readonly ReplayNetdev replay;
     private readonly NullNetdev sink;
 
-    /// <summary>Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2").</summary>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null)
+    /// <summary>
+    /// Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2");
+    /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.
+    /// </summary>
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false)
     {
         List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
         List<ReferenceRuleSets.Rule> rules = ruleSet switch
@@ -31,7 +34,7 @@ public sealed class ForwardingWorkload : IDisposable
         Pmd = new PmdThread(-1, options ?? new PmdOptions());
         replay = new ReplayNetdev("replay", PcapFile.FromPackets(packets), loops: 0, frameCount: 4096);
         sink = new NullNetdev("null");
-        Submit(PmdCommand.PortAdd(2, sink.GetTxQueue(0)));
+        Submit(PmdCommand.PortAdd(2, sink.GetTxQueue(0), sharedTx ? new Lock() : null));
         foreach (var (match, actions) in Megaflows)
         {
             Submit(PmdCommand.FlowPut(match, actions));
