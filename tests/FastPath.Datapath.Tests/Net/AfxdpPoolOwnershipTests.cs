@@ -31,23 +31,10 @@ public class AfxdpPoolOwnershipTests(ITestOutputHelper output)
     [SkippableFact]
     public void RxQueuesMovingBetweenPmdsUnderTrafficNeverShareAPool()
     {
-        string? why = NetnsTopology.Unavailable();
-        if (why != null)
-        {
-            Console.WriteLine($"{nameof(AfxdpPoolOwnershipTests)} skipped: {why}");
-        }
-
-        Skip.If(why != null, why);
-        AfxdpLibrary.SetLibraryLogLevel(1);
+        SkipUnlessNetworkTestsCanRun();
 
         using var topo = new NetnsTopology();
-        var ns = new string[Ports];
-        var veth = new NetnsTopology.VethPair[Ports];
-        for (int i = 0; i < Ports; i++)
-        {
-            ns[i] = topo.AddNamespace($"own{i + 1}");
-            veth[i] = topo.AddVeth(ns[i], queues: 2);
-        }
+        var (ns, veth) = Namespaces(topo, "own", 2);
 
         var ports = new AfxdpNetdev[Ports];
         var dp = new NetdevDatapath([-1, -1]);
@@ -206,25 +193,12 @@ public class AfxdpPoolOwnershipTests(ITestOutputHelper output)
     [SkippableFact]
     public void TwoPmdsSendToOneSingleQueueVethUnderItsLock()
     {
-        string? why = NetnsTopology.Unavailable();
-        if (why != null)
-        {
-            Console.WriteLine($"{nameof(AfxdpPoolOwnershipTests)} skipped: {why}");
-        }
-
-        Skip.If(why != null, why);
-        AfxdpLibrary.SetLibraryLogLevel(1);
+        SkipUnlessNetworkTestsCanRun();
 
         // Ports 1 and 2 are polled by different PMDs; both send to port 3, a single-queue veth, so the two
         // PMDs share its one tx queue (and its pool) under the queue's lock.
         using var topo = new NetnsTopology();
-        var ns = new string[Ports];
-        var veth = new NetnsTopology.VethPair[Ports];
-        for (int i = 0; i < Ports; i++)
-        {
-            ns[i] = topo.AddNamespace($"xps{i + 1}");
-            veth[i] = topo.AddVeth(ns[i]);
-        }
+        var (ns, veth) = Namespaces(topo, "xps", 1);
 
         var ports = new AfxdpNetdev[Ports];
         var dp = new NetdevDatapath([-1, -1]);
@@ -299,6 +273,32 @@ public class AfxdpPoolOwnershipTests(ITestOutputHelper output)
 
             sockets.ForEach(s => s.Dispose());
         }
+    }
+
+    private static void SkipUnlessNetworkTestsCanRun()
+    {
+        string? why = NetnsTopology.Unavailable();
+        if (why != null)
+        {
+            Console.WriteLine($"{nameof(AfxdpPoolOwnershipTests)} skipped: {why}");
+        }
+
+        Skip.If(why != null, why);
+        AfxdpLibrary.SetLibraryLogLevel(1);
+    }
+
+    /// <summary>One namespace per port, each joined to the root namespace by a veth with <paramref name="queues"/> queues.</summary>
+    private static (string[] Namespaces, NetnsTopology.VethPair[] Veths) Namespaces(NetnsTopology topo, string tag, int queues)
+    {
+        var ns = new string[Ports];
+        var veth = new NetnsTopology.VethPair[Ports];
+        for (int i = 0; i < Ports; i++)
+        {
+            ns[i] = topo.AddNamespace($"{tag}{i + 1}");
+            veth[i] = topo.AddVeth(ns[i], queues);
+        }
+
+        return (ns, veth);
     }
 
     private static AfxdpOptions Options(string ifname, AfxdpNetdev? shareWith = null) =>
