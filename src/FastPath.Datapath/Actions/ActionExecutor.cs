@@ -12,7 +12,8 @@ namespace FastPath.Datapath.Actions;
 /// <remarks>
 /// Hot path: no allocation, no locks, no virtual calls (the sink is a generic struct). It trusts the
 /// packet's <see cref="Packet.L3Offset"/>, <see cref="Packet.L4Offset"/> and <see cref="Packet.VlanOffset"/>
-/// as the parser set them and keeps them right across push_vlan and pop_vlan, but still checks every
+/// as the parser set them and keeps them right across push_vlan, pop_vlan, push_mpls and pop_mpls (a
+/// pop of the last label parses the packet again), but still checks every
 /// access against the packet length, so a stale offset makes an action a no-op, never a stray write.
 /// Programs should be checked once with <see cref="ActionProgram.Validate"/>; the executor re-checks
 /// only what it needs to stay in bounds and stops with <see cref="ExecStatus.InvalidProgram"/> otherwise.
@@ -23,6 +24,10 @@ public static class ActionExecutor
     private const ushort EthTypeIpv6 = 0x86dd;
     private const ushort Tpid8021Q = 0x8100;
     private const ushort Tpid8021AD = 0x88a8;
+    private const ushort EthTypeMpls = 0x8847;
+    private const ushort EthTypeMplsMulticast = 0x8848;
+    private const int MplsLseLength = 4;
+    private const uint MplsBos = 1u << 8;
     private const byte ProtoTcp = 6;
     private const byte ProtoUdp = 17;
     private const byte ProtoIcmpV6 = 58;
@@ -100,6 +105,17 @@ public static class ActionExecutor
                     break;
                 case ActionType.DecTtl:
                     outcome = DecTtl(data, in packet);
+                    break;
+                case ActionType.PushMpls:
+                    outcome = PushMpls(pool, ref packet, action);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.PopMpls:
+                    outcome = PopMpls(pool, ref packet, action);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.DecMplsTtl:
+                    outcome = DecMplsTtl(data);
                     break;
                 default:
                     outcome = Outcome.Invalid;
@@ -251,6 +267,16 @@ public static class ActionExecutor
             case ActionField.SctpSrc:
             case ActionField.SctpDst:
                 return SetPort(d, in p, ProtoSctp, field == ActionField.SctpSrc ? 0 : 2, v, m);
+
+            case ActionField.MplsLse:
+                int top = MplsTop(d);
+                if (top < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                RewriteBe32(d, top, BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(m));
+                return Outcome.Applied;
 
             default:
                 return Outcome.Invalid;
@@ -628,6 +654,185 @@ public static class ActionExecutor
         packet.VlanOffset = (next == Tpid8021Q || next == Tpid8021AD) && d.Length >= MacPairLength + VlanTagLength + 2
             ? (ushort)MacPairLength
             : Packet.NoOffset;
+        return Outcome.Applied;
+    }
+
+    /// <summary>
+    /// Offset of the Ethernet type that follows the VLAN tags (at most two, as the parser reads them),
+    /// or -1 if the frame is too short to hold it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int InnerTypeOffset(ReadOnlySpan<byte> d)
+    {
+        if (d.Length < EthHeaderLength)
+        {
+            return -1;
+        }
+
+        int ofs = MacPairLength;
+        for (int tag = 0; tag < 2; tag++)
+        {
+            ushort t = BinaryPrimitives.ReadUInt16BigEndian(d[ofs..]);
+            if (t != Tpid8021Q && t != Tpid8021AD)
+            {
+                break;
+            }
+
+            if (ofs + VlanTagLength + 2 > d.Length)
+            {
+                return -1;
+            }
+
+            ofs += VlanTagLength;
+        }
+
+        return ofs;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsMpls(ushort type) => type == EthTypeMpls || type == EthTypeMplsMulticast;
+
+    /// <summary>Offset of the outermost whole MPLS label stack entry, or -1 if the packet carries none.</summary>
+    private static int MplsTop(ReadOnlySpan<byte> d)
+    {
+        int t = InnerTypeOffset(d);
+        if (t < 0 || !IsMpls(BinaryPrimitives.ReadUInt16BigEndian(d[t..])) || t + 2 + MplsLseLength > d.Length)
+        {
+            return -1;
+        }
+
+        return t + 2;
+    }
+
+    private static Outcome DecMplsTtl(Span<byte> d)
+    {
+        int top = MplsTop(d);
+        if (top < 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        // As Open vSwitch's dec_mpls_ttl: a TTL of 1 or 0 is not forwarded but reported (invalid TTL).
+        if (d[top + 3] <= 1)
+        {
+            return Outcome.TtlExpired;
+        }
+
+        d[top + 3]--;
+        return Outcome.Applied;
+    }
+
+    private static Outcome PushMpls(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> action)
+    {
+        Span<byte> d = pool.GetData(packet);
+        int t = InnerTypeOffset(d);
+
+        // An 802.3 frame has no Ethernet type to replace; its LLC header would end up behind the label.
+        if (t < 0 || BinaryPrimitives.ReadUInt16BigEndian(d[t..]) < EtherTypes.Min)
+        {
+            return Outcome.Skipped;
+        }
+
+        uint lse;
+        if (action[10] != ActionProgram.PushMplsFromPacket)
+        {
+            lse = BinaryPrimitives.ReadUInt32BigEndian(action[4..]);
+        }
+        else if (!LseFromPacket(d, in packet, t, out lse))
+        {
+            return Outcome.Skipped;
+        }
+
+        if (!pool.TryPush(ref packet, MplsLseLength))
+        {
+            return Outcome.NoHeadroom;
+        }
+
+        // Everything up to and including the Ethernet type moves 4 bytes into the headroom; the entry
+        // goes where the type was, right in front of the old L3 header or label stack, which stay put.
+        int entry = t + 2;
+        d = pool.GetData(packet);
+        d.Slice(MplsLseLength, entry).CopyTo(d);
+        action.Slice(8, 2).CopyTo(d[t..]);
+        BinaryPrimitives.WriteUInt32BigEndian(d[entry..], lse);
+        if (packet.L3Offset != Packet.NoOffset)
+        {
+            packet.L3Offset += MplsLseLength;
+        }
+
+        if (packet.L4Offset != Packet.NoOffset)
+        {
+            packet.L4Offset += MplsLseLength;
+        }
+
+        return Outcome.Applied;
+    }
+
+    /// <summary>The entry an OpenFlow push_mpls makes in Open vSwitch (<see cref="ActionProgram.PushMplsFromPacket"/>); false if the top entry is cut.</summary>
+    private static bool LseFromPacket(ReadOnlySpan<byte> d, in Packet p, int typeOffset, out uint lse)
+    {
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(d[typeOffset..]);
+        if (IsMpls(type))
+        {
+            lse = 0;
+            if (typeOffset + 2 + MplsLseLength > d.Length)
+            {
+                return false;
+            }
+
+            lse = BinaryPrimitives.ReadUInt32BigEndian(d[(typeOffset + 2)..]) & ~MplsBos;
+            return true;
+        }
+
+        uint label = type == EthTypeIpv6 ? 2u : 0u;
+        int ttl = 0;
+        int tos = 0;
+        int l3;
+        if ((l3 = Ipv4Header(d, in p)) >= 0)
+        {
+            ttl = d[l3 + 8];
+            tos = d[l3 + 1];
+        }
+        else if ((l3 = Ipv6Header(d, in p)) >= 0)
+        {
+            ttl = d[l3 + 7];
+            tos = (BinaryPrimitives.ReadUInt16BigEndian(d[l3..]) >> 4) & 0xff;
+        }
+
+        // TC takes the DSCP's low 3 bits, as Open vSwitch's set_mpls_lse_values masks it.
+        uint tc = (uint)(tos >> 2) & 7;
+        lse = (label << 12) | (tc << 9) | MplsBos | (uint)(ttl == 0 ? 64 : ttl);
+        return true;
+    }
+
+    private static Outcome PopMpls(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> action)
+    {
+        Span<byte> d = pool.GetData(packet);
+        int top = MplsTop(d);
+        if (top < 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
+        BinaryPrimitives.WriteUInt16BigEndian(d[(top - 2)..], type);
+        d[..top].CopyTo(d[MplsLseLength..]);
+        pool.TryPull(ref packet, MplsLseLength);
+        if (IsMpls(type))
+        {
+            // Still MPLS: whatever the parser found behind the stack moved 4 bytes closer.
+            packet.L3Offset = packet.L3Offset != Packet.NoOffset && packet.L3Offset >= top + MplsLseLength
+                ? (ushort)(packet.L3Offset - MplsLseLength)
+                : Packet.NoOffset;
+            packet.L4Offset = packet.L4Offset != Packet.NoOffset && packet.L4Offset >= top + MplsLseLength
+                ? (ushort)(packet.L4Offset - MplsLseLength)
+                : Packet.NoOffset;
+            return Outcome.Applied;
+        }
+
+        // The last label is gone and the payload is now, say, IPv4 or IPv6 with offsets the parser never
+        // computed: parse again so later set-field and dec_ttl actions see what a fresh receive would.
+        FlowExtractor.Extract(pool.GetData(packet), ref packet, out _);
         return Outcome.Applied;
     }
 
