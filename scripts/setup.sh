@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libxdp1 ships the default AF_XDP redirect program; iproute2 makes the test namespaces; tcpdump is for
-# reading the demo's output captures.
-PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump)
+# reading the demo's output captures; openvswitch-common's ovs-ofctl is the reference the parser's
+# differential test compares with.
+PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

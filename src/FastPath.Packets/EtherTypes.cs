@@ -7,6 +7,12 @@ public static class EtherTypes
     public const ushort Ipv4 = 0x0800;
     /// <summary>ARP.</summary>
     public const ushort Arp = 0x0806;
+    /// <summary>Reverse ARP (same header as ARP).</summary>
+    public const ushort Rarp = 0x8035;
+    /// <summary>MPLS unicast.</summary>
+    public const ushort Mpls = 0x8847;
+    /// <summary>MPLS multicast.</summary>
+    public const ushort MplsMulticast = 0x8848;
     /// <summary>IPv6.</summary>
     public const ushort Ipv6 = 0x86dd;
     /// <summary>802.1Q customer VLAN tag.</summary>
@@ -26,6 +32,8 @@ public static class IpProtocols
     public const byte HopByHop = 0;
     /// <summary>ICMP.</summary>
     public const byte Icmp = 1;
+    /// <summary>IGMP.</summary>
+    public const byte Igmp = 2;
     /// <summary>TCP.</summary>
     public const byte Tcp = 6;
     /// <summary>UDP.</summary>

@@ -8,13 +8,24 @@ namespace FastPath.Packets;
 
 /// <summary>
 /// The fixed-size (128 bytes, sixteen 64-bit words) key of a packet's flow, grouped by stage:
-/// metadata (words 0-1), L2 (words 2-4), L3 (words 5-13), L4 (words 14-15).
+/// metadata (words 0-1), L2 (words 2-4), L3 (words 5-13, MPLS label stack in words 5-6), L4 (words 14-15).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Multi-byte packet fields are stored in network byte order, exactly as on the wire, so a mask
 /// has the same layout and prefix masks on addresses are contiguous bits. Metadata (in_port,
-/// recirc_id, parse flags) is host order. ARP reuses nw_src/nw_dst (spa/tpa) and nw_proto (opcode, low byte),
-/// and arp_sha/arp_tha; ICMP reuses tp_src/tp_dst for type/code, as Open vSwitch does.
+/// recirc_id, parse flags) is host order. ARP and RARP reuse nw_src/nw_dst (spa/tpa) and nw_proto (opcode,
+/// low byte), and arp_sha/arp_tha; ICMP and IGMP reuse tp_src/tp_dst for type/code, as Open vSwitch does.
+/// </para>
+/// <para>
+/// The MPLS label stack (three label stack entries and a zero fourth slot, as Open vSwitch's mpls_lse[])
+/// shares words 5-6 with nw_src. This is deliberate: the key has no 17th word (L2 with the stack would
+/// take 5 words and L3 with ND 9), and the two never coexist, because flow extraction stops at the label
+/// stack of an MPLS frame (dl_type 0x8847/0x8848), so an MPLS key's L3 and L4 are otherwise zero. The
+/// megaflow classifier compares whole words under a mask; a match on the stack always includes dl_type
+/// (which <c>MatchBuilder</c> enforces), so an MPLS match and an IPv4/IPv6 match on the same words stay
+/// apart, the way ARP's spa and IPv4's source already share bytes.
+/// </para>
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct FlowKey : IEquatable<FlowKey>
@@ -48,6 +59,8 @@ public struct FlowKey : IEquatable<FlowKey>
         public const int Vlan1 = 36;
         /// <summary>IPv4 source (first 4 bytes) or IPv6 source (16 bytes); ARP sender protocol address.</summary>
         public const int NwSrc = 40;
+        /// <summary>MPLS label stack entries 0-2 (u32 each, network order, as on the wire), then a zero slot; shares bytes with <see cref="NwSrc"/>.</summary>
+        public const int MplsLse = 40;
         /// <summary>IPv4 destination (first 4 bytes) or IPv6 destination (16 bytes); ARP target protocol address.</summary>
         public const int NwDst = 56;
         /// <summary>IPv6 flow label (u32, network order, low 20 bits).</summary>
@@ -137,6 +150,25 @@ public struct FlowKey : IEquatable<FlowKey>
 
     /// <summary>The bit Open vSwitch calls VLAN_CFI: set in a key's TCI when the tag is present.</summary>
     public const ushort VlanCfi = 0x1000;
+
+    /// <summary>Number of MPLS label stack entries the key holds (Open vSwitch's FLOW_MAX_MPLS_LABELS).</summary>
+    public const int MaxMplsLabels = 3;
+
+    /// <summary>MPLS label stack entry <paramref name="index"/> (0 = outermost) as a host-order word: label, TC, BOS, TTL.</summary>
+    public readonly uint MplsLse(int index) =>
+        (uint)index < MaxMplsLabels ? ReadBe32(Offsets.MplsLse + 4 * index) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>Outermost MPLS label (20 bits).</summary>
+    public readonly uint MplsLabel => MplsLse(0) >> 12;
+
+    /// <summary>Outermost MPLS traffic class (3 bits).</summary>
+    public readonly byte MplsTc => (byte)((MplsLse(0) >> 9) & 7);
+
+    /// <summary>Outermost MPLS bottom-of-stack bit.</summary>
+    public readonly bool MplsBos => (MplsLse(0) & 0x100) != 0;
+
+    /// <summary>Outermost MPLS TTL.</summary>
+    public readonly byte MplsTtl => (byte)MplsLse(0);
 
     /// <summary>IPv4 source as a host-order integer (ARP: sender protocol address).</summary>
     public readonly uint Ipv4Src => ReadBe32(Offsets.NwSrc);
