@@ -38,11 +38,24 @@ public sealed class ActionMplsTests : IDisposable
         AssertIpv4PayloadValid(m.Payload);
         Assert.Equal(bytes, sink.Deliveries.Single().BytesAtCall);
 
-        // The offsets still point at the IP and TCP headers, now 4 bytes further in.
-        Assert.Equal(before.L3Offset + 4, p.L3Offset);
-        Assert.Equal(before.L4Offset + 4, p.L4Offset);
+        // An MPLS packet has no L3 or L4 offset, as the parser gives it; the frame grew into the headroom.
+        Assert.NotEqual(Packet.NoOffset, before.L4Offset);
+        AssertOffsetsMatchFreshParse(bytes, p);
+        Assert.Equal(Packet.NoOffset, p.L3Offset);
         Assert.Equal(PacketPool.DefaultHeadroom - 4, h.Pool.HeadroomOf(p));
-        Assert.Equal(0x45, bytes[p.L3Offset]);
+    }
+
+    [Fact]
+    public void IpActionsAfterAPushLeaveThePacketBehindTheLabelAlone()
+    {
+        byte[] frame = ActionTestPackets.Ipv4Tcp(ttl: 20);
+        var (r, bytes, _, _) = h.Run(frame, new ActionProgramBuilder().PushMpls(Unicast)
+            .SetIpv4Src(IPAddress.Parse("10.9.9.9")).DecTtl().SetTpDst(TransportProtocol.Tcp, 1).SetMplsTtl(5));
+
+        Assert.Equal(3, r.Skipped);
+        MplsFrame m = MplsReference.Decode(bytes);
+        Assert.Equal([new Lse(0, 0, true, 5)], m.Labels);
+        Assert.Equal(frame[14..], m.Payload);
     }
 
     [Fact]
@@ -103,7 +116,7 @@ public sealed class ActionMplsTests : IDisposable
         // The second push copies the first entry (label 1000 by then) with BOS cleared.
         Assert.Equal([new Lse(2000, 0, false, 50), new Lse(1000, 0, true, 50)], m.Labels);
         Assert.Equal(frame[14..], m.Payload);
-        Assert.Equal(original.L3Offset + 8, p.L3Offset);
+        AssertOffsetsMatchFreshParse(bytes, p);
 
         var popped = h.Run(bytes, new ActionProgramBuilder().PopMpls(Unicast).PopMpls(0x0800));
         Assert.Equal(ExecStatus.Completed, popped.Result.Status);
@@ -188,7 +201,8 @@ public sealed class ActionMplsTests : IDisposable
         Assert.Equal([new Lse(0, 0, true, 64)], m.Labels);
         Assert.Equal(original.Payload, m.Payload);
         Assert.Equal(12, p.VlanOffset);
-        Assert.Equal(before.L3Offset + 4, p.L3Offset);
+        Assert.NotEqual(Packet.NoOffset, before.L3Offset);
+        AssertOffsetsMatchFreshParse(bytes, p);
 
         var popped = h.Run(bytes, new ActionProgramBuilder().PopMpls(0x0800));
         Assert.Equal(frame, popped.Bytes);
