@@ -2,12 +2,13 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using FastPath.Benchmarks;
 
-// `forward FLOWS RULESET SECONDS [CORE]` runs the timed end-to-end forwarding run and prints one line;
+// `forward FLOWS RULESET SECONDS [CORE [EMC_WAYS]]` runs the timed end-to-end forwarding run and prints one line;
 // anything else goes to BenchmarkDotNet (use --filter to pick benchmarks).
 if (args.Length >= 4 && args[0] == "forward")
 {
     int core = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : -1;
-    ForwardingRun.Result r = ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core);
+    int emcWays = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 1;
+    ForwardingRun.Result r = ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core, emcWays);
     Console.WriteLine(r.Line);
     if (r.AllocatedBytes != 0 || r.Gen0Collections != 0)
     {
