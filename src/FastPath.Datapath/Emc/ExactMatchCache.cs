@@ -194,7 +194,7 @@ public sealed unsafe class ExactMatchCache : IDisposable
 
     /// <summary>
     /// Offers a classifier hit for caching: with probability 1/<see cref="InsertInverseProbability"/>
-    /// the entry for <paramref name="hash"/> is overwritten with this key and megaflow.
+    /// the key is cached as <see cref="Insert"/> does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MaybeInsert(in FlowKey key, uint hash, int flowId, uint generation)
