@@ -31,10 +31,11 @@ public static class FlowExtractor
 
     /// <summary>Parses <paramref name="data"/>; sets <paramref name="packet"/>'s offsets and fills <paramref name="key"/>.</summary>
     /// <remarks>
-    /// An offset is set only when its whole header is present and valid, so actions that rewrite a header
-    /// can trust it: L3 for a valid IPv4 header, a whole fixed IPv6 header, or a whole Ethernet/IPv4 ARP or
-    /// RARP body; L4 for a TCP header of its full data offset, UDP (8), SCTP (12), ICMP, IGMP and ICMPv6 (8).
-    /// MPLS frames get neither: their payload is not parsed.
+    /// An offset is set only when its whole header is present, so actions that rewrite a header can trust
+    /// it: L3 for an IPv4 header of its full IHL (even when the total length is wrong and the key has no L3
+    /// fields, as Open vSwitch's l3_ofs), a whole fixed IPv6 header, or a whole Ethernet/IPv4 ARP or RARP
+    /// body; L4 for a TCP header of its full data offset, UDP (8), SCTP (12), ICMP, IGMP and ICMPv6 (8), only
+    /// when the key has the L4 fields. MPLS frames get neither: their payload is not parsed.
     /// </remarks>
     public static void Extract(ReadOnlySpan<byte> data, ref Packet packet, out FlowKey key)
     {
@@ -170,7 +171,15 @@ public static class FlowExtractor
             return ParseFlags.Malformed;
         }
 
-        if (avail < ihl || totalLength > avail)
+        if (avail < ihl)
+        {
+            return ParseFlags.Truncated;
+        }
+
+        // The header itself is whole, so an action may rewrite it (Open vSwitch sets l3_ofs here too); but a
+        // total length past the frame or inside the header leaves the key without any L3 or L4 field.
+        packet.L3Offset = (ushort)ofs;
+        if (totalLength > avail)
         {
             return ParseFlags.Truncated;
         }
@@ -186,7 +195,6 @@ public static class FlowExtractor
         key.nwProto = ip[9];
         key.nwTos = ip[1];
         key.nwTtl = ip[8];
-        packet.L3Offset = (ushort)ofs;
         ushort frag = BinaryPrimitives.ReadUInt16BigEndian(ip[6..]);
         if ((frag & 0x3fff) != 0)
         {
@@ -209,7 +217,10 @@ public static class FlowExtractor
             return ParseFlags.Truncated;
         }
 
+        // The fixed header is whole: an action may rewrite it, as in Open vSwitch. A payload length past the
+        // frame leaves the key without any L3 or L4 field.
         ReadOnlySpan<byte> ip = d[ofs..];
+        packet.L3Offset = (ushort)ofs;
         int end = ofs + 40 + BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
         if (end > d.Length)
         {
@@ -219,7 +230,6 @@ public static class FlowExtractor
         // Like Open vSwitch, the version nibble is not checked: the Ethernet type says IPv6.
         ref byte k = ref Unsafe.As<FlowKey, byte>(ref key);
         ip.Slice(8, 32).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref k, FlowKey.Offsets.NwSrc), 32));
-        packet.L3Offset = (ushort)ofs;
 
         // Padding after the payload is not headers.
         d = d[..end];

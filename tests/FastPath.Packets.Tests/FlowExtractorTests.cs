@@ -272,14 +272,221 @@ public class FlowExtractorTests
 
         // This test used to expect the (whole) UDP header's ports. Open vSwitch's flow_extract() takes nothing
         // from an IPv4 header whose total length runs past the frame, and issue 12 asks for its behaviour: no
-        // L3 fields, no L4 fields, no offsets an action could trust; the Ethernet type stays.
+        // L3 fields, no L4 fields; the Ethernet type stays. The IPv4 header itself is whole, so its offset
+        // is kept for actions (Open vSwitch's l3_ofs is set too); there is no L4 offset.
         Assert.Equal(EtherTypes.Ipv4, k.EthType);
         Assert.Equal(0u, k.Ipv4Src);
         Assert.Equal(0, k.NwProto);
         Assert.Equal(0, k.NwTtl);
         Assert.Equal(0, k.TpSrc);
+        Assert.Equal(14, p.L3Offset);
+        Assert.Equal(Packet.NoOffset, p.L4Offset);
+    }
+
+    [Fact]
+    public void TcpDataOffsetPastThePacketGivesNoL4()
+    {
+        // Data offset 15 (60 bytes) but the segment has 24: the header does not fit.
+        byte[] f = TestFrames.Eth(0x0800, TestFrames.Ipv4(6, "1.2.3.4", "5.6.7.8", TestFrames.Tcp(80, 1234, 0x012)));
+        f[14 + 20 + 12] = 0xf0;
+        var (k, p) = Parse(f);
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(0, k.TpSrc);
+        Assert.Equal(0, k.TpDst);
+        Assert.Equal(0, k.TcpFlags);
+        Assert.Equal(Packet.NoOffset, p.L4Offset);
+        Assert.Equal(IpProtocols.Tcp, k.NwProto);
+        Assert.Equal(0x01020304u, k.Ipv4Src);
+    }
+
+    [Fact]
+    public void TcpDataOffsetThatFitsIsAccepted()
+    {
+        var (k, p) = Parse(TestFrames.Eth(0x0800, TestFrames.Ipv4(6, "1.2.3.4", "5.6.7.8", TestFrames.Tcp(80, 1234, 0x012, dataOffsetWords: 15))));
+        Assert.Equal(ParseFlags.None, k.Flags);
+        Assert.Equal(80, k.TpSrc);
+        Assert.Equal(34, p.L4Offset);
+    }
+
+    [Fact]
+    public void Ipv6ExtensionHeaderRunningPastThePacketIsNotSteppedOver()
+    {
+        // A hop-by-hop header that claims 24 bytes in a 16-byte payload, naming UDP as the next header.
+        byte[] payload = [IpProtocols.Udp, 2, 1, 4, 0, 0, 0, 0, .. TestFrames.Udp(1, 2, 0)];
+        var (k, p) = Parse(TestFrames.Eth(0x86dd, TestFrames.Ipv6(0, "2001:db8::1", "2001:db8::2", payload, tc: 0x20, label: 7)));
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(0, k.NwProto);
+        Assert.Equal(0, k.TpSrc);
+        Assert.Equal(Packet.NoOffset, p.L4Offset);
+
+        // Open vSwitch keeps the fixed header's addresses, and nothing else of it.
+        Assert.Equal(Ip("2001:db8::1"), k.Ipv6Src.ToArray());
+        Assert.Equal(0u, k.Ipv6Label);
+        Assert.Equal(0, k.NwTos);
+        Assert.Equal(0, k.NwTtl);
+    }
+
+    [Fact]
+    public void CutIpv4HeaderGivesNoL3()
+    {
+        // IHL 7 (28 bytes) but only 24 bytes of IP header in the frame.
+        byte[] f = TestFrames.Eth(0x0800, TestFrames.Ipv4(17, "10.0.0.1", "10.0.0.2", [], ihlWords: 7))[..(14 + 24)];
+        var (k, p) = Parse(f);
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(EtherTypes.Ipv4, k.EthType);
+        Assert.Equal(0u, k.Ipv4Src);
+        Assert.Equal(0, k.NwProto);
+        Assert.Equal(Packet.NoOffset, p.L3Offset);
+    }
+
+    [Fact]
+    public void Ipv4TotalLengthBelowHeaderLengthGivesNoL3()
+    {
+        byte[] f = TestFrames.Eth(0x0800, TestFrames.Ipv4(17, "10.0.0.1", "10.0.0.2", TestFrames.Udp(1, 2)));
+        f[16] = 0;
+        f[17] = 19;
+        var (k, _) = Parse(f);
+        Assert.Equal(ParseFlags.Malformed, k.Flags);
+        Assert.Equal(0u, k.Ipv4Src);
+        Assert.Equal(0, k.TpSrc);
+    }
+
+    [Fact]
+    public void Ipv6PayloadLengthPastTheFrameGivesNoL3()
+    {
+        byte[] f = TestFrames.PdnTcp6("2001:db8::1", "2001:db8::2", 443, 51000);
+        f[18] = 0x10; // payload length 4096 + ...
+        var (k, p) = Parse(f);
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(EtherTypes.Ipv6, k.EthType);
+        Assert.Equal(new byte[16], k.Ipv6Src.ToArray());
+        Assert.Equal(0, k.NwProto);
+        Assert.Equal(0, k.TpSrc);
+        Assert.Equal(14, p.L3Offset);
+        Assert.Equal(Packet.NoOffset, p.L4Offset);
+    }
+
+    [Fact]
+    public void Ipv4VersionNibbleIsNotChecked()
+    {
+        // Open vSwitch trusts the Ethernet type; so does FastPath, so both match the same rules.
+        byte[] f = TestFrames.Eth(0x0800, TestFrames.Ipv4(17, "10.0.0.1", "10.0.0.2", TestFrames.Udp(1, 2)));
+        f[14] = 0x65;
+        var (k, _) = Parse(f);
+        Assert.Equal(0x0a000001u, k.Ipv4Src);
+        Assert.Equal(1, k.TpSrc);
+    }
+
+    private static byte[] Lse(uint label, int tc, byte ttl, bool bos) =>
+        [(byte)(label >> 12), (byte)(label >> 4), (byte)((label << 4) | ((uint)tc << 1) | (bos ? 1u : 0)), ttl];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void MplsKeepsTheFirstThreeLabelStackEntries(int labels)
+    {
+        var stack = new List<byte>();
+        for (int i = 0; i < labels; i++)
+        {
+            stack.AddRange(Lse((uint)(1000 * (i + 1)), i, (byte)(64 - i), i == labels - 1));
+        }
+
+        byte[] udp4 = TestFrames.Eth(0x0800, TestFrames.Ipv4(17, "10.0.0.1", "10.0.0.2", TestFrames.Udp(1, 2)));
+        var (k, p) = Parse(TestFrames.Eth(EtherTypes.Mpls, [.. stack], udp4[14..]));
+        Assert.Equal(ParseFlags.None, k.Flags);
+        Assert.Equal(EtherTypes.Mpls, k.EthType);
+        Assert.Equal(1000u, k.MplsLabel);
+        Assert.Equal(0, k.MplsTc);
+        Assert.Equal(64, k.MplsTtl);
+        Assert.Equal(labels == 1, k.MplsBos);
+        for (int i = 0; i < FlowKey.MaxMplsLabels; i++)
+        {
+            uint expected = i < labels ? ((uint)(1000 * (i + 1)) << 12) | ((uint)i << 9) | (i == labels - 1 ? 0x100u : 0) | (uint)(64 - i) : 0;
+            Assert.Equal(expected, k.MplsLse(i));
+        }
+
+        // Like Open vSwitch, nothing past the stack: the IPv4 packet inside is not parsed.
+        Assert.Equal(0, k.NwProto);
+        Assert.Equal(0, k.TpSrc);
         Assert.Equal(Packet.NoOffset, p.L3Offset);
         Assert.Equal(Packet.NoOffset, p.L4Offset);
+    }
+
+    [Fact]
+    public void MplsMulticastAndAStackWithoutBottom()
+    {
+        var (m, _) = Parse(TestFrames.Eth(EtherTypes.MplsMulticast, Lse(5, 7, 9, true), new byte[20]));
+        Assert.Equal(EtherTypes.MplsMulticast, m.EthType);
+        Assert.Equal(5u, m.MplsLabel);
+        Assert.Equal(7, m.MplsTc);
+        Assert.True(m.MplsBos);
+
+        var (cut, _) = Parse(TestFrames.Eth(EtherTypes.Mpls, Lse(5, 0, 9, false), [1, 2]));
+        Assert.Equal(ParseFlags.Truncated, cut.Flags);
+        Assert.Equal(5u, cut.MplsLabel);
+        Assert.Equal(0u, cut.MplsLse(1));
+    }
+
+    [Fact]
+    public void RarpCarriesTheArpFields()
+    {
+        byte[] arp = TestFrames.PdnArp("192.168.1.1", "192.168.1.2")[14..];
+        arp[7] = 3; // reverse request
+        var (k, p) = Parse(TestFrames.Eth(EtherTypes.Rarp, arp));
+        Assert.Equal(ParseFlags.None, k.Flags);
+        Assert.Equal(EtherTypes.Rarp, k.EthType);
+        Assert.Equal(3, k.NwProto);
+        Assert.Equal(0xc0a80101u, k.Ipv4Src);
+        Assert.Equal(0xc0a80102u, k.Ipv4Dst);
+        Assert.Equal(TestFrames.MacA, k.ArpSha.ToArray());
+        Assert.Equal(14, p.L3Offset);
+    }
+
+    [Fact]
+    public void ShortArpHasNoFields()
+    {
+        byte[] f = TestFrames.PdnArp("192.168.1.1", "192.168.1.2")[..(14 + 27)];
+        var (k, p) = Parse(f);
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(0, k.NwProto);
+        Assert.Equal(Packet.NoOffset, p.L3Offset);
+    }
+
+    [Fact]
+    public void IgmpTypeAndCodeGoToPorts()
+    {
+        var (k, p) = Parse(TestFrames.Eth(0x0800, TestFrames.Ipv4(IpProtocols.Igmp, "10.0.0.1", "224.0.0.1", [0x11, 100, 0, 0, 0, 0, 0, 0], ttl: 1)));
+        Assert.Equal(IpProtocols.Igmp, k.NwProto);
+        Assert.Equal(0x11, k.TpSrc);
+        Assert.Equal(100, k.TpDst);
+        Assert.Equal(34, p.L4Offset);
+
+        var (cut, _) = Parse(TestFrames.Eth(0x0800, TestFrames.Ipv4(IpProtocols.Igmp, "10.0.0.1", "224.0.0.1", [0x11, 100, 0, 0, 0, 0, 0])));
+        Assert.Equal(ParseFlags.Truncated, cut.Flags);
+        Assert.Equal(0, cut.TpSrc);
+    }
+
+    [Fact]
+    public void TruncatedVlanTagLeavesItsTpidAsTheType()
+    {
+        byte[] f = TestFrames.Tag(TestFrames.Eth(0x0800, new byte[20]), 0x8100, 5)[..16];
+        var (k, p) = Parse(f);
+        Assert.Equal(ParseFlags.Truncated, k.Flags);
+        Assert.Equal(EtherTypes.Vlan8021Q, k.EthType);
+        Assert.Equal(0, k.Vlan0Tci);
+        Assert.Equal(Packet.NoOffset, p.VlanOffset);
+    }
+
+    [Fact]
+    public void NeighborDiscoveryDuplicateOptionVoidsTheAddresses()
+    {
+        byte[] ns = [.. TestFrames.NeighborSolicit("fe80::2", TestFrames.MacA), 1, 1, .. TestFrames.MacB];
+        var (k, _) = Parse(TestFrames.Eth(0x86dd, TestFrames.Ipv6(58, "fe80::1", "fe80::2", ns, hlim: 255)));
+        Assert.Equal(ParseFlags.Malformed, k.Flags);
+        Assert.Equal(new byte[16], k.NdTarget.ToArray());
+        Assert.Equal(new byte[6], k.ArpSha.ToArray());
     }
 
     public static TheoryData<string> FrameNames()

@@ -219,5 +219,8 @@ internal static class TestFrames
         yield return ("nd-na", Eth(0x86dd, Ipv6(58, "fe80::2", "fe80::1", NeighborAdvert("fe80::2", MacB), hlim: 255)));
         yield return ("llc-snap-ipv4", Eth(40, [0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], Ipv4(17, "10.9.9.9", "10.8.8.8", Udp(7, 9))));
         yield return ("llc-802.3", Eth(38, [0x42, 0x42, 0x03], new byte[35]));
+        yield return ("mpls2", Eth(EtherTypes.Mpls, [0, 0x64, 0x06, 64, 0, 0xc8, 0x01, 63], new byte[20]));
+        yield return ("rarp", Eth(EtherTypes.Rarp, PdnArp("10.0.0.1", "10.0.0.2")[14..]));
+        yield return ("igmp", Eth(0x0800, Ipv4(IpProtocols.Igmp, "10.0.0.1", "224.0.0.1", [0x16, 0, 0, 0, 224, 0, 0, 1], ttl: 1)));
     }
 }

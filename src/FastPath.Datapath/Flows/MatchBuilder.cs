@@ -15,6 +15,7 @@ public sealed class MatchBuilder
 {
     private FlowKey key;
     private FlowKey mask;
+    private bool mplsSet;
 
     /// <summary>Exact in_port.</summary>
     public MatchBuilder InPort(uint port) => SetBe(FlowKey.Offsets.InPort, 4, port, uint.MaxValue, hostOrder: true);
@@ -58,6 +59,28 @@ public sealed class MatchBuilder
     /// <summary>L4 destination port (or ICMP code) under a mask.</summary>
     public MatchBuilder TpDst(ushort port, ushort portMask = 0xffff) => SetBe(FlowKey.Offsets.TpDst, 2, port, portMask);
 
+    /// <summary>IGMP type (kept in tp_src, as Open vSwitch does); pair with <see cref="NwProto"/>(2).</summary>
+    public MatchBuilder IgmpType(byte type) => SetBe(FlowKey.Offsets.TpSrc, 2, type, 0xffff);
+
+    /// <summary>IGMP code (kept in tp_dst); for a v2 membership query, the maximum response time.</summary>
+    public MatchBuilder IgmpCode(byte code) => SetBe(FlowKey.Offsets.TpDst, 2, code, 0xffff);
+
+    /// <summary>MPLS label (20 bits) of label stack entry <paramref name="index"/> (0 = outermost, up to 2).</summary>
+    /// <remarks>Every MPLS field needs an exact MPLS <see cref="EthType"/> in the same match (checked by <see cref="Build"/>).</remarks>
+    public MatchBuilder MplsLabel(uint label, int index = 0) => SetLseBits(index, label << 12, 0xfffff000, label > 0xfffff);
+
+    /// <summary>MPLS traffic class (3 bits) of label stack entry <paramref name="index"/>.</summary>
+    public MatchBuilder MplsTc(byte tc, int index = 0) => SetLseBits(index, (uint)tc << 9, 0x00000e00, tc > 7);
+
+    /// <summary>MPLS bottom-of-stack bit of label stack entry <paramref name="index"/>.</summary>
+    public MatchBuilder MplsBos(bool bos, int index = 0) => SetLseBits(index, bos ? 0x100u : 0, 0x00000100, false);
+
+    /// <summary>MPLS TTL of label stack entry <paramref name="index"/>.</summary>
+    public MatchBuilder MplsTtl(byte ttl, int index = 0) => SetLseBits(index, ttl, 0x000000ff, false);
+
+    /// <summary>A whole MPLS label stack entry (label, TC, BOS, TTL as on the wire, host-order word) under a mask.</summary>
+    public MatchBuilder MplsLse(int index, uint lse, uint lseMask = uint.MaxValue) => SetLseBits(index, lse, lseMask, false);
+
     /// <summary>Packets the parser flagged as damaged do not match unless the match says so.</summary>
     public MatchBuilder ParseFlags(ParseFlags flags, ParseFlags flagsMask) => SetBe(FlowKey.Offsets.Flags, 2, (uint)flags, (uint)flagsMask, hostOrder: true);
 
@@ -83,7 +106,40 @@ public sealed class MatchBuilder
     }
 
     /// <summary>The match built so far.</summary>
-    public FlowMatch Build() => new(key, mask);
+    /// <exception cref="InvalidOperationException">An MPLS field is set without an exact MPLS Ethernet type.</exception>
+    public FlowMatch Build()
+    {
+        // The label stack shares key bytes with nw_src (see FlowKey); only dl_type tells them apart, so an
+        // MPLS match without it would also match IP packets whose source address has the same bits.
+        if (mplsSet && (mask.EthType != 0xffff || key.EthType is not (EtherTypes.Mpls or EtherTypes.MplsMulticast)))
+        {
+            throw new InvalidOperationException("an MPLS field needs EthType(0x8847) or EthType(0x8848) in the same match");
+        }
+
+        return new(key, mask);
+    }
+
+    private MatchBuilder SetLseBits(int index, uint value, uint bits, bool outOfRange)
+    {
+        if ((uint)index >= FlowKey.MaxMplsLabels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"the key holds {FlowKey.MaxMplsLabels} label stack entries");
+        }
+
+        if (outOfRange)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "value does not fit its MPLS field");
+        }
+
+        // Several fields share one 32-bit entry: merge into it rather than overwrite it.
+        int offset = FlowKey.Offsets.MplsLse + (4 * index);
+        Span<byte> k = key.Bytes.Slice(offset, 4);
+        Span<byte> m = mask.Bytes.Slice(offset, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(k, (BinaryPrimitives.ReadUInt32BigEndian(k) & ~bits) | (value & bits));
+        BinaryPrimitives.WriteUInt32BigEndian(m, BinaryPrimitives.ReadUInt32BigEndian(m) | bits);
+        mplsSet = true;
+        return this;
+    }
 
     private MatchBuilder SetBe(int offset, int size, uint value, uint valueMask, bool hostOrder = false)
     {

@@ -44,13 +44,20 @@ public static class MatchFormatter
         }
 
         ushort type = k.EthType;
-        if (type == EtherTypes.Ipv4 || type == EtherTypes.Arp)
+        bool arp = type is EtherTypes.Arp or EtherTypes.Rarp;
+        if (type is EtherTypes.Mpls or EtherTypes.MplsMulticast)
         {
+            // The label stack shares its bytes with nw_src: under an MPLS type nothing else of L3 is printed.
+            AddMpls(parts, k, m);
+        }
+        else if (type == EtherTypes.Ipv4 || arp)
+        {
+            // RARP has ARP's layout and, as in Open vSwitch, prints as arp(...) after eth_type(0x8035).
             var ip = new List<string>();
-            AddAddr(ip, type == EtherTypes.Arp ? "sip" : "src", k.Bytes.Slice(FlowKey.Offsets.NwSrc, 4), m.Bytes.Slice(FlowKey.Offsets.NwSrc, 4));
-            AddAddr(ip, type == EtherTypes.Arp ? "tip" : "dst", k.Bytes.Slice(FlowKey.Offsets.NwDst, 4), m.Bytes.Slice(FlowKey.Offsets.NwDst, 4));
-            AddIpCommon(ip, k, m, type == EtherTypes.Arp);
-            if (type == EtherTypes.Arp)
+            AddAddr(ip, arp ? "sip" : "src", k.Bytes.Slice(FlowKey.Offsets.NwSrc, 4), m.Bytes.Slice(FlowKey.Offsets.NwSrc, 4));
+            AddAddr(ip, arp ? "tip" : "dst", k.Bytes.Slice(FlowKey.Offsets.NwDst, 4), m.Bytes.Slice(FlowKey.Offsets.NwDst, 4));
+            AddIpCommon(ip, k, m, arp);
+            if (arp)
             {
                 AddMac(ip, "sha", k.ArpSha, m.ArpSha);
                 AddMac(ip, "tha", k.ArpTha, m.ArpTha);
@@ -58,7 +65,7 @@ public static class MatchFormatter
 
             if (ip.Count > 0)
             {
-                parts.Add($"{(type == EtherTypes.Arp ? "arp" : "ipv4")}({string.Join(',', ip)})");
+                parts.Add($"{(arp ? "arp" : "ipv4")}({string.Join(',', ip)})");
             }
         }
         else if (type == EtherTypes.Ipv6)
@@ -87,9 +94,12 @@ public static class MatchFormatter
                 IpProtocols.Sctp => "sctp",
                 IpProtocols.Icmp => "icmp",
                 IpProtocols.IcmpV6 => "icmpv6",
+
+                // Open vSwitch's datapath flow syntax has no IGMP attribute; this mirrors icmp(type,code).
+                IpProtocols.Igmp => "igmp",
                 _ => "l4",
             };
-            bool icmp = l4.StartsWith("icmp", StringComparison.Ordinal);
+            bool icmp = l4.StartsWith("icmp", StringComparison.Ordinal) || l4 == "igmp";
             var f = new List<string>();
             AddNum(f, icmp ? "type" : "src", k.TpSrc, m.TpSrc, 0xffff);
             AddNum(f, icmp ? "code" : "dst", k.TpDst, m.TpDst, 0xffff);
@@ -102,6 +112,36 @@ public static class MatchFormatter
         }
 
         return parts.Count == 0 ? "(any)" : string.Join(',', parts);
+    }
+
+    // Open vSwitch's mpls(...) attribute: one label=,tc=,ttl=,bos= group per entry up to the last one the mask
+    // looks at; an entry under a partial mask prints every field as value/mask, as odp-util does.
+    private static void AddMpls(List<string> parts, in FlowKey k, in FlowKey m)
+    {
+        int entries = 0;
+        for (int i = 0; i < FlowKey.MaxMplsLabels; i++)
+        {
+            if (m.MplsLse(i) != 0)
+            {
+                entries = i + 1;
+            }
+        }
+
+        if (entries == 0)
+        {
+            return;
+        }
+
+        var lses = new List<string>();
+        for (int i = 0; i < entries; i++)
+        {
+            uint v = k.MplsLse(i), mask = m.MplsLse(i);
+            lses.Add(mask == uint.MaxValue
+                ? $"label={v >> 12},tc={(v >> 9) & 7},ttl={v & 0xff},bos={(v >> 8) & 1}"
+                : $"label={v >> 12}/0x{mask >> 12:x},tc={(v >> 9) & 7}/{(mask >> 9) & 7:x},ttl={v & 0xff}/0x{mask & 0xff:x},bos={(v >> 8) & 1}/{(mask >> 8) & 1:x}");
+        }
+
+        parts.Add($"mpls({string.Join(',', lses)})");
     }
 
     private static void AddIpCommon(List<string> f, in FlowKey k, in FlowKey m, bool arp)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace FastPath.Packets.Tests.OvsDifferential;
 
@@ -10,7 +11,7 @@ namespace FastPath.Packets.Tests.OvsDifferential;
 /// Debian's openvswitch-common, installed by scripts/setup.sh), and the two flows must agree field by
 /// field. This test never skips: without ovs-ofctl it fails.
 /// </summary>
-public class OvsDifferentialTests
+public class OvsDifferentialTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Cases where FastPath deliberately differs from Open vSwitch, by exact case name, with the reason.
@@ -62,6 +63,7 @@ public class OvsDifferentialTests
                 failures.Add($"{stale}: on the allow-list but agrees with Open vSwitch (or is not in the corpus); remove it");
             }
 
+            output.WriteLine($"{corpus.Count} packets compared with ovs-ofctl parse-pcap; {stillDiffering.Count} allow-listed differences");
             Assert.True(failures.Count == 0,
                 $"{failures.Count} of {corpus.Count} packets disagree with Open vSwitch:\n" + string.Join("\n", failures.Take(40)));
         }
