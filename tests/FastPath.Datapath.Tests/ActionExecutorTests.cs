@@ -340,12 +340,14 @@ public sealed class ActionExecutorTests : IDisposable
         Assert.True(ReferenceChecksum.Ipv4HeaderValid(bytes, L3));
         Assert.Equal(frame[(L3 + 20)..], bytes[(L3 + 20)..]);
 
-        // An IP header that claims more than arrived is damaged: as in Open vSwitch the parser gives it
-        // no L3 offset, so neither action touches it.
+        // An IP header that claims more than arrived: the header itself is whole, so the parser keeps its
+        // L3 offset (as Open vSwitch keeps l3_ofs) and the IP rewrite still happens; L4 is not touched.
         byte[] damaged = ActionTestPackets.Ipv4Tcp()[..(L3 + 20 + 10)];
         var (rd, bytesD, _, _) = h.Run(damaged, program);
-        Assert.Equal(2, rd.Skipped);
-        Assert.Equal(damaged, bytesD);
+        Assert.Equal(1, rd.Skipped);
+        Assert.Equal(new byte[] { 10, 9, 9, 9 }, bytesD[(L3 + 12)..(L3 + 16)]);
+        Assert.True(ReferenceChecksum.Ipv4HeaderValid(bytesD, L3));
+        Assert.Equal(damaged[(L3 + 20)..], bytesD[(L3 + 20)..]);
     }
 
     [Fact]
