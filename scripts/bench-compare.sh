@@ -8,6 +8,7 @@
 # With BASELINE_DIR pointing to another built checkout of FastPath (e.g. a `git worktree` of an older commit,
 # with perf/FastPath.Benchmarks built in Release), that build is timed too, in the same rounds, as "baseline".
 # With FASTPATH_TX=shared the null port's tx queue is used as a shared one, under its lock (the XPS path).
+# With FASTPATH_EMC_WAYS=2 the EMC is two-way set-associative (as OVS's) instead of direct-mapped.
 #
 #   scripts/bench-compare.sh [ROUNDS] [SECONDS]
 #   OVS_ANCHOR=/path/to/ovs-dpdk.sh OVS_RULES_DIR=/path/to/rules scripts/bench-compare.sh 3 5
@@ -48,7 +49,7 @@ for r in $(seq 1 "$ROUNDS"); do
       echo "round $r baseline $1-flow/$2: $line"
       echo "baseline,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
     fi
-    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE" ${FASTPATH_TX:+tx=$FASTPATH_TX})
+    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE" ${FASTPATH_EMC_WAYS:-1} ${FASTPATH_TX:+tx=$FASTPATH_TX})
     echo "round $r fastpath $1-flow/$2: $line"
     echo "fastpath,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
   done

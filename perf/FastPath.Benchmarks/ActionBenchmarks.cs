@@ -8,7 +8,7 @@ namespace FastPath.Benchmarks;
 
 /// <summary>
 /// Action execution per packet: set-field rewrites with their incremental checksum updates, dec_ttl,
-/// push_vlan/pop_vlan, against a bare output.
+/// push_vlan/pop_vlan, push_mpls/pop_mpls, against a bare output.
 /// </summary>
 /// <remarks>
 /// The executor skips the write and the checksum update when a field already holds the value, so
@@ -23,6 +23,7 @@ public class ActionBenchmarks
 {
     private const int BatchSize = 32;
     private const uint OutPort = 1;
+    private const ushort MplsUnicast = 0x8847;
 
     // dec_ttl takes 64 down to 1 in 63 steps without expiring; the TTL is then put back once per
     // 63 executions, too rarely to show in the per-packet figure.
@@ -38,6 +39,8 @@ public class ActionBenchmarks
     private Packet[] ipv6SrcBatch = null!;
     private Packet[] decTtlBatch = null!;
     private Packet[] vlanBatch = null!;
+    private Packet[] mplsBatch = null!;
+    private Packet[] labelledBatch = null!;
     private Packet[] outputBatch = null!;
 
     private byte[] setNwSrc = null!;
@@ -49,6 +52,9 @@ public class ActionBenchmarks
     private byte[] decTtl = null!;
     private byte[] pushVlan = null!;
     private byte[] popVlan = null!;
+    private byte[] pushMpls = null!;
+    private byte[] popMplsToIpv4 = null!;
+    private byte[] popMplsToMpls = null!;
     private byte[] output = null!;
     private byte[] ttlWord = null!;
 
@@ -63,6 +69,8 @@ public class ActionBenchmarks
         ipv6SrcBatch = BenchmarkPackets.FillBatch(pool, BenchmarkPackets.Tcp6(), BatchSize);
         decTtlBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
         vlanBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
+        mplsBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
+        labelledBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
         outputBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
 
         setNwSrc = Build(b => b.SetIpv4Src(IPAddress.Parse("192.168.7.9")));
@@ -74,6 +82,9 @@ public class ActionBenchmarks
         decTtl = Build(b => b.DecTtl());
         pushVlan = Build(b => b.PushVlan(EtherTypes.Vlan8021Q, BenchmarkPackets.InnerVid));
         popVlan = Build(b => b.PopVlan());
+        pushMpls = Build(b => b.PushMpls(MplsUnicast));
+        popMplsToIpv4 = Build(b => b.PopMpls(EtherTypes.Ipv4));
+        popMplsToMpls = Build(b => b.PopMpls(MplsUnicast));
         output = Build(_ => { });
         ttlWord = udp4.AsSpan(nwSrcBatch[0].L3Offset + TtlWordOffset, TtlWordLength).ToArray();
 
@@ -81,6 +92,9 @@ public class ActionBenchmarks
         CheckRoundTrip(tpDstBatch, setTpDst, restoreTpDst);
         CheckRoundTrip(ipv6SrcBatch, setIpv6Src, restoreIpv6Src);
         CheckRoundTrip(vlanBatch, pushVlan, popVlan);
+        CheckRoundTrip(mplsBatch, pushMpls, popMplsToIpv4);
+        Label(labelledBatch);
+        CheckRoundTrip(labelledBatch, pushMpls, popMplsToMpls);
         CheckRoundTrip(outputBatch, output, output);
         CheckDecTtl();
     }
@@ -108,6 +122,17 @@ public class ActionBenchmarks
     /// <summary>push_vlan and pop_vlan alternating on UDP/IPv4: the mean of one push and one pop.</summary>
     [Benchmark(OperationsPerInvoke = 2 * BatchSize)]
     public long PushPopVlan() => RunPair(vlanBatch, pushVlan, popVlan);
+
+    /// <summary>
+    /// push_mpls (entry from the IP header) and pop_mpls back to IPv4 alternating on UDP/IPv4: the mean
+    /// of one push and one pop, the pop including the re-parse that finds the IPv4 and UDP headers again.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 2 * BatchSize)]
+    public long PushPopMpls() => RunPair(mplsBatch, pushMpls, popMplsToIpv4);
+
+    /// <summary>push_mpls (a copy of the top entry) and pop_mpls back to MPLS on a labelled packet: no re-parse.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * BatchSize)]
+    public long PushPopMplsOnLabelled() => RunPair(labelledBatch, pushMpls, popMplsToMpls);
 
     /// <summary>dec_ttl on UDP/IPv4: IPv4 header checksum updated.</summary>
     [Benchmark(OperationsPerInvoke = DecTtlRounds * BatchSize)]
@@ -200,7 +225,11 @@ public class ActionBenchmarks
             throw new InvalidOperationException($"{name} left the frame unchanged");
         }
 
-        if (!BenchmarkPackets.ChecksumsValid(changed))
+        // Behind a pushed label the IP packet must be byte for byte what it was (the checker reads only IP).
+        bool valid = BinaryPrimitives.ReadUInt16BigEndian(changed.AsSpan(12)) == MplsUnicast
+            ? changed.AsSpan(changed.Length - original.Length + 14).SequenceEqual(original.AsSpan(14))
+            : BenchmarkPackets.ChecksumsValid(changed);
+        if (!valid)
         {
             throw new InvalidOperationException($"{name} left a bad checksum");
         }
@@ -209,6 +238,17 @@ public class ActionBenchmarks
         if (!pool.GetData(batch[0]).SequenceEqual(original) || !batch[0].Equals(before))
         {
             throw new InvalidOperationException($"{ActionFormatter.Format(back)} does not undo {name}");
+        }
+    }
+
+    // Gives every packet of the batch one bottom-of-stack label (16, TTL 64) in front of its IPv4 header.
+    private void Label(Packet[] batch)
+    {
+        byte[] push = Build(b => b.PushMpls(MplsUnicast, 16, 0, 64, bos: true));
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var sink = default(CountingSink);
+            Expect(ActionExecutor.Execute(pool, ref batch[i], push, ref sink), "label");
         }
     }
 

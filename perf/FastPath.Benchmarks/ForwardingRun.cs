@@ -11,24 +11,28 @@ namespace FastPath.Benchmarks;
 /// </summary>
 public static class ForwardingRun
 {
-    /// <summary>Runs <paramref name="flows"/> flows through rule set <paramref name="ruleSet"/> for <paramref name="seconds"/> on <paramref name="core"/>.</summary>
-    public static Result Run(int flows, string ruleSet, double seconds, int core, bool sharedTx = false)
+    /// <summary>
+    /// Runs <paramref name="flows"/> flows through rule set <paramref name="ruleSet"/> for <paramref name="seconds"/>
+    /// on <paramref name="core"/>, with an EMC of <paramref name="emcWays"/> ways (1 direct-mapped, 2 two-way).
+    /// </summary>
+    /// <remarks>With <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.</remarks>
+    public static Result Run(int flows, string ruleSet, double seconds, int core, int emcWays = 1, bool sharedTx = false)
     {
         Result result = default;
-        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core, sharedTx)) { Name = "forwarding-run" };
+        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core, emcWays, sharedTx)) { Name = "forwarding-run" };
         t.Start();
         t.Join();
         return result;
     }
 
-    private static Result RunHere(int flows, string ruleSet, double seconds, int core, bool sharedTx)
+    private static Result RunHere(int flows, string ruleSet, double seconds, int core, int emcWays, bool sharedTx)
     {
         if (core >= 0)
         {
             Cpu.PinCurrentThread(core);
         }
 
-        using var w = new ForwardingWorkload(flows, ruleSet, sharedTx: sharedTx);
+        using var w = new ForwardingWorkload(flows, ruleSet, new PmdOptions { EmcWays = emcWays }, sharedTx);
         // Warm-up, as the reference sleeps 2 s before clearing its counters.
         var warm = Stopwatch.StartNew();
         w.Pmd.RunInline(() => warm.Elapsed.TotalSeconds > Math.Min(2, seconds));
@@ -52,7 +56,7 @@ public static class ForwardingRun
         return new Result(allocated, gcs, string.Create(CultureInfo.InvariantCulture,
             $"mpps={packets / elapsed / 1e6:F2} cycles_per_pkt={cycles / Math.Max(1, packets):F0} emc={s.EmcHits - before.EmcHits} megaflow={s.MegaflowHits - before.MegaflowHits} " +
             $"upcalls={s.Upcalls - before.Upcalls} megaflows={w.Megaflows.Count} avg_subtable_lookups={(double)(s.SubtableLookups - before.SubtableLookups) / Math.Max(1, s.MegaflowHits - before.MegaflowHits):F2} " +
-            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent}"));
+            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent} emc_ways={emcWays} emc_hit_rate={(double)(s.EmcHits - before.EmcHits) / Math.Max(1, packets):F3}"));
     }
 
     /// <summary>The printed line and the allocation figures it contains.</summary>

@@ -322,15 +322,32 @@ public sealed class ActionExecutorTests : IDisposable
     [Fact]
     public void TruncatedTransportHeaderOnlyGetsTheIpUpdate()
     {
-        // The IP header claims more than arrived; the TCP header is cut after 10 bytes.
+        // A whole, consistent IP header (total length fixed up) over a TCP header cut after 10 bytes.
         byte[] frame = ActionTestPackets.Ipv4Tcp()[..(L3 + 20 + 10)];
-        Assert.Equal(Packet.NoOffset, ActionHarness.Parse(frame, out _).L4Offset);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(L3 + 2), 30);
+        frame[L3 + 10] = 0;
+        frame[L3 + 11] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(L3 + 10), (ushort)~ReferenceChecksum.OnesSum(frame.AsSpan(L3, 20)));
+        Packet parsed = ActionHarness.Parse(frame, out _);
+        Assert.Equal(L3, parsed.L3Offset);
+        Assert.Equal(Packet.NoOffset, parsed.L4Offset);
 
-        var (r, bytes, _, _) = h.Run(frame, new ActionProgramBuilder().SetTpDst(TransportProtocol.Tcp, 1).SetIpv4Src(IPAddress.Parse("10.9.9.9")));
+        var program = new ActionProgramBuilder().SetTpDst(TransportProtocol.Tcp, 1).SetIpv4Src(IPAddress.Parse("10.9.9.9"));
+        var (r, bytes, _, _) = h.Run(frame, program);
 
         Assert.Equal(1, r.Skipped);
+        Assert.Equal(new byte[] { 10, 9, 9, 9 }, bytes[(L3 + 12)..(L3 + 16)]);
         Assert.True(ReferenceChecksum.Ipv4HeaderValid(bytes, L3));
         Assert.Equal(frame[(L3 + 20)..], bytes[(L3 + 20)..]);
+
+        // An IP header that claims more than arrived: the header itself is whole, so the parser keeps its
+        // L3 offset (as Open vSwitch keeps l3_ofs) and the IP rewrite still happens; L4 is not touched.
+        byte[] damaged = ActionTestPackets.Ipv4Tcp()[..(L3 + 20 + 10)];
+        var (rd, bytesD, _, _) = h.Run(damaged, program);
+        Assert.Equal(1, rd.Skipped);
+        Assert.Equal(new byte[] { 10, 9, 9, 9 }, bytesD[(L3 + 12)..(L3 + 16)]);
+        Assert.True(ReferenceChecksum.Ipv4HeaderValid(bytesD, L3));
+        Assert.Equal(damaged[(L3 + 20)..], bytesD[(L3 + 20)..]);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class ActionProgramTests : IDisposable
     {
         "output", "userspace", "eth_src", "eth_dst_masked", "vid", "pcp", "ipv4_src", "ipv4_dst_masked", "tos", "ttl",
         "ipv6_src", "ipv6_dst_masked", "tc", "label", "hlimit", "tcp", "udp", "sctp", "push", "pop", "dec_ttl",
+        "push_mpls", "push_mpls_lse", "pop_mpls", "dec_mpls_ttl", "mpls_label", "mpls_tc", "mpls_ttl", "mpls_lse",
     };
 
     private static ActionProgramBuilder Call(string name, ActionProgramBuilder b) => name switch
@@ -58,6 +59,14 @@ public sealed class ActionProgramTests : IDisposable
         "sctp" => b.SetTpSrc(TransportProtocol.Sctp, 3),
         "push" => b.PushVlan(0x8100, 0xffff),
         "pop" => b.PopVlan(),
+        "push_mpls" => b.PushMpls(0x8848),
+        "push_mpls_lse" => b.PushMpls(0x8847, 0xfffff, 7, 255, true),
+        "pop_mpls" => b.PopMpls(0x86dd),
+        "dec_mpls_ttl" => b.DecMplsTtl(),
+        "mpls_label" => b.SetMplsLabel(0xfffff),
+        "mpls_tc" => b.SetMplsTc(7),
+        "mpls_ttl" => b.SetMplsTtl(0),
+        "mpls_lse" => b.SetMplsLse(0x12345678, 0xf0f0f0f0),
         _ => b.DecTtl(),
     };
 
@@ -71,6 +80,34 @@ public sealed class ActionProgramTests : IDisposable
         Assert.True(v.IsValid, v.ToString());
         Assert.Equal(-1, v.Offset);
         Assert.DoesNotContain("invalid", b.ToString());
+    }
+
+    [Fact]
+    public void BuilderEncodesMplsActions()
+    {
+        // push_mpls: entry (network order), MPLS type (network order), flags, 5 pad bytes.
+        Assert.Equal(new byte[] { 7, 0, 16, 0, 0x00, 0x01, 0x01, 0x40, 0x88, 0x47, 0, 0, 0, 0, 0, 0 },
+            new ActionProgramBuilder().PushMpls(0x8847, 16, 0, 64, bos: true).ToArray());
+        Assert.Equal(new byte[] { 7, 0, 16, 0, 0, 0, 0, 0, 0x88, 0x48, ActionProgram.PushMplsFromPacket, 0, 0, 0, 0, 0 },
+            new ActionProgramBuilder().PushMpls(0x8848).ToArray());
+        Assert.Equal(new byte[] { 8, 0, 8, 0, 0x08, 0x00, 0, 0 }, new ActionProgramBuilder().PopMpls(0x0800).ToArray());
+        Assert.Equal(new byte[] { 9, 0, 8, 0, 0, 0, 0, 0 }, new ActionProgramBuilder().DecMplsTtl().ToArray());
+        Assert.Equal(new byte[] { 3, 0, 16, 0, (byte)ActionField.MplsLse, 4, 0, 0, 0, 0, 0x0e, 0, 0, 0, 0x0e, 0 },
+            new ActionProgramBuilder().SetMplsTc(7).ToArray());
+        Assert.Equal(0x12345b40u, ActionProgramBuilder.MplsLse(0x12345, 5, 0x40, true));
+    }
+
+    [Fact]
+    public void BuilderRejectsBadMplsArguments()
+    {
+        var b = new ActionProgramBuilder();
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.PushMpls(0x0800));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.PushMpls(0x8847, 0x100000, 0, 1, true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.PushMpls(0x8847, 1, 8, 1, true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.PopMpls(0x05ff));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.SetMplsLabel(0x100000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.SetMplsTc(8));
+        Assert.Equal(0, b.Length);
     }
 
     [Fact]
@@ -108,6 +145,7 @@ public sealed class ActionProgramTests : IDisposable
     {
         byte[] ok = new ActionProgramBuilder().Output(1).ToArray();
         byte[] set = new ActionProgramBuilder().SetTpSrc(TransportProtocol.Tcp, 80).ToArray();
+        byte[] pushMpls = new ActionProgramBuilder().PushMpls(0x8847, 1, 0, 64, true).ToArray();
         return new()
         {
             { [1, 0, 8, 0, 1, 0], 0, "truncated" },
@@ -124,6 +162,14 @@ public sealed class ActionProgramTests : IDisposable
             { Patch(set, 5, 4), 0, "size 4" },
             { Patch(set, 8, 0xff, 10, 0x0f), 0, "outside its mask" },
             { [.. ok, .. Patch(new ActionProgramBuilder().SetIpv6Src(IPAddress.Parse("::1")).ToArray(), 2, 32)], 8, "must be 40 bytes" },
+            { [7, 0, 8, 0, 0, 0, 0, 0], 0, "PushMpls must be 16 bytes" },
+            { Patch(pushMpls, 9, 0x00), 0, "neither 0x8847 nor 0x8848" },
+            { Patch(pushMpls, 10, 2), 0, "unknown flags" },
+            { Patch(new ActionProgramBuilder().PushMpls(0x8847).ToArray(), 7, 1), 0, "also carries one" },
+            { [8, 0, 8, 0, 0x05, 0xdc, 0, 0], 0, "802.3 length" },
+            { [.. ok, 8, 0, 16, 0, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 8, "PopMpls must be 8 bytes" },
+            { [9, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "DecMplsTtl must be 8 bytes" },
+            { Patch(new ActionProgramBuilder().SetMplsLabel(1).ToArray(), 5, 2), 0, "size 2" },
         };
     }
 
@@ -197,6 +243,10 @@ public sealed class ActionProgramTests : IDisposable
             .PushVlan(0x8100, 2)
             .PopVlan()
             .DecTtl()
+            .PushMpls(0x8847)
+            .SetMplsLabel(5)
+            .DecMplsTtl()
+            .PopMpls(0x0800)
             .Output(1)
             .ToArray();
         byte[][] frames = [ActionTestPackets.Ipv4Tcp(), ActionTestPackets.Ipv6Tcp(), ActionTestPackets.Sctp(ipv6: false)];
@@ -242,6 +292,20 @@ public sealed class ActionProgramTests : IDisposable
             new ActionProgramBuilder().SetTpSrc(TransportProtocol.Tcp, 80).SetTpDst(TransportProtocol.Udp, 0x1234, 0xff00).SetTpDst(TransportProtocol.Sctp, 9).ToString());
         Assert.Equal("set(vlan(vid=5)),set(vlan(pcp=2)),set(vlan(tci=0x1000/0x1000))",
             new ActionProgramBuilder().SetVlanVid(5).SetVlanPcp(2).SetVlanTci(0x1000, 0x1000).ToString());
+    }
+
+    [Fact]
+    public void FormatPrintsMplsActionsInOpenVSwitchDatapathSyntax()
+    {
+        Assert.Equal("push_mpls(label=16,tc=3,ttl=64,bos=1,eth_type=0x8847),pop_mpls(eth_type=0x800),dec_mpls_ttl,push_mpls(eth_type=0x8848)",
+            new ActionProgramBuilder().PushMpls(0x8847, 16, 3, 64, true).PopMpls(0x0800).DecMplsTtl().PushMpls(0x8848).ToString());
+        Assert.Equal("set(mpls(label=1048575)),set(mpls(tc=5)),set(mpls(ttl=9))",
+            new ActionProgramBuilder().SetMplsLabel(0xfffff).SetMplsTc(5).SetMplsTtl(9).ToString());
+
+        // A full mask prints the whole entry, as Open vSwitch prints an unmasked set(mpls()).
+        Assert.Equal("set(mpls(label=18,tc=2,ttl=255,bos=1))",
+            new ActionProgramBuilder().SetMplsLse(ActionProgramBuilder.MplsLse(18, 2, 255, true), 0xffffffff).ToString());
+        Assert.Equal("set(mpls(label=16/0xf0,ttl=0/0xf))", new ActionProgramBuilder().SetMplsLse(0x10000, 0xf000f).ToString());
     }
 
     private static byte[] Patch(byte[] program, params int[] offsetValuePairs)

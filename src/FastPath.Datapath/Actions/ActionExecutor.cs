@@ -12,21 +12,17 @@ namespace FastPath.Datapath.Actions;
 /// <remarks>
 /// Hot path: no allocation, no locks, no virtual calls (the sink is a generic struct). It trusts the
 /// packet's <see cref="Packet.L3Offset"/>, <see cref="Packet.L4Offset"/> and <see cref="Packet.VlanOffset"/>
-/// as the parser set them and keeps them right across push_vlan and pop_vlan, but still checks every
+/// as the parser set them and keeps them as a fresh parse would set them across push_vlan, pop_vlan,
+/// push_mpls and pop_mpls (an MPLS packet has no L3 or L4 offset; a pop of the last label parses the
+/// packet again), but still checks every
 /// access against the packet length, so a stale offset makes an action a no-op, never a stray write.
 /// Programs should be checked once with <see cref="ActionProgram.Validate"/>; the executor re-checks
 /// only what it needs to stay in bounds and stops with <see cref="ExecStatus.InvalidProgram"/> otherwise.
 /// </remarks>
 public static class ActionExecutor
 {
-    private const ushort EthTypeIpv4 = 0x0800;
-    private const ushort EthTypeIpv6 = 0x86dd;
-    private const ushort Tpid8021Q = 0x8100;
-    private const ushort Tpid8021AD = 0x88a8;
-    private const byte ProtoTcp = 6;
-    private const byte ProtoUdp = 17;
-    private const byte ProtoIcmpV6 = 58;
-    private const byte ProtoSctp = 132;
+    private const int MplsLseLength = 4;
+    private const uint MplsBos = 1u << 8;
     private const int EthHeaderLength = 14;
     private const int VlanTagLength = 4;
     private const int MacPairLength = 12;
@@ -100,6 +96,17 @@ public static class ActionExecutor
                     break;
                 case ActionType.DecTtl:
                     outcome = DecTtl(data, in packet);
+                    break;
+                case ActionType.PushMpls:
+                    outcome = PushMpls(pool, ref packet, action);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.PopMpls:
+                    outcome = PopMpls(pool, ref packet, action);
+                    data = pool.GetData(packet);
+                    break;
+                case ActionType.DecMplsTtl:
+                    outcome = DecMplsTtl(data);
                     break;
                 default:
                     outcome = Outcome.Invalid;
@@ -242,15 +249,25 @@ public static class ActionExecutor
 
             case ActionField.TcpSrc:
             case ActionField.TcpDst:
-                return SetPort(d, in p, ProtoTcp, field == ActionField.TcpSrc ? 0 : 2, v, m);
+                return SetPort(d, in p, IpProtocols.Tcp, field == ActionField.TcpSrc ? 0 : 2, v, m);
 
             case ActionField.UdpSrc:
             case ActionField.UdpDst:
-                return SetPort(d, in p, ProtoUdp, field == ActionField.UdpSrc ? 0 : 2, v, m);
+                return SetPort(d, in p, IpProtocols.Udp, field == ActionField.UdpSrc ? 0 : 2, v, m);
 
             case ActionField.SctpSrc:
             case ActionField.SctpDst:
-                return SetPort(d, in p, ProtoSctp, field == ActionField.SctpSrc ? 0 : 2, v, m);
+                return SetPort(d, in p, IpProtocols.Sctp, field == ActionField.SctpSrc ? 0 : 2, v, m);
+
+            case ActionField.MplsLse:
+                int top = MplsTop(d);
+                if (top < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                RewriteBe32(d, top, BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(m));
+                return Outcome.Applied;
 
             default:
                 return Outcome.Invalid;
@@ -265,7 +282,7 @@ public static class ActionExecutor
 
         // The Ethernet type right before L3 tells IPv4 from ARP, which also gets an L3 offset.
         if (l3 == Packet.NoOffset || l3 < 2 || l3 + 20 > d.Length
-            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EthTypeIpv4 || (d[l3] >> 4) != 4)
+            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EtherTypes.Ipv4 || (d[l3] >> 4) != 4)
         {
             return -1;
         }
@@ -279,7 +296,7 @@ public static class ActionExecutor
     {
         int l3 = p.L3Offset;
         if (l3 == Packet.NoOffset || l3 < 2 || l3 + 40 > d.Length
-            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EthTypeIpv6 || (d[l3] >> 4) != 6)
+            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EtherTypes.Ipv6 || (d[l3] >> 4) != 6)
         {
             return -1;
         }
@@ -381,7 +398,7 @@ public static class ActionExecutor
         Span<byte> csum;
         switch (proto)
         {
-            case ProtoTcp:
+            case IpProtocols.Tcp:
                 if (l4 + 18 > d.Length)
                 {
                     return;
@@ -390,7 +407,7 @@ public static class ActionExecutor
                 csum = d[(l4 + 16)..];
                 BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), oldSum, newSum));
                 return;
-            case ProtoUdp:
+            case IpProtocols.Udp:
                 if (l4 + 8 > d.Length)
                 {
                     return;
@@ -407,7 +424,7 @@ public static class ActionExecutor
                 }
 
                 return;
-            case ProtoIcmpV6:
+            case IpProtocols.IcmpV6:
                 if (!ipv6 || l4 + 4 > d.Length)
                 {
                     return;
@@ -421,50 +438,17 @@ public static class ActionExecutor
 
     /// <summary>
     /// The L4 protocol of an IPv6 packet whose L4 header starts at <paramref name="l4"/>, found by walking
-    /// the extension headers between; -1 if the chain does not land exactly on <paramref name="l4"/>.
+    /// the extension headers between with the parser's own walk; -1 if the chain does not land exactly
+    /// on <paramref name="l4"/> or the packet is a later fragment.
     /// </summary>
     private static int Ipv6L4Protocol(ReadOnlySpan<byte> d, int l3, int l4, out bool routed, out bool fragmented)
     {
-        routed = false;
-        fragmented = false;
-        int next = d[l3 + 6];
-        int ofs = l3 + 40;
-
-        // Every extension header is at least 8 bytes, so this ends within (l4 - l3) / 8 steps.
-        while (ofs < l4)
-        {
-            if (ofs + 8 > d.Length)
-            {
-                return -1;
-            }
-
-            int len;
-            switch (next)
-            {
-                case 0: // hop-by-hop
-                case 60: // destination options
-                    len = (d[ofs + 1] + 1) * 8;
-                    break;
-                case 43: // routing
-                    len = (d[ofs + 1] + 1) * 8;
-                    routed |= d[ofs + 3] != 0;
-                    break;
-                case 51: // authentication header
-                    len = (d[ofs + 1] + 2) * 4;
-                    break;
-                case 44: // fragment
-                    len = 8;
-                    fragmented |= (BinaryPrimitives.ReadUInt16BigEndian(d[(ofs + 2)..]) & 0xfff9) != 0;
-                    break;
-                default:
-                    return -1;
-            }
-
-            next = d[ofs];
-            ofs += len;
-        }
-
-        return ofs == l4 ? next : -1;
+        // Cut at the end of the payload as the parser does, so Ethernet padding is never read as headers.
+        int end = Math.Min(d.Length, l3 + 40 + BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 4)..]));
+        bool whole = Ipv6ExtensionHeaders.TryWalk(d[..end], l3 + 40, d[l3 + 6], out Ipv6ExtensionChain chain);
+        routed = chain.RoutingSegmentsLeft;
+        fragmented = chain.Frag != FragFlags.None;
+        return whole && chain.Offset == l4 && (chain.Frag & FragFlags.Later) == 0 ? chain.Protocol : -1;
     }
 
     private static Outcome SetPort(Span<byte> d, in Packet p, byte proto, int offset, ReadOnlySpan<byte> v, ReadOnlySpan<byte> m)
@@ -499,8 +483,8 @@ public static class ActionExecutor
 
         int headerNeeded = proto switch
         {
-            ProtoTcp => 18,
-            ProtoUdp => 8,
+            IpProtocols.Tcp => 18,
+            IpProtocols.Udp => 8,
             _ => 12,
         };
         if (actual != proto || l4 + headerNeeded > d.Length)
@@ -511,7 +495,7 @@ public static class ActionExecutor
         // SCTP's CRC covers the whole SCTP packet and cannot be patched incrementally without its
         // length, so it is recomputed; that needs every byte, hence no fragments and no truncation.
         // The IP length, not the frame, bounds it: Ethernet padding is not part of the packet.
-        if (proto == ProtoSctp && (fragmented || ipEnd > d.Length || ipEnd < l4 + 12))
+        if (proto == IpProtocols.Sctp && (fragmented || ipEnd > d.Length || ipEnd < l4 + 12))
         {
             return Outcome.Skipped;
         }
@@ -526,7 +510,7 @@ public static class ActionExecutor
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(port, now);
-        if (proto == ProtoSctp)
+        if (proto == IpProtocols.Sctp)
         {
             Span<byte> sctp = d[l4..ipEnd];
             Span<byte> crc = sctp.Slice(8, 4);
@@ -612,7 +596,7 @@ public static class ActionExecutor
         }
 
         ushort tpid = BinaryPrimitives.ReadUInt16BigEndian(d[MacPairLength..]);
-        if (tpid != Tpid8021Q && tpid != Tpid8021AD)
+        if (tpid != EtherTypes.Vlan8021Q && tpid != EtherTypes.Vlan8021AD)
         {
             return Outcome.Skipped;
         }
@@ -625,9 +609,179 @@ public static class ActionExecutor
         // An inner tag becomes the outermost one; the parser's rule: a tag needs its TCI and the next type.
         d = pool.GetData(packet);
         ushort next = BinaryPrimitives.ReadUInt16BigEndian(d[MacPairLength..]);
-        packet.VlanOffset = (next == Tpid8021Q || next == Tpid8021AD) && d.Length >= MacPairLength + VlanTagLength + 2
+        packet.VlanOffset = (next == EtherTypes.Vlan8021Q || next == EtherTypes.Vlan8021AD) && d.Length >= MacPairLength + VlanTagLength + 2
             ? (ushort)MacPairLength
             : Packet.NoOffset;
+        return Outcome.Applied;
+    }
+
+    /// <summary>
+    /// Offset of the Ethernet type that follows the VLAN tags (at most two, as the parser reads them),
+    /// or -1 if the frame is too short to hold it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int InnerTypeOffset(ReadOnlySpan<byte> d)
+    {
+        if (d.Length < EthHeaderLength)
+        {
+            return -1;
+        }
+
+        int ofs = MacPairLength;
+        for (int tag = 0; tag < 2; tag++)
+        {
+            ushort t = BinaryPrimitives.ReadUInt16BigEndian(d[ofs..]);
+            if (t != EtherTypes.Vlan8021Q && t != EtherTypes.Vlan8021AD)
+            {
+                break;
+            }
+
+            if (ofs + VlanTagLength + 2 > d.Length)
+            {
+                return -1;
+            }
+
+            ofs += VlanTagLength;
+        }
+
+        return ofs;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsMpls(ushort type) => type == EtherTypes.Mpls || type == EtherTypes.MplsMulticast;
+
+    /// <summary>Offset of the outermost whole MPLS label stack entry, or -1 if the packet carries none.</summary>
+    private static int MplsTop(ReadOnlySpan<byte> d)
+    {
+        int t = InnerTypeOffset(d);
+        if (t < 0 || !IsMpls(BinaryPrimitives.ReadUInt16BigEndian(d[t..])) || t + 2 + MplsLseLength > d.Length)
+        {
+            return -1;
+        }
+
+        return t + 2;
+    }
+
+    private static Outcome DecMplsTtl(Span<byte> d)
+    {
+        int top = MplsTop(d);
+        if (top < 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        // As Open vSwitch's dec_mpls_ttl: a TTL of 1 or 0 is not forwarded but reported (invalid TTL).
+        if (d[top + 3] <= 1)
+        {
+            return Outcome.TtlExpired;
+        }
+
+        d[top + 3]--;
+        return Outcome.Applied;
+    }
+
+    private static Outcome PushMpls(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> action)
+    {
+        Span<byte> d = pool.GetData(packet);
+        int t = InnerTypeOffset(d);
+
+        // An 802.3 frame has no Ethernet type to replace; its LLC header would end up behind the label.
+        if (t < 0 || BinaryPrimitives.ReadUInt16BigEndian(d[t..]) < EtherTypes.Min)
+        {
+            return Outcome.Skipped;
+        }
+
+        uint lse;
+        if (action[10] != ActionProgram.PushMplsFromPacket)
+        {
+            lse = BinaryPrimitives.ReadUInt32BigEndian(action[4..]);
+        }
+        else if (!LseFromPacket(d, in packet, t, out lse))
+        {
+            return Outcome.Skipped;
+        }
+
+        if (!pool.TryPush(ref packet, MplsLseLength))
+        {
+            return Outcome.NoHeadroom;
+        }
+
+        // Everything up to and including the Ethernet type moves 4 bytes into the headroom; the entry
+        // goes where the type was, right in front of the old L3 header or label stack, which stay put.
+        int entry = t + 2;
+        d = pool.GetData(packet);
+        d.Slice(MplsLseLength, entry).CopyTo(d);
+        action.Slice(8, 2).CopyTo(d[t..]);
+        BinaryPrimitives.WriteUInt32BigEndian(d[entry..], lse);
+
+        // The parser does not look behind a label stack (nor does Open vSwitch), so neither do the IP
+        // and L4 actions after a push: the offsets become what a fresh parse of the packet gives.
+        packet.L3Offset = Packet.NoOffset;
+        packet.L4Offset = Packet.NoOffset;
+        return Outcome.Applied;
+    }
+
+    /// <summary>The entry an OpenFlow push_mpls makes in Open vSwitch (<see cref="ActionProgram.PushMplsFromPacket"/>); false if the top entry is cut.</summary>
+    private static bool LseFromPacket(ReadOnlySpan<byte> d, in Packet p, int typeOffset, out uint lse)
+    {
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(d[typeOffset..]);
+        if (IsMpls(type))
+        {
+            lse = 0;
+            if (typeOffset + 2 + MplsLseLength > d.Length)
+            {
+                return false;
+            }
+
+            lse = BinaryPrimitives.ReadUInt32BigEndian(d[(typeOffset + 2)..]) & ~MplsBos;
+            return true;
+        }
+
+        uint label = type == EtherTypes.Ipv6 ? 2u : 0u;
+        int ttl = 0;
+        int tos = 0;
+        int l3;
+        if ((l3 = Ipv4Header(d, in p)) >= 0)
+        {
+            ttl = d[l3 + 8];
+            tos = d[l3 + 1];
+        }
+        else if ((l3 = Ipv6Header(d, in p)) >= 0)
+        {
+            ttl = d[l3 + 7];
+            tos = (BinaryPrimitives.ReadUInt16BigEndian(d[l3..]) >> 4) & 0xff;
+        }
+
+        // TC takes the DSCP's low 3 bits, as Open vSwitch's set_mpls_lse_values masks it.
+        uint tc = (uint)(tos >> 2) & 7;
+        lse = (label << 12) | (tc << 9) | MplsBos | (uint)(ttl == 0 ? 64 : ttl);
+        return true;
+    }
+
+    private static Outcome PopMpls(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> action)
+    {
+        Span<byte> d = pool.GetData(packet);
+        int top = MplsTop(d);
+        if (top < 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
+        BinaryPrimitives.WriteUInt16BigEndian(d[(top - 2)..], type);
+        d[..top].CopyTo(d[MplsLseLength..]);
+        pool.TryPull(ref packet, MplsLseLength);
+        if (IsMpls(type))
+        {
+            // Still MPLS: nothing behind the stack is parsed, as after a push.
+            packet.L3Offset = Packet.NoOffset;
+            packet.L4Offset = Packet.NoOffset;
+            return Outcome.Applied;
+        }
+
+        // The last label is gone and the payload is now, say, IPv4 or IPv6 with offsets the parser never
+        // computed: parse again so later set-field and dec_ttl actions see what a fresh receive would.
+        FlowExtractor.Extract(pool.GetData(packet), ref packet, out _);
         return Outcome.Applied;
     }
 

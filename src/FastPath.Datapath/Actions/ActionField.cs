@@ -40,4 +40,9 @@ public enum ActionField : byte
     SctpSrc = 17,
     /// <summary>SCTP destination port (2 bytes).</summary>
     SctpDst = 18,
+    /// <summary>
+    /// The outermost MPLS label stack entry (4 bytes): label in the top 20 bits, then TC (3), BOS (1)
+    /// and TTL (8), so one masked set rewrites the label, TC or TTL alone, as Open vSwitch's set(mpls()) does.
+    /// </summary>
+    MplsLse = 19,
 }

@@ -11,6 +11,11 @@ namespace FastPath.Datapath.Actions;
 /// Masked sets print <c>field=value/mask</c> unless the mask is all ones. Where this datapath differs
 /// from Open vSwitch the syntax stays close: <c>userspace(cookie=0x…)</c>, <c>set(vlan(vid=…))</c>, and
 /// push_vlan's TCI is the wire TCI, so <c>cfi=1</c> shows only when the DEI bit itself is set.
+/// MPLS prints as Open vSwitch does (<c>push_mpls(label=0,tc=0,ttl=64,bos=1,eth_type=0x8847)</c>,
+/// <c>pop_mpls(eth_type=0x800)</c>), except that a push whose entry comes from the packet prints
+/// <c>push_mpls(eth_type=…)</c>, <c>dec_mpls_ttl</c> is an action of its own, and a masked
+/// <c>set(mpls(…))</c> shows only the parts its mask covers (<c>set(mpls(label=5))</c>), each with
+/// <c>/mask</c> when covered in part.
 /// </remarks>
 public static class ActionFormatter
 {
@@ -83,9 +88,53 @@ public static class ActionFormatter
             case ActionType.DecTtl:
                 sb.Append("dec_ttl");
                 break;
+            case ActionType.PushMpls:
+                ushort mplsType = BinaryPrimitives.ReadUInt16BigEndian(a[8..]);
+                sb.Append("push_mpls(");
+                if (a[10] != ActionProgram.PushMplsFromPacket)
+                {
+                    uint lse = BinaryPrimitives.ReadUInt32BigEndian(a[4..]);
+                    sb.Append(inv, $"label={lse >> 12},tc={(lse >> 9) & 7},ttl={lse & 0xff},bos={(lse >> 8) & 1},");
+                }
+
+                sb.Append(inv, $"eth_type=0x{mplsType:x})");
+                break;
+            case ActionType.PopMpls:
+                sb.Append(inv, $"pop_mpls(eth_type=0x{BinaryPrimitives.ReadUInt16BigEndian(a[4..]):x})");
+                break;
+            case ActionType.DecMplsTtl:
+                sb.Append("dec_mpls_ttl");
+                break;
             case ActionType.SetMasked:
                 FormatSet(sb, a);
                 break;
+        }
+    }
+
+    private static void FormatMpls(StringBuilder sb, uint lse, uint mask)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        bool first = true;
+        Part("label", 12, 0xfffff);
+        Part("tc", 9, 7);
+        Part("ttl", 0, 0xff);
+        Part("bos", 8, 1);
+
+        void Part(string name, int shift, uint bits)
+        {
+            uint m = (mask >> shift) & bits;
+            if (m == 0)
+            {
+                return;
+            }
+
+            sb.Append(first ? string.Empty : ",").Append(name).Append('=').Append(((lse >> shift) & bits).ToString(inv));
+            if (m != bits)
+            {
+                sb.Append(inv, $"/0x{m:x}");
+            }
+
+            first = false;
         }
     }
 
@@ -117,6 +166,7 @@ public static class ActionFormatter
             ActionField.UdpSrc => ("udp", "src"),
             ActionField.UdpDst => ("udp", "dst"),
             ActionField.SctpSrc => ("sctp", "src"),
+            ActionField.MplsLse => ("mpls", "lse"),
             _ => ("sctp", "dst"),
         };
 
@@ -176,6 +226,9 @@ public static class ActionFormatter
                     sb.Append(inv, $"/0x{labelMask:x5}");
                 }
 
+                break;
+            case ActionField.MplsLse:
+                FormatMpls(sb, BinaryPrimitives.ReadUInt32BigEndian(value), BinaryPrimitives.ReadUInt32BigEndian(mask));
                 break;
             default:
                 ushort port = BinaryPrimitives.ReadUInt16BigEndian(value);

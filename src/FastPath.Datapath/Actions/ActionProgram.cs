@@ -15,7 +15,10 @@ namespace FastPath.Datapath.Actions;
 /// <item><see cref="ActionType.Userspace"/>, length 16: 4 pad bytes, u64 cookie.</item>
 /// <item><see cref="ActionType.SetMasked"/>: u8 field, u8 size, 2 pad bytes, value[size], mask[size], zero padding to 8.</item>
 /// <item><see cref="ActionType.PushVlan"/>, length 8: TPID (0x8100 or 0x88a8), TCI.</item>
-/// <item><see cref="ActionType.PopVlan"/> and <see cref="ActionType.DecTtl"/>, length 8: 4 pad bytes.</item>
+/// <item><see cref="ActionType.PopVlan"/>, <see cref="ActionType.DecTtl"/> and <see cref="ActionType.DecMplsTtl"/>, length 8: 4 pad bytes.</item>
+/// <item><see cref="ActionType.PushMpls"/>, length 16: label stack entry (4 bytes), MPLS Ethernet type (0x8847
+/// or 0x8848), u8 flags (<see cref="PushMplsFromPacket"/>, in which case the entry bytes are zero), 5 pad bytes.</item>
+/// <item><see cref="ActionType.PopMpls"/>, length 8: the Ethernet type to restore (at least 0x0600), 2 pad bytes.</item>
 /// </list>
 /// </remarks>
 public static class ActionProgram
@@ -30,7 +33,17 @@ public static class ActionProgram
     public const int SetValueOffset = 8;
 
     // Indexed by ActionField; 0 marks an unknown field.
-    private static ReadOnlySpan<byte> FieldSizes => [0, 6, 6, 2, 4, 4, 1, 1, 16, 16, 1, 4, 1, 2, 2, 2, 2, 2, 2];
+    /// <summary>
+    /// Flag of <see cref="ActionType.PushMpls"/>: build the entry from the packet as an OpenFlow push_mpls
+    /// does in Open vSwitch, so the megaflow need not match the IP TTL and TOS. Onto an MPLS packet: a
+    /// copy of the outermost entry with BOS cleared. Otherwise: label 0 (2 for IPv6, the explicit null
+    /// labels), TC from the low 3 bits of the IP DSCP, TTL from the IP TTL or hop limit (64 when that is
+    /// 0 or the packet is not IP), BOS set.
+    /// </summary>
+    public const byte PushMplsFromPacket = 1;
+
+    // Indexed by ActionField; 0 marks an unknown field.
+    private static ReadOnlySpan<byte> FieldSizes => [0, 6, 6, 2, 4, 4, 1, 1, 16, 16, 1, 4, 1, 2, 2, 2, 2, 2, 2, 4];
 
     /// <summary>Size in bytes of <paramref name="field"/>'s value (and mask), or 0 for an unknown field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -46,8 +59,9 @@ public static class ActionProgram
     /// <summary>Encoded length of an action of <paramref name="type"/>, or 0 if it depends on the field or the type is unknown.</summary>
     public static int FixedLength(ActionType type) => type switch
     {
-        ActionType.Output or ActionType.PushVlan or ActionType.PopVlan or ActionType.DecTtl => 8,
-        ActionType.Userspace => 16,
+        ActionType.Output or ActionType.PushVlan or ActionType.PopVlan or ActionType.DecTtl
+            or ActionType.PopMpls or ActionType.DecMplsTtl => 8,
+        ActionType.Userspace or ActionType.PushMpls => 16,
         _ => 0,
     };
 
@@ -73,7 +87,8 @@ public static class ActionProgram
     /// <summary>
     /// Checks that <paramref name="program"/> is well formed: whole headers, lengths that are multiples
     /// of 8 and fit, known types and fields, the exact size each needs, set values within their masks,
-    /// and VLAN TPIDs the parser recognises. Run it on every program before it is installed.
+    /// VLAN TPIDs the parser recognises, MPLS Ethernet types for push_mpls and a real Ethernet type for
+    /// pop_mpls. Run it on every program before it is installed.
     /// </summary>
     public static ProgramValidation Validate(ReadOnlySpan<byte> program)
     {
@@ -101,9 +116,11 @@ public static class ActionProgram
             ReadOnlySpan<byte> action = program.Slice(pos, len);
             string? error = type switch
             {
-                ActionType.Output or ActionType.PopVlan or ActionType.DecTtl or ActionType.Userspace =>
+                ActionType.Output or ActionType.PopVlan or ActionType.DecTtl or ActionType.Userspace or ActionType.DecMplsTtl =>
                     len == FixedLength(type) ? null : $"{type} must be {FixedLength(type)} bytes, not {len}",
                 ActionType.PushVlan => CheckPushVlan(action),
+                ActionType.PushMpls => CheckPushMpls(action),
+                ActionType.PopMpls => CheckPopMpls(action),
                 ActionType.SetMasked => CheckSetMasked(action),
                 _ => $"unknown action type {(ushort)type}",
             };
@@ -127,6 +144,42 @@ public static class ActionProgram
 
         ushort tpid = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
         return tpid is 0x8100 or 0x88a8 ? null : $"push_vlan TPID 0x{tpid:x4} is neither 0x8100 nor 0x88a8";
+    }
+
+    private static string? CheckPushMpls(ReadOnlySpan<byte> action)
+    {
+        if (action.Length != 16)
+        {
+            return $"PushMpls must be 16 bytes, not {action.Length}";
+        }
+
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[8..]);
+        byte flags = action[10];
+        if (type is not (0x8847 or 0x8848))
+        {
+            return $"push_mpls Ethernet type 0x{type:x4} is neither 0x8847 nor 0x8848";
+        }
+
+        if ((flags & ~PushMplsFromPacket) != 0)
+        {
+            return $"push_mpls has unknown flags 0x{flags:x2}";
+        }
+
+        return flags == PushMplsFromPacket && BinaryPrimitives.ReadUInt32BigEndian(action[4..]) != 0
+            ? "push_mpls takes its entry from the packet but also carries one"
+            : null;
+    }
+
+    private static string? CheckPopMpls(ReadOnlySpan<byte> action)
+    {
+        if (action.Length != 8)
+        {
+            return $"PopMpls must be 8 bytes, not {action.Length}";
+        }
+
+        // Below 0x0600 the field is an 802.3 length: the frame would stop saying what it carries.
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
+        return type >= 0x0600 ? null : $"pop_mpls Ethernet type 0x{type:x4} is an 802.3 length, not a type";
     }
 
     private static string? CheckSetMasked(ReadOnlySpan<byte> action)

@@ -75,6 +75,82 @@ public sealed class ActionProgramBuilder
     }
 
     /// <summary>
+    /// Appends a push of an MPLS label stack entry built from the packet as Open vSwitch's OpenFlow
+    /// push_mpls builds it (see <see cref="ActionProgram.PushMplsFromPacket"/>), with Ethernet type
+    /// <paramref name="ethType"/> (0x8847 unicast or 0x8848 multicast).
+    /// </summary>
+    public ActionProgramBuilder PushMpls(ushort ethType)
+    {
+        CheckMplsType(ethType);
+        Span<byte> a = Append(ActionType.PushMpls, 16);
+        BinaryPrimitives.WriteUInt16BigEndian(a[8..], ethType);
+        a[10] = ActionProgram.PushMplsFromPacket;
+        return this;
+    }
+
+    /// <summary>
+    /// Appends a push of exactly this MPLS label stack entry (Open vSwitch's datapath push_mpls), with
+    /// Ethernet type <paramref name="ethType"/> (0x8847 or 0x8848).
+    /// </summary>
+    public ActionProgramBuilder PushMpls(ushort ethType, uint label, byte tc, byte ttl, bool bos)
+    {
+        CheckMplsType(ethType);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(label, 0xfffffu);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tc, (byte)7);
+        Span<byte> a = Append(ActionType.PushMpls, 16);
+        BinaryPrimitives.WriteUInt32BigEndian(a[4..], MplsLse(label, tc, ttl, bos));
+        BinaryPrimitives.WriteUInt16BigEndian(a[8..], ethType);
+        return this;
+    }
+
+    /// <summary>Appends a removal of the outermost MPLS label that leaves <paramref name="ethType"/> as the Ethernet type.</summary>
+    public ActionProgramBuilder PopMpls(ushort ethType)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ethType, (ushort)0x0600);
+        Span<byte> a = Append(ActionType.PopMpls, 8);
+        BinaryPrimitives.WriteUInt16BigEndian(a[4..], ethType);
+        return this;
+    }
+
+    /// <summary>Appends an MPLS TTL decrement of the outermost label that stops the packet when it expires.</summary>
+    public ActionProgramBuilder DecMplsTtl()
+    {
+        Append(ActionType.DecMplsTtl, 8);
+        return this;
+    }
+
+    /// <summary>Appends a rewrite of the outermost MPLS label (0 to 2^20 - 1), keeping TC, BOS and TTL.</summary>
+    public ActionProgramBuilder SetMplsLabel(uint label)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(label, 0xfffffu);
+        return SetMplsLse(label << 12, 0xfffff000);
+    }
+
+    /// <summary>Appends a rewrite of the outermost MPLS label's traffic class (0-7).</summary>
+    public ActionProgramBuilder SetMplsTc(byte tc)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tc, (byte)7);
+        return SetMplsLse((uint)tc << 9, 0xe00);
+    }
+
+    /// <summary>Appends a rewrite of the outermost MPLS label's TTL.</summary>
+    public ActionProgramBuilder SetMplsTtl(byte ttl) => SetMplsLse(ttl, 0xff);
+
+    /// <summary>Appends a masked rewrite of the whole outermost MPLS label stack entry (host order).</summary>
+    public ActionProgramBuilder SetMplsLse(uint lse, uint mask)
+    {
+        Span<byte> v = stackalloc byte[4];
+        Span<byte> m = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(v, lse);
+        BinaryPrimitives.WriteUInt32BigEndian(m, mask);
+        return SetMasked(ActionField.MplsLse, v, m);
+    }
+
+    /// <summary>A label stack entry in host order: label (20 bits), TC (3), BOS (1), TTL (8).</summary>
+    public static uint MplsLse(uint label, byte tc, byte ttl, bool bos) =>
+        (label << 12) | ((uint)(tc & 7) << 9) | (bos ? 1u << 8 : 0) | ttl;
+
+    /// <summary>
     /// Appends a masked rewrite: each bit of <paramref name="field"/> set in <paramref name="mask"/> takes
     /// the bit of <paramref name="value"/>, the others keep the packet's. Both are in network order and
     /// <see cref="ActionProgram.FieldSize"/> bytes long; value bits outside the mask are dropped.
@@ -219,6 +295,14 @@ public sealed class ActionProgramBuilder
         BinaryPrimitives.WriteUInt16BigEndian(v, port);
         BinaryPrimitives.WriteUInt16BigEndian(m, mask);
         return SetMasked(field, v, m);
+    }
+
+    private static void CheckMplsType(ushort ethType)
+    {
+        if (ethType is not (0x8847 or 0x8848))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ethType), $"MPLS Ethernet type 0x{ethType:x4} is neither 0x8847 nor 0x8848");
+        }
     }
 
     private ActionProgramBuilder SetByte(ActionField field, byte value, byte mask) =>

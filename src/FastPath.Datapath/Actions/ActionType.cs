@@ -20,4 +20,16 @@ public enum ActionType : ushort
 
     /// <summary>Decrement the IPv4 TTL or IPv6 hop limit; stop the packet when it would reach 0.</summary>
     DecTtl = 6,
+
+    /// <summary>
+    /// Push an MPLS label stack entry after the VLAN tags: the entry (network order), the MPLS Ethernet
+    /// type (0x8847 or 0x8848, network order), and flags; see <see cref="ActionProgram"/>.
+    /// </summary>
+    PushMpls = 7,
+
+    /// <summary>Remove the outermost MPLS label stack entry and set the Ethernet type to the one given (network order).</summary>
+    PopMpls = 8,
+
+    /// <summary>Decrement the TTL of the outermost MPLS label; stop the packet when it would reach 0.</summary>
+    DecMplsTtl = 9,
 }

@@ -39,8 +39,9 @@ public readonly struct ExecResult
 
     /// <summary>
     /// Number of actions that did nothing because the header they rewrite is absent or truncated, the
-    /// L4 protocol differs from the one the action names, pop_vlan found no tag, or (SCTP) the packet is
-    /// a fragment whose CRC cannot be recomputed.
+    /// L4 protocol differs from the one the action names, pop_vlan found no tag, pop_mpls, dec_mpls_ttl or
+    /// set(mpls) found no label, push_mpls met an 802.3 frame, or (SCTP) the packet is a fragment whose
+    /// CRC cannot be recomputed.
     /// </summary>
     public int Skipped => skipped;
 

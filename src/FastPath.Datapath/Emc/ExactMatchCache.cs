@@ -9,16 +9,26 @@ using FastPath.Packets;
 namespace FastPath.Datapath.Emc;
 
 /// <summary>
-/// A PMD's exact-match cache: a direct-mapped table from a packet's full <see cref="FlowKey"/> to the
-/// megaflow that last matched it, in front of the <see cref="MegaflowClassifier"/>. Entries live in
-/// unmanaged memory; owned by one thread, no locks.
+/// A PMD's exact-match cache: a table from a packet's full <see cref="FlowKey"/> to the megaflow that
+/// last matched it, in front of the <see cref="MegaflowClassifier"/>. Entries live in unmanaged memory;
+/// owned by one thread, no locks.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Direct-mapped (<see cref="Ways"/> = 1): a key can live in one entry only, <c>hash &amp; mask</c>.
+/// Two-way (<see cref="Ways"/> = 2), as Open vSwitch's EMC: a key can also live in a second entry picked
+/// by the next bits of the hash (the hash rotated right by log2(entries), which for Open vSwitch's 8192
+/// entries is its <c>hash &gt;&gt; 13</c>); a lookup probes both, and an insert refreshes the entry that
+/// already holds the key, else fills an empty one, else replaces the one whose key has the lower hash
+/// (Open vSwitch's deterministic choice). Two keys that collide on one entry can then both stay cached.
+/// </para>
+/// <para>
 /// An entry stores the megaflow's id and generation, and a lookup only hits if the classifier still
 /// holds that flow (<see cref="MegaflowClassifier.IsLive"/>), so removing or flushing megaflows makes
 /// their entries miss without touching the cache. Insertion is probabilistic (once in
 /// <see cref="InsertInverseProbability"/> megaflow hits, Open vSwitch's emc-insert-inv-prob) so traffic
 /// with far more flows than entries does not keep evicting the flows that are worth caching.
+/// </para>
 /// </remarks>
 [SkipLocalsInit]
 public sealed unsafe class ExactMatchCache : IDisposable
@@ -36,6 +46,8 @@ public sealed unsafe class ExactMatchCache : IDisposable
     private static readonly Vector256<ulong> M3 = Vector256.Create(0x8EBC6AF09C88C6E3UL, 0x589965CC75374CC3UL, 0x1D8E4E27C47D124FUL, 0x2127599BF4325C37UL);
 
     private readonly uint indexMask;
+    private readonly int secondShift;
+    private readonly bool twoWay;
     private EmcSlot* slots;
     private FlowKey* keys;
     private int inverseProbability;
@@ -45,17 +57,26 @@ public sealed unsafe class ExactMatchCache : IDisposable
 
     /// <summary>
     /// Creates an empty cache of <paramref name="entries"/> entries (a power of two) that inserts once
-    /// in <paramref name="insertInverseProbability"/> offers (1: always, 0: never).
+    /// in <paramref name="insertInverseProbability"/> offers (1: always, 0: never), direct-mapped
+    /// (<paramref name="ways"/> = 1) or two-way set-associative (2).
     /// </summary>
-    public ExactMatchCache(int entries = DefaultEntries, int insertInverseProbability = DefaultInsertInverseProbability)
+    public ExactMatchCache(int entries = DefaultEntries, int insertInverseProbability = DefaultInsertInverseProbability, int ways = 1)
     {
         if (entries <= 0 || !BitOperations.IsPow2(entries) || entries > (1 << 24))
         {
             throw new ArgumentOutOfRangeException(nameof(entries), "entries must be a power of two, at most 2^24");
         }
 
+        if (ways is not (1 or 2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ways), "ways must be 1 (direct-mapped) or 2 (two-way)");
+        }
+
         Capacity = entries;
+        Ways = ways;
+        twoWay = ways == 2;
         indexMask = (uint)entries - 1;
+        secondShift = BitOperations.Log2((uint)entries);
         slots = (EmcSlot*)NativeMemory.AlignedAlloc((nuint)entries * (nuint)sizeof(EmcSlot), 64);
         keys = (FlowKey*)NativeMemory.AlignedAlloc((nuint)entries * FlowKey.Size, 64);
         NativeMemory.Clear(keys, (nuint)entries * FlowKey.Size);
@@ -68,6 +89,9 @@ public sealed unsafe class ExactMatchCache : IDisposable
 
     /// <summary>Number of entries.</summary>
     public int Capacity { get; }
+
+    /// <summary>Entries a key may occupy: 1 (direct-mapped) or 2 (two-way, as Open vSwitch).</summary>
+    public int Ways { get; }
 
     /// <summary>
     /// N of "insert with probability 1/N": 1 inserts every offer, 0 disables the cache (and empties it).
@@ -123,6 +147,13 @@ public sealed unsafe class ExactMatchCache : IDisposable
             Sse.Prefetch0(slots + i);
             Sse.Prefetch0(keys + i);
             Sse.Prefetch0((byte*)(keys + i) + 64);
+            if (twoWay)
+            {
+                uint j = SecondIndex(hash);
+                Sse.Prefetch0(slots + j);
+                Sse.Prefetch0(keys + j);
+                Sse.Prefetch0((byte*)(keys + j) + 64);
+            }
         }
     }
 
@@ -138,21 +169,32 @@ public sealed unsafe class ExactMatchCache : IDisposable
             ThrowDisposed();
         }
 
+        // A key is never cached in both entries (Insert refreshes the one that has it), so the first
+        // entry holding the key decides, live or stale.
+        ref ulong k = ref Unsafe.As<FlowKey, ulong>(ref Unsafe.AsRef(in key));
         uint i = hash & indexMask;
         EmcSlot* s = slots + i;
-        if (s->Hash != hash
-            || !KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[i]), ref Unsafe.As<FlowKey, ulong>(ref Unsafe.AsRef(in key)))
-            || !classifier.IsLive(s->FlowId, s->Generation))
+        if (s->Hash != hash || !KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[i]), ref k))
         {
-            return -1;
+            if (!twoWay)
+            {
+                return -1;
+            }
+
+            i = SecondIndex(hash);
+            s = slots + i;
+            if (s->Hash != hash || !KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[i]), ref k))
+            {
+                return -1;
+            }
         }
 
-        return s->FlowId;
+        return classifier.IsLive(s->FlowId, s->Generation) ? s->FlowId : -1;
     }
 
     /// <summary>
     /// Offers a classifier hit for caching: with probability 1/<see cref="InsertInverseProbability"/>
-    /// the entry for <paramref name="hash"/> is overwritten with this key and megaflow.
+    /// the key is cached as <see cref="Insert"/> does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MaybeInsert(in FlowKey key, uint hash, int flowId, uint generation)
@@ -179,7 +221,11 @@ public sealed unsafe class ExactMatchCache : IDisposable
         Insert(key, hash, flowId, generation);
     }
 
-    /// <summary>Overwrites the entry for <paramref name="hash"/> unconditionally (even when the cache is disabled).</summary>
+    /// <summary>
+    /// Caches <paramref name="key"/> unconditionally (even when the cache is disabled): direct-mapped, in
+    /// its one entry; two-way, in the entry that already holds it, else an empty one, else the one whose
+    /// key has the lower hash.
+    /// </summary>
     public void Insert(in FlowKey key, uint hash, int flowId, uint generation)
     {
         if (slots == null)
@@ -188,6 +234,11 @@ public sealed unsafe class ExactMatchCache : IDisposable
         }
 
         uint i = hash & indexMask;
+        if (twoWay)
+        {
+            i = Victim(key, hash, i, SecondIndex(hash));
+        }
+
         keys[i] = key;
         EmcSlot* s = slots + i;
         s->Hash = hash;
@@ -223,6 +274,38 @@ public sealed unsafe class ExactMatchCache : IDisposable
         }
 
         return n;
+    }
+
+    /// <summary>The second entry a key may occupy in a two-way cache: the hash bits above the first index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint SecondIndex(uint hash) => BitOperations.RotateRight(hash, secondShift) & indexMask;
+
+    private uint Victim(in FlowKey key, uint hash, uint first, uint second)
+    {
+        ref ulong k = ref Unsafe.As<FlowKey, ulong>(ref Unsafe.AsRef(in key));
+        EmcSlot* a = slots + first;
+        EmcSlot* b = slots + second;
+        if (a->Hash == hash && a->FlowId >= 0 && KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[first]), ref k))
+        {
+            return first;
+        }
+
+        if (b->Hash == hash && b->FlowId >= 0 && KeysEqual(ref Unsafe.As<FlowKey, ulong>(ref keys[second]), ref k))
+        {
+            return second;
+        }
+
+        if (a->FlowId < 0)
+        {
+            return first;
+        }
+
+        if (b->FlowId < 0)
+        {
+            return second;
+        }
+
+        return b->Hash < a->Hash ? second : first;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

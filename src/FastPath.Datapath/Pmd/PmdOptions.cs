@@ -9,6 +9,12 @@ public sealed record PmdOptions
     /// <summary>EMC entries (a power of two).</summary>
     public int EmcEntries { get; init; } = 8192;
 
+    /// <summary>
+    /// EMC associativity: 1 direct-mapped, 2 two-way set-associative as Open vSwitch's EMC (a key may sit
+    /// in either of two entries; lookups probe both).
+    /// </summary>
+    public int EmcWays { get; init; } = 1;
+
     /// <summary>Insert into the EMC with probability 1/N (OVS emc-insert-inv-prob); 0 disables the EMC.</summary>
     public int EmcInsertInvProb { get; init; } = 100;
 

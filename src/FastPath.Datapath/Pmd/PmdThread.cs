@@ -66,7 +66,7 @@ public sealed class PmdThread : IDisposable
         this.options = options ?? new PmdOptions();
         CoreId = coreId;
         classifier = new MegaflowClassifier(this.options.MaxMegaflows);
-        emc = new ExactMatchCache(this.options.EmcEntries, this.options.EmcInsertInvProb);
+        emc = new ExactMatchCache(this.options.EmcEntries, this.options.EmcInsertInvProb, this.options.EmcWays);
         commands = new SpscRing<PmdCommand>(this.options.CommandRingSize);
         replies = new SpscRing<PmdCommand>(this.options.CommandRingSize);
         upcalls = new SpscRing<Upcall>(this.options.UpcallRingSize);
