@@ -13,17 +13,11 @@ namespace FastPath.Datapath.Classifier;
 /// </remarks>
 internal unsafe struct Subtable
 {
-    public Bucket* Buckets;
-    public uint BucketMask;
-
-    /// <summary>32 - log2(bucket count): the bucket is the top bits of the multiplied hash.</summary>
-    public int Shift;
-    public int Count;
-    public int GrowAt;
     public int WordCount;
     public bool InUse;
     public ulong Hits;
     public fixed byte WordIndex[FlowKey.Words];
+    public SubtableHashTable Table;
     public fixed ulong MaskWords[FlowKey.Words];
     public FlowKey Mask;
 }
