@@ -21,6 +21,7 @@ internal unsafe struct FlowRecordStore
     private const int ChunkRecords = 1 << ChunkShift;
 
     private FlowRecord** chunks;
+    private int maxChunks;
     private int chunkCount;
     private int highWater;
     private int freeHead;
@@ -29,7 +30,7 @@ internal unsafe struct FlowRecordStore
     /// <summary>Reserves the chunk directory for <paramref name="capacity"/> records; chunks come as ids are handed out.</summary>
     public FlowRecordStore(int capacity)
     {
-        int maxChunks = (capacity + ChunkRecords - 1) >> ChunkShift;
+        maxChunks = (capacity + ChunkRecords - 1) >> ChunkShift;
         chunks = (FlowRecord**)NativeMemory.AllocZeroed((nuint)maxChunks, (nuint)sizeof(FlowRecord*));
         freeHead = -1;
     }
@@ -83,18 +84,25 @@ internal unsafe struct FlowRecordStore
         }
         else
         {
+            // The next chunk is mapped halfway through this one, so no insert pays for a chunk and a growth at once.
             if ((highWater >> ChunkShift) == chunkCount)
             {
-                // Zeroed by calloc: a fresh mapping costs no clearing pass, so a new chunk is no pause.
-                chunks[chunkCount++] = (FlowRecord*)AlignedMemory.AllocZeroed((nuint)ChunkRecords * (nuint)sizeof(FlowRecord));
+                AddChunk();
             }
 
             id = highWater++;
+            if ((id & (ChunkRecords - 1)) == ChunkRecords / 2 && chunkCount == (id >> ChunkShift) + 1 && chunkCount < maxChunks)
+            {
+                AddChunk();
+            }
         }
 
         count++;
         return id;
     }
+
+    private void AddChunk() =>
+        chunks[chunkCount++] = (FlowRecord*)AlignedMemory.AllocZeroed((nuint)ChunkRecords * (nuint)sizeof(FlowRecord));
 
     /// <summary>Frees slot <paramref name="id"/> (its actions too) and bumps its generation.</summary>
     public void Free(int id)

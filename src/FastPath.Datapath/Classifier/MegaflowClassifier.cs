@@ -156,9 +156,9 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         }
 
         FlowRecordStore.SetActions(r, actions);
-        bool wasMigrating = st->Table.IsMigrating;
+        bool hadWork = st->Table.IsMigrating;
         st->Table.Insert(h, id);
-        migrating += (st->Table.IsMigrating ? 1 : 0) - (wasMigrating ? 1 : 0);
+        migrating += (st->Table.IsMigrating ? 1 : 0) - (hadWork ? 1 : 0);
         return id;
     }
 
@@ -590,7 +590,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             migrating--;
         }
 
-        st->Table.Dispose();
+        st->Table.Dispose(later: true);
         st->InUse = false;
         int p = 0;
         while (order[p] != s)

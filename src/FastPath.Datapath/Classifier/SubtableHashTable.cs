@@ -20,6 +20,13 @@ namespace FastPath.Datapath.Classifier;
 /// before the next one begins. <see cref="Drain"/> lets the owner finish it sooner in idle time.
 /// </para>
 /// <para>
+/// Touching fresh memory is the other stall: a page fault took about 40 µs on the test machine (a VM whose
+/// host backs memory lazily), so 64 inserts landing on 64 untouched pages of a just-grown table would cost
+/// milliseconds. Once the table is half full it allocates its successor and writes one page of it every
+/// <see cref="InsertsPerPrefaultPage"/> inserts; the successor (2N buckets, N/32 pages) is fully faulted in
+/// after N/2 inserts, long before the 2N more that make the table grow.
+/// </para>
+/// <para>
 /// A struct embedded in its <see cref="Subtable"/>, so a lookup reaches the buckets through the subtable
 /// pointer it already holds. Never copy it.
 /// </para>
@@ -28,13 +35,18 @@ namespace FastPath.Datapath.Classifier;
 internal unsafe struct SubtableHashTable
 {
     /// <summary>Most old buckets one <see cref="Insert"/> drains: the bound on an insert's rehash work.</summary>
-    public const int DrainPerInsert = 8;
+    public const int DrainPerInsert = 4;
+
+    /// <summary>Inserts per page of the next table written in advance (see remarks on page faults).</summary>
+    public const int InsertsPerPrefaultPage = 16;
 
     /// <summary>Buckets of a new table.</summary>
     public const int InitialBuckets = 2;
 
     // The table grows when its flows exceed this many per bucket (4 of 7 slots): few buckets overflow.
     private const int FlowsPerBucket = 4;
+
+    private const int PageSize = 4096;
 
     // 2^32 / golden ratio. CRC32C is linear, so structured keys (consecutive addresses) can land on
     // structured hashes; multiplying and taking the top bits spreads them over the buckets.
@@ -53,11 +65,22 @@ internal unsafe struct SubtableHashTable
     private int growAt;
     private long bucketsDrained;
 
+    // Drained tables, linked through their first word, kept until the table is disposed: unmapping one
+    // stalled the caller for milliseconds (the TLB shootdown waits for every core). Together they are
+    // smaller than the current table.
+    private void* retired;
+
+    // The successor table, allocated and faulted in ahead of the growth that will use it.
+    private Bucket* next;
+    private nuint nextFaulted;
+    private int prefaultCredit;
+
     /// <summary>Allocates an empty table of <see cref="InitialBuckets"/> buckets.</summary>
     public void Init()
     {
         this = default;
-        buckets = AllocBuckets(InitialBuckets, out mask, out shift, out growAt);
+        buckets = AllocBuckets(InitialBuckets);
+        SetGeometry(InitialBuckets, out mask, out shift, out growAt);
     }
 
     /// <summary>Entries in both tables.</summary>
@@ -121,6 +144,11 @@ internal unsafe struct SubtableHashTable
         {
             Drain(DrainPerInsert);
         }
+
+        if (count >= growAt / 2)
+        {
+            Prefault();
+        }
     }
 
     /// <summary>Removes (<paramref name="h"/>, <paramref name="id"/>) from whichever table holds it.</summary>
@@ -134,7 +162,10 @@ internal unsafe struct SubtableHashTable
         count--;
     }
 
-    /// <summary>Drains up to <paramref name="maxBuckets"/> old buckets; returns how many it drained (0 when not migrating).</summary>
+    /// <summary>
+    /// Drains up to <paramref name="maxBuckets"/> old buckets; returns how many it drained (0 when not migrating).
+    /// The emptied old table is kept, unmapped only when the table is disposed.
+    /// </summary>
     public int Drain(int maxBuckets)
     {
         int done = 0;
@@ -144,7 +175,8 @@ internal unsafe struct SubtableHashTable
             done++;
             if (drainCursor > oldMask)
             {
-                AlignedMemory.Free(old);
+                *(void**)old = retired;
+                retired = old;
                 old = null;
             }
         }
@@ -153,20 +185,44 @@ internal unsafe struct SubtableHashTable
         return done;
     }
 
-    /// <summary>Frees both tables.</summary>
-    public void Dispose()
+    /// <summary>Frees both tables; <paramref name="later"/> frees them off the calling thread (for a PMD that must not pause).</summary>
+    public void Dispose(bool later = false)
     {
         if (buckets != null)
         {
-            AlignedMemory.Free(buckets);
+            Free(buckets, later);
         }
 
         if (old != null)
         {
-            AlignedMemory.Free(old);
+            Free(old, later);
+        }
+
+        if (next != null)
+        {
+            Free(next, later);
+        }
+
+        while (retired != null)
+        {
+            void* b = retired;
+            retired = *(void**)b;
+            Free((Bucket*)b, later);
         }
 
         this = default;
+
+        static void Free(Bucket* b, bool later)
+        {
+            if (later)
+            {
+                AlignedMemory.FreeLater(b);
+            }
+            else
+            {
+                AlignedMemory.Free(b);
+            }
+        }
     }
 
     /// <summary>The current table's home bucket index of hash <paramref name="h"/> (tests measure probe distances with it).</summary>
@@ -293,11 +349,38 @@ internal unsafe struct SubtableHashTable
             Drain(int.MaxValue);
         }
 
+
         old = buckets;
         oldMask = mask;
         oldShift = shift;
         drainCursor = 0;
-        buckets = AllocBuckets((mask + 1) * 2, out mask, out shift, out growAt);
+        uint grown = (mask + 1) * 2;
+        buckets = next != null ? next : AllocBuckets(grown);
+        next = null;
+        nextFaulted = 0;
+        SetGeometry(grown, out mask, out shift, out growAt);
+    }
+
+    /// <summary>Allocates the successor table if needed and writes one more of its pages every few inserts.</summary>
+    private void Prefault()
+    {
+        nuint bytes = (mask + 1) * 2 * (nuint)sizeof(Bucket);
+        if (next == null)
+        {
+            next = AllocBuckets((mask + 1) * 2);
+            nextFaulted = 0;
+            prefaultCredit = 0;
+        }
+
+        if (nextFaulted >= bytes || ++prefaultCredit < InsertsPerPrefaultPage)
+        {
+            return;
+        }
+
+        // A write (a read would map the shared zero page) to the page's first byte, which is zero already.
+        prefaultCredit = 0;
+        Volatile.Write(ref *((byte*)next + nextFaulted), 0);
+        nextFaulted += PageSize;
     }
 
     /// <summary>Moves every entry of old bucket <paramref name="bi"/> to the new table.</summary>
@@ -318,11 +401,12 @@ internal unsafe struct SubtableHashTable
         }
     }
 
-    private static Bucket* AllocBuckets(uint count, out uint mask, out int shift, out int growAt)
+    private static Bucket* AllocBuckets(uint count) => (Bucket*)AlignedMemory.AllocZeroed(count * (nuint)sizeof(Bucket));
+
+    private static void SetGeometry(uint count, out uint mask, out int shift, out int growAt)
     {
         mask = count - 1;
         shift = 32 - BitOperations.Log2(count);
         growAt = (int)Math.Min(count * (long)FlowsPerBucket, int.MaxValue);
-        return (Bucket*)AlignedMemory.AllocZeroed(count * (nuint)sizeof(Bucket));
     }
 }

@@ -33,6 +33,11 @@ public struct PmdStatsSnapshot
     public long Iterations;
     /// <summary>Commands processed.</summary>
     public long Commands;
+    /// <summary>
+    /// TSC cycles of the longest poll iteration: the worst time the PMD went without polling its queues
+    /// (a long command, a rehash, or the thread losing its core). One compare per iteration.
+    /// </summary>
+    public long MaxIterationCycles;
 
     /// <summary>Average subtables searched per megaflow hit.</summary>
     public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;
