@@ -70,7 +70,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         this.capacity = capacity;
         records = new FlowRecordStore(capacity);
         subtableSlots = 8;
-        subtables = (Subtable*)NativeMemory.AllocZeroed((nuint)subtableSlots, (nuint)sizeof(Subtable));
+        subtables = (Subtable*)AlignedMemory.AllocZeroed((nuint)subtableSlots * (nuint)sizeof(Subtable));
         order = (int*)NativeMemory.Alloc((nuint)subtableSlots, sizeof(int));
     }
 
@@ -551,8 +551,10 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         if (s < 0)
         {
             int grown = subtableSlots * 2;
-            subtables = (Subtable*)NativeMemory.Realloc(subtables, (nuint)grown * (nuint)sizeof(Subtable));
-            NativeMemory.Clear(subtables + subtableSlots, (nuint)(grown - subtableSlots) * (nuint)sizeof(Subtable));
+            var moved = (Subtable*)AlignedMemory.AllocZeroed((nuint)grown * (nuint)sizeof(Subtable));
+            Buffer.MemoryCopy(subtables, moved, (long)grown * sizeof(Subtable), (long)subtableSlots * sizeof(Subtable));
+            AlignedMemory.Free(subtables);
+            subtables = moved;
             order = (int*)NativeMemory.Realloc(order, (nuint)grown * sizeof(int));
             s = subtableSlots;
             subtableSlots = grown;
@@ -622,7 +624,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             }
         }
 
-        NativeMemory.Free(subtables);
+        AlignedMemory.Free(subtables);
         NativeMemory.Free(order);
         subtables = null;
         order = null;

@@ -15,16 +15,20 @@ namespace FastPath.Datapath.Classifier;
 /// During a migration every entry lives in exactly one of the two tables, and each table keeps its own
 /// overflow counts exact, so each stays a valid table on its own: an insert goes to the new table, a remove
 /// takes the entry from whichever holds it, and draining an old bucket is a remove there and an insert here.
-/// Each <see cref="Insert"/> drains at most <see cref="DrainPerInsert"/> old buckets; since the new table
-/// only grows again after twice as many inserts as the old one had buckets, a migration always ends
-/// before the next one begins. <see cref="Drain"/> lets the owner finish it sooner in idle time.
+/// Each <see cref="Insert"/> drains at most <see cref="DrainPerInsert"/> old buckets. Growing from N to 2N
+/// buckets happens at 4N entries and the next growth at 8N, while draining N buckets takes N/4 inserts,
+/// so a migration always ends before the next one begins. <see cref="Drain"/> lets the owner finish it
+/// sooner in idle time.
 /// </para>
 /// <para>
 /// Touching fresh memory is the other stall: a page fault took about 40 µs on the test machine (a VM whose
 /// host backs memory lazily), so 64 inserts landing on 64 untouched pages of a just-grown table would cost
 /// milliseconds. Once the table is half full it allocates its successor and writes one page of it every
 /// <see cref="InsertsPerPrefaultPage"/> inserts; the successor (2N buckets, N/32 pages) is fully faulted in
-/// after N/2 inserts, long before the 2N more that make the table grow.
+/// after N/2 inserts, long before the 2N more that make the table grow. The price is memory: the successor
+/// exists from half load on, and drained tables are kept (see <c>retired</c>), so a subtable's buckets
+/// take up to about four times the current table; for a million flows that is tens of megabytes beside
+/// the 256 MB of flow records.
 /// </para>
 /// <para>
 /// A struct embedded in its <see cref="Subtable"/>, so a lookup reaches the buckets through the subtable
@@ -52,18 +56,18 @@ internal unsafe struct SubtableHashTable
     // structured hashes; multiplying and taking the top bits spreads them over the buckets.
     private const uint BucketMultiplier = 0x9E3779B1;
 
-    // Probed on every lookup: kept together at the front.
+    // Probed on every lookup: kept together at the front. The whole struct is one cache line, so the
+    // subtable's key layout follows on the next (the old table is always half the new one: its mask and
+    // shift are derived, not stored).
     private Bucket* buckets;
     private Bucket* old;
     private uint mask;
     private int shift;
 
-    private uint oldMask;
-    private int oldShift;
     private uint drainCursor;
     private int count;
     private int growAt;
-    private long bucketsDrained;
+    private int bucketsDrained;
 
     // Drained tables, linked through their first word, kept until the table is disposed: unmapping one
     // stalled the caller for milliseconds (the TLB shootdown waits for every core). Together they are
@@ -72,7 +76,7 @@ internal unsafe struct SubtableHashTable
 
     // The successor table, allocated and faulted in ahead of the growth that will use it.
     private Bucket* next;
-    private nuint nextFaulted;
+    private uint nextFaulted;
     private int prefaultCredit;
 
     /// <summary>Allocates an empty table of <see cref="InitialBuckets"/> buckets.</summary>
@@ -93,7 +97,7 @@ internal unsafe struct SubtableHashTable
     public readonly int BucketCount => (int)mask + 1;
 
     /// <summary>Old buckets drained since the table was made: the rehash work done, for tests.</summary>
-    public readonly long BucketsDrained => bucketsDrained;
+    public readonly int BucketsDrained => bucketsDrained;
 
     /// <summary>Home bucket of hash <paramref name="h"/> in the current table, for prefetching.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -121,7 +125,7 @@ internal unsafe struct SubtableHashTable
         int id = Probe(buckets, mask, shift, h, ref matcher);
         if (id < 0 && old != null)
         {
-            id = Probe(old, oldMask, oldShift, h, ref matcher);
+            id = FindInOld(h, matcher);
         }
 
         return id;
@@ -154,7 +158,7 @@ internal unsafe struct SubtableHashTable
     /// <summary>Removes (<paramref name="h"/>, <paramref name="id"/>) from whichever table holds it.</summary>
     public void Remove(uint h, int id)
     {
-        if (!Take(buckets, mask, shift, h, id) && (old == null || !Take(old, oldMask, oldShift, h, id)))
+        if (!Take(buckets, mask, shift, h, id) && (old == null || !Take(old, mask >> 1, shift + 1, h, id)))
         {
             throw new InvalidOperationException($"megaflow {id} missing from its subtable");
         }
@@ -173,7 +177,7 @@ internal unsafe struct SubtableHashTable
         {
             DrainBucket(drainCursor++);
             done++;
-            if (drainCursor > oldMask)
+            if (drainCursor > mask >> 1)
             {
                 *(void**)old = retired;
                 retired = old;
@@ -251,6 +255,12 @@ internal unsafe struct SubtableHashTable
         uint hi = Vector128.Equals(Vector128.Load(b->Hashes + 4), Vector128.Create(h)).ExtractMostSignificantBits();
         return (lo | (hi << 4)) & Bucket.SlotLanes;
     }
+
+    // Out of line, and the matcher by value so the caller's copy can stay in registers: a migration is
+    // brief, and a second inlined probe made the lookup loops a third larger and measurably slower.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int FindInOld<TMatcher>(uint h, TMatcher matcher)
+        where TMatcher : IFlowIdMatcher, allows ref struct => Probe(old, mask >> 1, shift + 1, h, ref matcher);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Home(uint h, int shift) => (uint)((ulong)(h * BucketMultiplier) >> shift);
@@ -351,8 +361,6 @@ internal unsafe struct SubtableHashTable
 
 
         old = buckets;
-        oldMask = mask;
-        oldShift = shift;
         drainCursor = 0;
         uint grown = (mask + 1) * 2;
         buckets = next != null ? next : AllocBuckets(grown);
@@ -364,7 +372,7 @@ internal unsafe struct SubtableHashTable
     /// <summary>Allocates the successor table if needed and writes one more of its pages every few inserts.</summary>
     private void Prefault()
     {
-        nuint bytes = (mask + 1) * 2 * (nuint)sizeof(Bucket);
+        uint bytes = (mask + 1) * 2 * (uint)sizeof(Bucket);
         if (next == null)
         {
             next = AllocBuckets((mask + 1) * 2);
@@ -395,7 +403,7 @@ internal unsafe struct SubtableHashTable
                 uint h = b->Hashes[j];
                 b->Ids[j] = 0;
                 b->Hashes[j] = 0;
-                Unpass(old, oldMask, Home(h, oldShift), bi);
+                Unpass(old, mask >> 1, Home(h, shift + 1), bi);
                 Place(buckets, mask, shift, h, id1 - 1);
             }
         }

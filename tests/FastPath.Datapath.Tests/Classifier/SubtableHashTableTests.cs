@@ -106,6 +106,13 @@ public class SubtableHashTableTests
     }
 
     [Fact]
+    public void TheTableIsOneCacheLineAndASubtableAWholeNumberOfLines()
+    {
+        Assert.Equal(64, System.Runtime.CompilerServices.Unsafe.SizeOf<SubtableHashTable>());
+        Assert.Equal(0, System.Runtime.CompilerServices.Unsafe.SizeOf<Subtable>() % 64);
+    }
+
+    [Fact]
     public void AnInsertDrainsAtMostABoundedNumberOfBucketsAndEveryMigrationEnds()
     {
         var t = default(SubtableHashTable);
