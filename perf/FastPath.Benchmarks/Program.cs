@@ -23,6 +23,27 @@ if (args.Length >= 4 && args[0] == "forward")
     return 0;
 }
 
+// `pause [FLOWS] [CORE] [RUNS]` measures the PMD's worst poll iteration while FLOWS megaflows (default
+// 1,000,000) are installed and dumped under traffic, then the same work's own cost with the machine's noise
+// filtered out (minimum of RUNS replays); it fails when the latter exceeds PauseRun.BudgetMicroseconds.
+if (args.Length >= 1 && args[0] == "pause")
+{
+    int flows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+    int core = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : -1;
+    int runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+    PauseRun.Run(flows, core, Console.Out);
+    (double install, double dump) = PauseRun.MeasureOwnWork(flows, runs, Console.Out);
+    double worst = Math.Max(install, dump);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worst_own_iteration_us={worst:F1} budget_us={PauseRun.BudgetMicroseconds:F0}"));
+    if (worst > PauseRun.BudgetMicroseconds)
+    {
+        Console.Error.WriteLine($"pause: the PMD's own work held a poll iteration for {worst:F1} us, over the {PauseRun.BudgetMicroseconds:F0} us budget");
+        return 1;
+    }
+
+    return 0;
+}
+
 // With no arguments every benchmark runs (no interactive menu), so `dotnet run -c Release` just works.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
 return 0;

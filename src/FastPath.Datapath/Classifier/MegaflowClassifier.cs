@@ -23,8 +23,9 @@ namespace FastPath.Datapath.Classifier;
 /// <para>
 /// A flow is named by an id (its slot, reused after removal) and the slot's generation, which
 /// changes on every removal; caches holding (id, generation) detect stale entries with
-/// <see cref="IsLive"/>. Flow slots are allocated in fixed chunks that never move, so the
-/// reference returned by <see cref="GetStats"/> stays valid until the classifier is disposed.
+/// <see cref="IsLive"/>. Flow slots live in a <see cref="FlowRecordStore"/> of fixed chunks that never
+/// move, so the reference returned by <see cref="GetStats"/> stays valid until the classifier is disposed.
+/// Each subtable's (hash, id) pairs live in a <see cref="SubtableHashTable"/>, which grows incrementally.
 /// </para>
 /// </remarks>
 [SkipLocalsInit]
@@ -39,29 +40,20 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     /// <summary>Most keys <see cref="LookupBatch"/> takes at once (one PMD rx batch).</summary>
     public const int MaxBatch = 32;
 
-    private const int ChunkShift = 12;
-    private const int ChunkRecords = 1 << ChunkShift;
-    private const int InitialBuckets = 2;
-
-    // A subtable grows when its flows exceed this many per bucket (4 of 7 slots): few buckets overflow.
-    private const int FlowsPerBucket = 4;
-
-    // 2^32 / golden ratio. CRC32C is linear, so structured keys (consecutive addresses) can land on
-    // structured hashes; multiplying and taking the top bits spreads them over the buckets.
-    private const uint BucketMultiplier = 0x9E3779B1;
+    // A dump call examines at most this many slots per id it may return, so a sparse table (many freed
+    // slots) cannot make one call long.
+    private const int DumpSlotsPerId = 8;
 
     private readonly int capacity;
-    private readonly int maxChunks;
-    private FlowRecord** chunks;
-    private int chunkCount;
-    private int highWater;
-    private int freeHead = -1;
-    private int count;
+
+    // Not readonly: it is a mutable struct, and a readonly field would make every call work on a copy.
+    private FlowRecordStore records;
 
     private Subtable* subtables;
     private int* order;
     private int subtableSlots;
     private int subtableCount;
+    private int migrating;
 
     private ulong hits;
     private ulong misses;
@@ -76,10 +68,9 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         }
 
         this.capacity = capacity;
-        maxChunks = (capacity + ChunkRecords - 1) >> ChunkShift;
-        chunks = (FlowRecord**)NativeMemory.AllocZeroed((nuint)maxChunks, (nuint)sizeof(FlowRecord*));
+        records = new FlowRecordStore(capacity);
         subtableSlots = 8;
-        subtables = (Subtable*)NativeMemory.AllocZeroed((nuint)subtableSlots, (nuint)sizeof(Subtable));
+        subtables = (Subtable*)AlignedMemory.AllocZeroed((nuint)subtableSlots * (nuint)sizeof(Subtable));
         order = (int*)NativeMemory.Alloc((nuint)subtableSlots, sizeof(int));
     }
 
@@ -90,7 +81,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     public int Capacity => capacity;
 
     /// <summary>Megaflows installed.</summary>
-    public int Count => count;
+    public int Count => records.Count;
 
     /// <summary>Distinct masks among the installed megaflows.</summary>
     public int SubtableCount => subtableCount;
@@ -107,10 +98,13 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     /// </summary>
     public ulong HitSubtableLookups => hitSubtableLookups;
 
+    /// <summary>Whether some subtable is still moving its entries into a grown table (see <see cref="DrainRehash"/>).</summary>
+    public bool RehashPending => migrating > 0;
+
     /// <summary>Ids of the installed megaflows, in id order; removing flows while enumerating is allowed.</summary>
     public MegaflowIdEnumerator LiveIds() => new(this);
 
-    internal int HighWater => highWater;
+    internal int HighWater => records.HighWater;
 
     /// <summary>
     /// Installs a megaflow, or, if one with an identical key and mask exists, replaces its actions and
@@ -131,12 +125,12 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             int existing = FindCompact(st, h, compact);
             if (existing >= 0)
             {
-                SetActions(Rec(existing), actions);
+                FlowRecordStore.SetActions(records.Get(existing), actions);
                 return existing;
             }
         }
 
-        if (count >= capacity)
+        if (records.Count >= capacity)
         {
             return -1;
         }
@@ -148,8 +142,8 @@ public sealed unsafe class MegaflowClassifier : IDisposable
 
         st = subtables + s;
         h = Compact(st, match.Key, compact);
-        int id = AllocId();
-        FlowRecord* r = Rec(id);
+        int id = records.Allocate();
+        FlowRecord* r = records.Get(id);
         r->Stats = default;
         r->Subtable = s;
         r->Hash = h;
@@ -161,15 +155,10 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             r->Key[i] = i < n ? compact[i] : 0;
         }
 
-        SetActions(r, actions);
-        if (st->Count >= st->GrowAt)
-        {
-            Rehash(st, (st->BucketMask + 1) * 2);
-        }
-
-        TableInsert(st, h, id);
-        st->Count++;
-        count++;
+        FlowRecordStore.SetActions(r, actions);
+        bool hadWork = st->Table.IsMigrating;
+        st->Table.Insert(h, id);
+        migrating += (st->Table.IsMigrating ? 1 : 0) - (hadWork ? 1 : 0);
         return id;
     }
 
@@ -192,26 +181,21 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     /// <summary>Removes megaflow <paramref name="id"/>; false if no such flow is installed.</summary>
     public bool Remove(int id)
     {
-        if ((uint)id >= (uint)highWater)
+        if (!records.IsLive(id))
         {
             return false;
         }
 
-        FlowRecord* r = Rec(id);
+        FlowRecord* r = records.Get(id);
         int s = r->Subtable;
-        if (s < 0)
-        {
-            return false;
-        }
-
         Subtable* st = subtables + s;
-        TableRemove(st, r->Hash, id);
-        if (--st->Count == 0)
+        st->Table.Remove(r->Hash, id);
+        if (st->Table.Count == 0)
         {
             DestroySubtable(s);
         }
 
-        FreeRecord(id, r);
+        records.Free(id);
         return true;
     }
 
@@ -222,29 +206,11 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     public void Flush()
     {
         ThrowIfDisposed();
-
-        // Link free slots in ascending order so a refilled table hands out low ids first.
-        freeHead = -1;
-        for (int id = highWater - 1; id >= 0; id--)
-        {
-            FlowRecord* r = Rec(id);
-            if (r->Subtable >= 0)
-            {
-                FreeActions(r);
-                r->Subtable = -1;
-                r->Generation++;
-            }
-
-            r->NextFree = freeHead;
-            freeHead = id;
-        }
-
+        records.FreeAll();
         while (subtableCount > 0)
         {
             DestroySubtable(order[subtableCount - 1]);
         }
-
-        count = 0;
     }
 
     /// <summary>Id of a megaflow matching <paramref name="key"/>, or -1.</summary>
@@ -265,7 +231,8 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         {
             Subtable* st = sts + ord[p];
             uint h = HashPacket(st, ref kw);
-            int id = FindPacket(st, h, ref kw);
+            var matcher = new PacketKeyMatcher(ref records, st, ref kw);
+            int id = st->Table.Find(h, ref matcher);
             if (id >= 0)
             {
                 st->Hits++;
@@ -314,7 +281,6 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         for (int p = 0; p < n && missing != 0; p++)
         {
             Subtable* st = subtables + order[p];
-            Bucket* buckets = st->Buckets;
 
             // Pass 1: hash every key still missing and start fetching its home bucket.
             for (uint m = missing; m != 0; m &= m - 1)
@@ -324,7 +290,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
                 hashes[i] = h;
                 if (Sse.IsSupported)
                 {
-                    Sse.Prefetch0(buckets + HomeBucket(st, h));
+                    Sse.Prefetch0(st->Table.HomeBucket(h));
                 }
             }
 
@@ -333,21 +299,13 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             for (uint m = missing; m != 0; m &= m - 1)
             {
                 int i = BitOperations.TrailingZeroCount(m);
-                uint h = hashes[i];
-                Bucket* b = buckets + HomeBucket(st, h);
-                uint lanes = MatchLanes(b, h);
-                if (lanes != 0)
+                if (st->Table.MayContain(hashes[i], out int candidate))
                 {
-                    int id1 = b->Ids[BitOperations.TrailingZeroCount(lanes)];
-                    if (Sse.IsSupported && id1 != 0)
+                    if (Sse.IsSupported && candidate >= 0)
                     {
-                        Sse.Prefetch0(Rec(id1 - 1)->Key);
+                        Sse.Prefetch0(records.Get(candidate)->Key);
                     }
 
-                    check |= 1u << i;
-                }
-                else if (b->Hashes[Bucket.OverflowLane] != 0)
-                {
                     check |= 1u << i;
                 }
             }
@@ -356,7 +314,8 @@ public sealed unsafe class MegaflowClassifier : IDisposable
             for (uint m = check; m != 0; m &= m - 1)
             {
                 int i = BitOperations.TrailingZeroCount(m);
-                int id = FindPacket(st, hashes[i], ref Unsafe.As<FlowKey, ulong>(ref Unsafe.Add(ref k0, i)));
+                var matcher = new PacketKeyMatcher(ref records, st, ref Unsafe.As<FlowKey, ulong>(ref Unsafe.Add(ref k0, i)));
+                int id = st->Table.Find(hashes[i], ref matcher);
                 if (id >= 0)
                 {
                     Unsafe.Add(ref id0, i) = id;
@@ -410,41 +369,91 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     }
 
     /// <summary>
+    /// Does up to <paramref name="maxBuckets"/> buckets of pending rehash work (subtables that grew move
+    /// their entries over a few buckets per insert; this finishes them in the PMD's spare time, so lookups
+    /// go back to probing one table). Returns the buckets moved; 0 when nothing is pending.
+    /// </summary>
+    public int DrainRehash(int maxBuckets)
+    {
+        int done = 0;
+        for (int p = 0; p < subtableCount && migrating > 0 && done < maxBuckets; p++)
+        {
+            Subtable* st = subtables + order[p];
+            if (st->Table.IsMigrating)
+            {
+                done += st->Table.Drain(maxBuckets - done);
+                if (!st->Table.IsMigrating)
+                {
+                    migrating--;
+                }
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// One chunk of a dump: fills <paramref name="ids"/> with installed ids from <paramref name="cursor"/> on,
+    /// ascending, examining a bounded number of slots so one call stays short however sparse the table.
+    /// </summary>
+    /// <param name="cursor">Where to start: 0 for a new dump, then the value the previous call returned.</param>
+    /// <param name="ids">Receives the ids.</param>
+    /// <param name="count">How many ids were written.</param>
+    /// <returns>The cursor for the next call, or -1 when the walk is done.</returns>
+    /// <remarks>
+    /// Ids never move and a modify keeps its id, so a flow installed for the whole dump is returned exactly
+    /// once however flows come and go between calls; flows added or removed meanwhile may or may not be.
+    /// </remarks>
+    public int LiveIds(int cursor, Span<int> ids, out int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cursor);
+        int end = records.HighWater;
+        int scanEnd = (int)Math.Min(end, cursor + ((long)ids.Length * DumpSlotsPerId) + 1);
+        count = 0;
+        int id = cursor;
+        for (; id < scanEnd && count < ids.Length; id++)
+        {
+            if (records.IsLive(id))
+            {
+                ids[count++] = id;
+            }
+        }
+
+        return id >= end ? -1 : id;
+    }
+
+    /// <summary>
     /// The action program of megaflow <paramref name="id"/>, in unmanaged memory; valid until the flow is
     /// removed or its actions replaced.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<byte> GetActions(int id)
-    {
-        FlowRecord* r = LiveRecord(id);
-        return new ReadOnlySpan<byte>(r->HeapActions != null ? r->HeapActions : r->InlineActions, r->ActionsLength);
-    }
+    public ReadOnlySpan<byte> GetActions(int id) => FlowRecordStore.Actions(records.GetLive(id));
 
     /// <summary>Counters of megaflow <paramref name="id"/>, updated in place by the owning thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref MegaflowStats GetStats(int id) => ref LiveRecord(id)->Stats;
+    public ref MegaflowStats GetStats(int id) => ref records.GetLive(id)->Stats;
 
     /// <summary>Generation of the installed megaflow <paramref name="id"/>, to store next to the id in a cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint GetGeneration(int id) => LiveRecord(id)->Generation;
+    public uint GetGeneration(int id) => records.GetLive(id)->Generation;
 
     /// <summary>Whether <paramref name="id"/> still names the flow it named when its generation was <paramref name="generation"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsLive(int id, uint generation)
     {
-        if ((uint)id >= (uint)highWater)
+        if ((uint)id >= (uint)records.HighWater)
         {
             return false;
         }
 
-        FlowRecord* r = Rec(id);
+        FlowRecord* r = records.Get(id);
         return r->Generation == generation && r->Subtable >= 0;
     }
 
     /// <summary>The key and mask of megaflow <paramref name="id"/> (for dumps and the slow path; copies 256 bytes).</summary>
     public FlowMatch GetMatch(int id)
     {
-        FlowRecord* r = LiveRecord(id);
+        FlowRecord* r = records.GetLive(id);
         Subtable* st = subtables + r->Subtable;
         FlowMatch m = default;
         m.Mask = st->Mask;
@@ -465,51 +474,17 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     }
 
     /// <summary>Whether slot <paramref name="id"/> holds an installed flow.</summary>
-    internal bool IsSlotLive(int id) => (uint)id < (uint)highWater && Rec(id)->Subtable >= 0;
+    internal bool IsSlotLive(int id) => records.IsLive(id);
 
-    /// <summary>For tests: buckets, flows, overflowed buckets, and the mean and worst distance (in buckets) of a flow from its home, for the subtable of rank <paramref name="rank"/>.</summary>
-    internal (int Buckets, int Flows, int Overflowed, double MeanDistance, int MaxDistance) ProbeStats(int rank)
+    /// <summary>The hash table of the subtable of rank <paramref name="rank"/>, for tests that inspect its layout.</summary>
+    internal ref SubtableHashTable TableOfRank(int rank)
     {
-        Subtable* st = subtables + order[rank];
-        long total = 0;
-        int max = 0;
-        int overflowed = 0;
-        for (uint bi = 0; bi <= st->BucketMask; bi++)
+        if ((uint)rank >= (uint)subtableCount)
         {
-            Bucket* b = st->Buckets + bi;
-            overflowed += b->Hashes[Bucket.OverflowLane] != 0 ? 1 : 0;
-            for (int j = 0; j < Bucket.Slots; j++)
-            {
-                if (b->Ids[j] != 0)
-                {
-                    int d = (int)((bi - HomeBucket(st, b->Hashes[j])) & st->BucketMask);
-                    total += d;
-                    max = Math.Max(max, d);
-                }
-            }
+            throw new ArgumentOutOfRangeException(nameof(rank));
         }
 
-        return ((int)st->BucketMask + 1, st->Count, overflowed, st->Count == 0 ? 0 : (double)total / st->Count, max);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FlowRecord* Rec(int id) => chunks[id >> ChunkShift] + (id & (ChunkRecords - 1));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FlowRecord* LiveRecord(int id)
-    {
-        if ((uint)id >= (uint)highWater)
-        {
-            ThrowNoFlow(id);
-        }
-
-        FlowRecord* r = Rec(id);
-        if (r->Subtable < 0)
-        {
-            ThrowNoFlow(id);
-        }
-
-        return r;
+        return ref subtables[order[rank]].Table;
     }
 
     /// <summary>Hash of the packet key's words under the subtable's mask; equals <see cref="Compact"/>'s hash of a stored key.</summary>
@@ -524,64 +499,6 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         }
 
         return h;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint HomeBucket(Subtable* st, uint h) => (uint)((ulong)(h * BucketMultiplier) >> st->Shift);
-
-    /// <summary>Bit i set when slot i of <paramref name="b"/> holds hash <paramref name="h"/> (free slots may show too).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint MatchLanes(Bucket* b, uint h)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            return Vector256.Equals(Vector256.Load(b->Hashes), Vector256.Create(h)).ExtractMostSignificantBits() & Bucket.SlotLanes;
-        }
-
-        uint lo = Vector128.Equals(Vector128.Load(b->Hashes), Vector128.Create(h)).ExtractMostSignificantBits();
-        uint hi = Vector128.Equals(Vector128.Load(b->Hashes + 4), Vector128.Create(h)).ExtractMostSignificantBits();
-        return (lo | (hi << 4)) & Bucket.SlotLanes;
-    }
-
-    /// <summary>Id of the flow with hash <paramref name="h"/> in <paramref name="st"/> whose key the packet matches, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FindPacket(Subtable* st, uint h, ref ulong kw)
-    {
-        uint bi = HomeBucket(st, h);
-        while (true)
-        {
-            Bucket* b = st->Buckets + bi;
-            for (uint lanes = MatchLanes(b, h); lanes != 0; lanes &= lanes - 1)
-            {
-                int id1 = b->Ids[BitOperations.TrailingZeroCount(lanes)];
-                if (id1 != 0 && KeyMatches(st, Rec(id1 - 1), ref kw))
-                {
-                    return id1 - 1;
-                }
-            }
-
-            if (b->Hashes[Bucket.OverflowLane] == 0)
-            {
-                return -1;
-            }
-
-            bi = (bi + 1) & st->BucketMask;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool KeyMatches(Subtable* st, FlowRecord* r, ref ulong kw)
-    {
-        // Plain ulong compares: gathering the masked words into a buffer for a Vector256
-        // compare measured 3x slower at 2-8 words (the vector load stalls on the stores).
-        int n = st->WordCount;
-        ulong diff = 0;
-        for (int i = 0; i < n; i++)
-        {
-            diff |= r->Key[i] ^ (Unsafe.Add(ref kw, st->WordIndex[i]) & st->MaskWords[i]);
-        }
-
-        return diff == 0;
     }
 
     /// <summary>Writes the subtable's words of <paramref name="key"/> (masked) to <paramref name="compact"/> and returns their hash.</summary>
@@ -601,111 +518,8 @@ public sealed unsafe class MegaflowClassifier : IDisposable
 
     private int FindCompact(Subtable* st, uint h, ulong* compact)
     {
-        uint bi = HomeBucket(st, h);
-        while (true)
-        {
-            Bucket* b = st->Buckets + bi;
-            for (int j = 0; j < Bucket.Slots; j++)
-            {
-                if (b->Ids[j] != 0 && b->Hashes[j] == h)
-                {
-                    FlowRecord* r = Rec(b->Ids[j] - 1);
-                    bool same = true;
-                    for (int i = 0; i < st->WordCount && same; i++)
-                    {
-                        same = r->Key[i] == compact[i];
-                    }
-
-                    if (same)
-                    {
-                        return b->Ids[j] - 1;
-                    }
-                }
-            }
-
-            if (b->Hashes[Bucket.OverflowLane] == 0)
-            {
-                return -1;
-            }
-
-            bi = (bi + 1) & st->BucketMask;
-        }
-    }
-
-    /// <summary>Puts the flow in the first free slot from its home bucket on, counting the overflow in every full bucket passed.</summary>
-    private static void TableInsert(Subtable* st, uint h, int id)
-    {
-        uint bi = HomeBucket(st, h);
-        while (true)
-        {
-            Bucket* b = st->Buckets + bi;
-            for (int j = 0; j < Bucket.Slots; j++)
-            {
-                if (b->Ids[j] == 0)
-                {
-                    b->Hashes[j] = h;
-                    b->Ids[j] = id + 1;
-                    return;
-                }
-            }
-
-            b->Hashes[Bucket.OverflowLane]++;
-            bi = (bi + 1) & st->BucketMask;
-        }
-    }
-
-    /// <summary>Frees the flow's slot and takes back the overflow counts its insert left on the way.</summary>
-    private static void TableRemove(Subtable* st, uint h, int id)
-    {
-        uint bi = HomeBucket(st, h);
-        for (uint walked = 0; walked <= st->BucketMask; walked++)
-        {
-            Bucket* b = st->Buckets + bi;
-            for (int j = 0; j < Bucket.Slots; j++)
-            {
-                if (b->Ids[j] == id + 1)
-                {
-                    b->Ids[j] = 0;
-                    b->Hashes[j] = 0;
-                    return;
-                }
-            }
-
-            b->Hashes[Bucket.OverflowLane]--;
-            bi = (bi + 1) & st->BucketMask;
-        }
-
-        throw new InvalidOperationException($"megaflow {id} missing from its subtable");
-    }
-
-    private static void SetBuckets(Subtable* st, uint buckets)
-    {
-        nuint bytes = buckets * (nuint)sizeof(Bucket);
-        st->Buckets = (Bucket*)NativeMemory.AlignedAlloc(bytes, 64);
-        NativeMemory.Clear(st->Buckets, bytes);
-        st->BucketMask = buckets - 1;
-        st->Shift = 32 - BitOperations.Log2(buckets);
-        st->GrowAt = (int)Math.Min(buckets * (long)FlowsPerBucket, int.MaxValue);
-    }
-
-    private static void Rehash(Subtable* st, uint buckets)
-    {
-        Bucket* old = st->Buckets;
-        uint oldCount = st->BucketMask + 1;
-        SetBuckets(st, buckets);
-        for (uint bi = 0; bi < oldCount; bi++)
-        {
-            Bucket* b = old + bi;
-            for (int j = 0; j < Bucket.Slots; j++)
-            {
-                if (b->Ids[j] != 0)
-                {
-                    TableInsert(st, b->Hashes[j], b->Ids[j] - 1);
-                }
-            }
-        }
-
-        NativeMemory.AlignedFree(old);
+        var matcher = new CompactKeyMatcher(ref records, st->WordCount, compact);
+        return st->Table.Find(h, ref matcher);
     }
 
     private int FindSubtable(in FlowKey mask)
@@ -737,8 +551,10 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         if (s < 0)
         {
             int grown = subtableSlots * 2;
-            subtables = (Subtable*)NativeMemory.Realloc(subtables, (nuint)grown * (nuint)sizeof(Subtable));
-            NativeMemory.Clear(subtables + subtableSlots, (nuint)(grown - subtableSlots) * (nuint)sizeof(Subtable));
+            var moved = (Subtable*)AlignedMemory.AllocZeroed((nuint)grown * (nuint)sizeof(Subtable));
+            Buffer.MemoryCopy(subtables, moved, (long)grown * sizeof(Subtable), (long)subtableSlots * sizeof(Subtable));
+            AlignedMemory.Free(subtables);
+            subtables = moved;
             order = (int*)NativeMemory.Realloc(order, (nuint)grown * sizeof(int));
             s = subtableSlots;
             subtableSlots = grown;
@@ -761,7 +577,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         }
 
         st->WordCount = n;
-        SetBuckets(st, InitialBuckets);
+        st->Table.Init();
 
         // A new mask starts last: it has no hits yet, and the next Resort places it.
         order[subtableCount++] = s;
@@ -771,10 +587,13 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     private void DestroySubtable(int s)
     {
         Subtable* st = subtables + s;
-        NativeMemory.AlignedFree(st->Buckets);
-        st->Buckets = null;
+        if (st->Table.IsMigrating)
+        {
+            migrating--;
+        }
+
+        st->Table.Dispose(later: true);
         st->InUse = false;
-        st->Count = 0;
         int p = 0;
         while (order[p] != s)
         {
@@ -789,115 +608,85 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         subtableCount--;
     }
 
-    private int AllocId()
-    {
-        if (freeHead >= 0)
-        {
-            int id = freeHead;
-            freeHead = Rec(id)->NextFree;
-            return id;
-        }
-
-        if ((highWater >> ChunkShift) == chunkCount)
-        {
-            nuint bytes = (nuint)ChunkRecords * (nuint)sizeof(FlowRecord);
-            var chunk = (FlowRecord*)NativeMemory.AlignedAlloc(bytes, 64);
-            NativeMemory.Clear(chunk, bytes);
-            chunks[chunkCount++] = chunk;
-        }
-
-        return highWater++;
-    }
-
-    private void FreeRecord(int id, FlowRecord* r)
-    {
-        FreeActions(r);
-        r->Subtable = -1;
-        r->Generation++;
-        r->NextFree = freeHead;
-        freeHead = id;
-        count--;
-    }
-
-    private static void SetActions(FlowRecord* r, ReadOnlySpan<byte> actions)
-    {
-        FreeActions(r);
-        byte* dst = r->InlineActions;
-        if (actions.Length > FlowRecord.InlineActionsCapacity)
-        {
-            dst = (byte*)NativeMemory.Alloc((nuint)actions.Length);
-            r->HeapActions = dst;
-        }
-
-        actions.CopyTo(new Span<byte>(dst, actions.Length));
-        r->ActionsLength = actions.Length;
-    }
-
-    private static void FreeActions(FlowRecord* r)
-    {
-        if (r->HeapActions != null)
-        {
-            NativeMemory.Free(r->HeapActions);
-            r->HeapActions = null;
-        }
-
-        r->ActionsLength = 0;
-    }
-
     private void FreeAll()
     {
-        if (chunks == null)
+        if (!records.IsAllocated)
         {
             return;
         }
 
-        for (int id = 0; id < highWater; id++)
-        {
-            FlowRecord* r = Rec(id);
-            if (r->Subtable >= 0)
-            {
-                FreeActions(r);
-            }
-        }
-
-        for (int i = 0; i < chunkCount; i++)
-        {
-            NativeMemory.AlignedFree(chunks[i]);
-        }
-
+        records.Dispose();
         for (int i = 0; i < subtableSlots; i++)
         {
             if (subtables[i].InUse)
             {
-                NativeMemory.AlignedFree(subtables[i].Buckets);
+                subtables[i].Table.Dispose();
             }
         }
 
-        NativeMemory.Free(chunks);
-        NativeMemory.Free(subtables);
+        AlignedMemory.Free(subtables);
         NativeMemory.Free(order);
-        chunks = null;
         subtables = null;
         order = null;
-        chunkCount = 0;
-        highWater = 0;
         subtableSlots = 0;
         subtableCount = 0;
-        freeHead = -1;
-        count = 0;
+        migrating = 0;
     }
 
     private void ThrowIfDisposed()
     {
-        if (chunks == null)
+        if (!records.IsAllocated)
         {
             throw new ObjectDisposedException(nameof(MegaflowClassifier));
         }
     }
 
-    private static void ThrowNoFlow(int id) =>
-        throw new ArgumentOutOfRangeException(nameof(id), $"no megaflow with id {id}");
-
     private static void ThrowBadBatch(int keys, int ids) =>
         throw new ArgumentException($"a batch takes 0..{MaxBatch} keys and an id span at least as long (got {keys} keys, {ids} ids)");
+
+    /// <summary>A packet's key against a stored flow: the packet's words under the subtable's mask.</summary>
+    private readonly ref struct PacketKeyMatcher(ref FlowRecordStore records, Subtable* st, ref ulong kw) : IFlowIdMatcher
+    {
+        private readonly ref FlowRecordStore records = ref records;
+        private readonly Subtable* st = st;
+        private readonly ref ulong kw = ref kw;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Matches(int id)
+        {
+            // Plain ulong compares: gathering the masked words into a buffer for a Vector256
+            // compare measured 3x slower at 2-8 words (the vector load stalls on the stores).
+            FlowRecord* r = records.Get(id);
+            int n = st->WordCount;
+            ulong diff = 0;
+            for (int i = 0; i < n; i++)
+            {
+                diff |= r->Key[i] ^ (Unsafe.Add(ref kw, st->WordIndex[i]) & st->MaskWords[i]);
+            }
+
+            return diff == 0;
+        }
+    }
+
+    /// <summary>An already masked and compacted key against a stored flow (installs and exact finds).</summary>
+    private readonly ref struct CompactKeyMatcher(ref FlowRecordStore records, int words, ulong* compact) : IFlowIdMatcher
+    {
+        private readonly ref FlowRecordStore records = ref records;
+        private readonly int words = words;
+        private readonly ulong* compact = compact;
+
+        public bool Matches(int id)
+        {
+            FlowRecord* r = records.Get(id);
+            for (int i = 0; i < words; i++)
+            {
+                if (r->Key[i] != compact[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }

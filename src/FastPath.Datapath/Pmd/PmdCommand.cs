@@ -10,6 +10,11 @@ namespace FastPath.Datapath.Pmd;
 public sealed class PmdCommand
 {
     private bool completed;
+    /// <summary>Flows one FlowDump command returns unless asked for fewer: small enough that building them is a short pause for the PMD.</summary>
+    public const int DefaultDumpChunk = 1024;
+
+    /// <summary>Most flows one FlowDump command may ask for.</summary>
+    public const int MaxDumpChunk = 4096;
 
     private PmdCommand(PmdCommandKind kind) => Kind = kind;
 
@@ -58,8 +63,17 @@ public sealed class PmdCommand
     /// <summary>Result of StatsRequest.</summary>
     public PmdStatsSnapshot Stats { get; internal set; }
 
-    /// <summary>Result of FlowDump.</summary>
+    /// <summary>FlowDump: where this chunk starts (0 for a new dump, then the previous chunk's <see cref="NextCursor"/>).</summary>
+    public int Cursor { get; private init; }
+
+    /// <summary>FlowDump: most flows this chunk returns.</summary>
+    public int MaxFlows { get; private init; }
+
+    /// <summary>Result of FlowDump: the flows of this chunk.</summary>
     public List<DatapathFlow> Flows { get; } = [];
+
+    /// <summary>Result of FlowDump: the cursor for the next chunk, or -1 when the dump is complete.</summary>
+    public int NextCursor { get; internal set; } = -1;
 
     /// <summary>Install (or modify) a megaflow.</summary>
     public static PmdCommand FlowPut(in FlowMatch match, byte[] actions) => new(PmdCommandKind.FlowPut) { Match = match, Actions = actions };
@@ -94,9 +108,18 @@ public sealed class PmdCommand
     /// <summary>Zero the counters.</summary>
     public static PmdCommand StatsClear() => new(PmdCommandKind.StatsClear);
 
-    /// <summary>List the megaflows.</summary>
-    public static PmdCommand FlowDump() => new(PmdCommandKind.FlowDump);
-
     /// <summary>Marks the command answered; the PMD calls it after filling in the results.</summary>
     internal void Complete() => Volatile.Write(ref completed, true);
+    /// <summary>
+    /// List up to <paramref name="maxFlows"/> megaflows from <paramref name="cursor"/> on (one chunk of a dump;
+    /// <see cref="PmdFlowDumps.DumpFlows"/> walks them all). A flow installed for the whole dump is listed
+    /// exactly once, whatever is added or removed between chunks.
+    /// </summary>
+    public static PmdCommand FlowDump(int cursor = 0, int maxFlows = DefaultDumpChunk)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cursor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFlows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFlows, MaxDumpChunk);
+        return new(PmdCommandKind.FlowDump) { Cursor = cursor, MaxFlows = maxFlows };
+    }
 }

@@ -23,6 +23,6 @@ public enum PmdCommandKind
     StatsRequest,
     /// <summary>Zero the PMD's counters (pmd-stats-clear).</summary>
     StatsClear,
-    /// <summary>List the installed megaflows with their stats.</summary>
+    /// <summary>List a chunk of the installed megaflows with their stats, from a cursor.</summary>
     FlowDump,
 }

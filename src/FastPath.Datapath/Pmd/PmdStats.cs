@@ -39,6 +39,11 @@ public struct PmdStatsSnapshot
     public long PacketFaults;
     /// <summary>Misses not upcalled because an upcall for the same key was already in flight.</summary>
     public long UpcallsSuppressed;
+    /// <summary>
+    /// TSC cycles of the longest poll iteration: the worst time the PMD went without polling its queues
+    /// (a long command, a rehash, or the thread losing its core). One compare per iteration.
+    /// </summary>
+    public long MaxIterationCycles;
 
     /// <summary>Average subtables searched per megaflow hit.</summary>
     public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;

@@ -22,6 +22,14 @@ public sealed class PmdThread : IDisposable
     // Open-addressing slots for grouping a batch by flow: twice the batch size keeps probes short.
     private const int GroupSlotCount = 64;
 
+    // Commands applied per poll iteration: a burst of flow puts waits for the next iteration rather
+    // than holding the rx queues unpolled.
+    private const int MaxCommandsPerIteration = 64;
+
+    // Old hash-table buckets a poll iteration moves into grown subtables (a few microseconds), so a
+    // rehash that inserts started finishes even when no more inserts come.
+    private const int RehashBucketsPerIteration = 32;
+
     private readonly PmdOptions options;
     private readonly MegaflowClassifier classifier;
     private readonly ExactMatchCache emc;
@@ -262,6 +270,11 @@ public sealed class PmdThread : IDisposable
             }
         }
 
+        if (classifier.RehashPending)
+        {
+            classifier.DrainRehash(RehashBucketsPerIteration);
+        }
+
         ulong end = Cpu.ReadTsc();
         if (received > 0)
         {
@@ -270,6 +283,11 @@ public sealed class PmdThread : IDisposable
         else
         {
             stats.IdleCycles += (long)(end - start);
+        }
+
+        if ((long)(end - start) > stats.MaxIterationCycles)
+        {
+            stats.MaxIterationCycles = (long)(end - start);
         }
 
         stats.Iterations++;
@@ -646,7 +664,7 @@ public sealed class PmdThread : IDisposable
 
     private void ProcessCommands()
     {
-        while (true)
+        for (int n = 0; n < MaxCommandsPerIteration; n++)
         {
             ref PmdCommand slot = ref commands.TryPeek(out bool available);
             if (!available)
@@ -762,16 +780,24 @@ public sealed class PmdThread : IDisposable
                 stats = default;
                 break;
             case PmdCommandKind.FlowDump:
-                foreach (int id in classifier.LiveIds())
-                {
-                    MegaflowStats s = classifier.GetStats(id);
-                    cmd.Flows.Add(new DatapathFlow(classifier.GetMatch(id), classifier.GetActions(id).ToArray(), s.Packets, s.Bytes, s.TcpFlags, s.Used));
-                }
-
+                DumpChunk(cmd);
                 break;
             default:
                 // A command this PMD does not know: something upstream is broken, so it counts as a fault.
                 throw new NotSupportedException($"unknown PMD command kind {(int)cmd.Kind}");
+        }
+    }
+
+    /// <summary>One bounded chunk of a flow dump: at most <see cref="PmdCommand.MaxFlows"/> flows from the command's cursor.</summary>
+    private void DumpChunk(PmdCommand cmd)
+    {
+        Span<int> ids = stackalloc int[Math.Clamp(cmd.MaxFlows, 1, PmdCommand.MaxDumpChunk)];
+        cmd.NextCursor = classifier.LiveIds(cmd.Cursor, ids, out int n);
+        for (int i = 0; i < n; i++)
+        {
+            int id = ids[i];
+            MegaflowStats s = classifier.GetStats(id);
+            cmd.Flows.Add(new DatapathFlow(classifier.GetMatch(id), classifier.GetActions(id).ToArray(), s.Packets, s.Bytes, s.TcpFlags, s.Used));
         }
     }
 

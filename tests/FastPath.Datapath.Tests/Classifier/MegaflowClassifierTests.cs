@@ -243,7 +243,7 @@ public class MegaflowClassifierTests
         for (int rank = 0; rank < 4; rank++)
         {
             // Sequential addresses must not pile up in a few buckets (CRC is linear; the bucket mix must cope).
-            var p = c.ProbeStats(rank);
+            var p = ProbeStatistics.Of(c, rank);
             Assert.True(p.Flows <= p.Buckets * 4, $"load {p.Flows}/{p.Buckets} buckets");
             Assert.True(p.Overflowed < p.Buckets / 10, $"{p.Overflowed} of {p.Buckets} buckets overflowed in subtable {rank}");
             Assert.True(p.MeanDistance < 0.1 && p.MaxDistance < 8, $"flows sit {p.MeanDistance:F3} (max {p.MaxDistance}) buckets from home in subtable {rank}");

@@ -89,7 +89,7 @@ public class DatapathNetnsTests(ITestOutputHelper output)
 
             PmdStatsSnapshot stats = dp.GetPmdStats()[0];
             List<Upcall> upcalls = DrainUpcalls(dp.Pmds[0]);
-            DatapathFlow flow = Assert.Single(dp.Pmds[0].Call(PmdCommand.FlowDump()).Flows);
+            DatapathFlow flow = Assert.Single(dp.Pmds[0].DumpFlows());
             NetdevStats s1 = port1.GetStats();
             NetdevStats s2 = port2.GetStats();
             output.WriteLine(

@@ -51,7 +51,7 @@ public class ConcurrentControlTests
         Assert.Empty(errors);
         foreach (PmdThread pmd in dp.Pmds)
         {
-            Assert.Equal(4 * Rounds / 2, pmd.Call(PmdCommand.FlowDump()).Flows.Count);
+            Assert.Equal(4 * Rounds / 2, pmd.DumpFlows().Count);
         }
     }
 

@@ -121,9 +121,9 @@ public class PmdFaultTests
         PmdCommand put = dp.Pmds[0].Call(PmdCommand.FlowPut(match, valid[..(valid.Length - 3)]));
         Assert.False(put.Ok);
         Assert.Contains("invalid action program", put.Error);
-        Assert.Empty(dp.Pmds[0].Call(PmdCommand.FlowDump()).Flows);
+        Assert.Empty(dp.Pmds[0].DumpFlows());
         Assert.Throws<InvalidOperationException>(() => dp.PutFlow(match, [0xff, 0xff, 0xff, 0xff]));
-        Assert.Empty(dp.Pmds[0].Call(PmdCommand.FlowDump()).Flows);
+        Assert.Empty(dp.Pmds[0].DumpFlows());
         Assert.Equal(0, dp.GetPmdStats()[0].CommandFaults);
     }
 

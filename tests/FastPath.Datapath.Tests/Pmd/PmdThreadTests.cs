@@ -179,7 +179,7 @@ public class PmdThreadTests
         }
 
         WaitFor(() => p2.Sent.Count == 3);
-        DatapathFlow f = Assert.Single(dp.Pmds[0].Call(PmdCommand.FlowDump()).Flows);
+        DatapathFlow f = Assert.Single(dp.Pmds[0].DumpFlows());
         Assert.Equal(3, f.Packets);
         Assert.Equal(3L * TestPackets.Udp4("10.0.0.1", "10.200.0.1", 1, 2).Length, f.Bytes);
         Assert.Equal("in_port(1),eth_type(0x0800)", MatchFormatter.Format(f.Match));
