@@ -137,7 +137,7 @@ public class FrameRegionTests
                         }
 
                         Interlocked.Exchange(ref stamps[idx], 0);
-                        if (!outbox.TryAdd(f, 50))
+                        if (!outbox.TryAdd(f))
                         {
                             mine.FreeFrame(f);
                         }
