@@ -42,7 +42,7 @@ public sealed class ActionExecutorTests : IDisposable
         Assert.Equal(ExecStatus.Completed, r.Status);
         Assert.Equal(ActionTestPackets.Tag(frame, 0x8100, tci), bytes);
         Assert.Equal(PacketPool.DefaultHeadroom - 4, h.Pool.HeadroomOf(p));
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
         Assert.Equal(12, p.VlanOffset);
         Assert.Equal(before.L3Offset + 4, p.L3Offset);
         Assert.Equal(before.L4Offset + 4, p.L4Offset);
@@ -68,7 +68,7 @@ public sealed class ActionExecutorTests : IDisposable
         Assert.Equal(frame, bytes);
         Assert.Equal(PacketPool.DefaultHeadroom + 4, h.Pool.HeadroomOf(p));
         Assert.Equal(Packet.NoOffset, p.VlanOffset);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
         ActionHarness.AssertChecksumsValid(bytes);
     }
 
@@ -97,7 +97,7 @@ public sealed class ActionExecutorTests : IDisposable
 
         Assert.Equal(0, r.Skipped);
         Assert.Equal(both, bytes);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
         ActionHarness.Parse(bytes, out FlowKey key);
         Assert.Equal(0x88a8, key.Vlan0Tpid);
         Assert.Equal((3 << 13) | 100 | FlowKey.VlanCfi, key.Vlan0Tci);
@@ -109,12 +109,12 @@ public sealed class ActionExecutorTests : IDisposable
         var (_, once, p1, _) = h.Run(both, new ActionProgramBuilder().PopVlan());
         Assert.Equal(inner, once);
         Assert.Equal(12, p1.VlanOffset);
-        AssertOffsetsMatchFreshParse(once, p1);
+        ActionHarness.AssertOffsetsMatchFreshParse(once, p1);
 
         var (_, twice, p2, _) = h.Run(both, new ActionProgramBuilder().PopVlan().PopVlan());
         Assert.Equal(frame, twice);
         Assert.Equal(Packet.NoOffset, p2.VlanOffset);
-        AssertOffsetsMatchFreshParse(twice, p2);
+        ActionHarness.AssertOffsetsMatchFreshParse(twice, p2);
     }
 
     [Fact]
@@ -470,15 +470,6 @@ public sealed class ActionExecutorTests : IDisposable
                 }
             }
         }
-    }
-
-    private static void AssertOffsetsMatchFreshParse(byte[] bytes, in Packet p)
-    {
-        Packet fresh = ActionHarness.Parse(bytes, out _);
-        Assert.Equal(fresh.L3Offset, p.L3Offset);
-        Assert.Equal(fresh.L4Offset, p.L4Offset);
-        Assert.Equal(fresh.VlanOffset, p.VlanOffset);
-        Assert.Equal(bytes.Length, p.Length);
     }
 
     /// <summary>A sink that only counts, as cheap as a real one can be.</summary>

@@ -116,4 +116,14 @@ internal sealed class ActionHarness : IDisposable
     }
 
     public void Dispose() => Pool.Dispose();
+
+    /// <summary>The offsets an executed packet carries are the ones a fresh parse of its bytes gives.</summary>
+    public static void AssertOffsetsMatchFreshParse(byte[] bytes, in Packet p)
+    {
+        Packet fresh = Parse(bytes, out _);
+        Assert.Equal(fresh.L3Offset, p.L3Offset);
+        Assert.Equal(fresh.L4Offset, p.L4Offset);
+        Assert.Equal(fresh.VlanOffset, p.VlanOffset);
+        Assert.Equal(bytes.Length, p.Length);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class ActionMplsTests : IDisposable
 
         // An MPLS packet has no L3 or L4 offset, as the parser gives it; the frame grew into the headroom.
         Assert.NotEqual(Packet.NoOffset, before.L4Offset);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
         Assert.Equal(Packet.NoOffset, p.L3Offset);
         Assert.Equal(PacketPool.DefaultHeadroom - 4, h.Pool.HeadroomOf(p));
     }
@@ -116,12 +116,12 @@ public sealed class ActionMplsTests : IDisposable
         // The second push copies the first entry (label 1000 by then) with BOS cleared.
         Assert.Equal([new Lse(2000, 0, false, 50), new Lse(1000, 0, true, 50)], m.Labels);
         Assert.Equal(frame[14..], m.Payload);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
 
         var popped = h.Run(bytes, new ActionProgramBuilder().PopMpls(Unicast).PopMpls(0x0800));
         Assert.Equal(ExecStatus.Completed, popped.Result.Status);
         Assert.Equal(frame, popped.Bytes);
-        AssertOffsetsMatchFreshParse(popped.Bytes, popped.Packet);
+        ActionHarness.AssertOffsetsMatchFreshParse(popped.Bytes, popped.Packet);
 
         // In one program the frame comes back exactly where it started in its buffer, too.
         var both = h.Run(frame, new ActionProgramBuilder().PushMpls(Unicast).PushMpls(Unicast).PopMpls(Unicast).PopMpls(0x0800));
@@ -155,7 +155,7 @@ public sealed class ActionMplsTests : IDisposable
 
         Assert.Equal(ExecStatus.Completed, r.Status);
         Assert.Equal(inner, bytes);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
 
         // After the pop the executor knows where L3 and L4 are: a TTL decrement and an address rewrite
         // land on the IP header and keep every checksum right.
@@ -202,11 +202,11 @@ public sealed class ActionMplsTests : IDisposable
         Assert.Equal(original.Payload, m.Payload);
         Assert.Equal(12, p.VlanOffset);
         Assert.NotEqual(Packet.NoOffset, before.L3Offset);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
 
         var popped = h.Run(bytes, new ActionProgramBuilder().PopMpls(0x0800));
         Assert.Equal(frame, popped.Bytes);
-        AssertOffsetsMatchFreshParse(popped.Bytes, popped.Packet);
+        ActionHarness.AssertOffsetsMatchFreshParse(popped.Bytes, popped.Packet);
 
         // pop_vlan after push_mpls removes the tag in front of the label, not the label.
         var untagged = h.Run(frame, new ActionProgramBuilder().PushMpls(Unicast).PopVlan());
@@ -270,7 +270,7 @@ public sealed class ActionMplsTests : IDisposable
         Assert.Equal(ExecStatus.Completed, r.Status);
         Assert.Equal(4, r.Skipped);
         Assert.Equal(frame, bytes);
-        AssertOffsetsMatchFreshParse(bytes, p);
+        ActionHarness.AssertOffsetsMatchFreshParse(bytes, p);
     }
 
     [Fact]
@@ -355,15 +355,6 @@ public sealed class ActionMplsTests : IDisposable
         var ip = new IPv4Packet(new ByteArraySegment(payload));
         Assert.True(ip.ValidIPChecksum);
         Assert.True(ip.Extract<TcpPacket>().ValidTcpChecksum);
-    }
-
-    private static void AssertOffsetsMatchFreshParse(byte[] bytes, in Packet p)
-    {
-        Packet fresh = ActionHarness.Parse(bytes, out _);
-        Assert.Equal(fresh.L3Offset, p.L3Offset);
-        Assert.Equal(fresh.L4Offset, p.L4Offset);
-        Assert.Equal(fresh.VlanOffset, p.VlanOffset);
-        Assert.Equal(bytes.Length, p.Length);
     }
 
     /// <summary>Counts outputs; keeps the frame with the executor's caller (ignores the ownership hand-off, fine for a loop on one packet).</summary>
