@@ -30,28 +30,30 @@ $FPCTL gen-pcap --flows 10000 --out "$OUT/flows-10k.pcap" >/dev/null
 CSV=$OUT/results.csv
 echo "switch,workload,round,mpps,cycles_per_pkt,line" > "$CSV"
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
+# timed NAME ROUND FLOWS RULES CMD...: runs one forwarding run, prints its line and adds it to the CSV.
+timed() {
+  local name=$1 round=$2 flows=$3 rules=$4 line; shift 4
+  line=$("$@")
+  echo "round $round $name $flows-flow/$rules: $line"
+  echo "$name,$flows/$rules,$round,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+}
 
 for r in $(seq 1 "$ROUNDS"); do
   if [ -n "${OVS_ANCHOR:-}" ]; then
     bash "$OVS_ANCHOR" start >/dev/null 2>&1
     for w in "1 s1 flows-1.pcap" "10000 s2 flows-10k.pcap"; do
       set -- $w
-      line=$(bash "$OVS_ANCHOR" run "$PWD/$OUT/$3" "$OVS_RULES_DIR/rules-$2.txt" "$SECS")
-      echo "round $r ovs      $1-flow/$2: $line"
-      echo "ovs,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+      timed ovs "$r" "$1" "$2" bash "$OVS_ANCHOR" run "$PWD/$OUT/$3" "$OVS_RULES_DIR/rules-$2.txt" "$SECS"
     done
     bash "$OVS_ANCHOR" stop >/dev/null 2>&1; sleep 2
   fi
   for w in "1 s1" "10000 s2"; do
     set -- $w
     if [ -n "${BASELINE_DIR:-}" ]; then
-      line=$(dotnet "$BASELINE_DIR/perf/FastPath.Benchmarks/bin/Release/net10.0/FastPath.Benchmarks.dll" forward "$1" "$2" "$SECS" "$CORE")
-      echo "round $r baseline $1-flow/$2: $line"
-      echo "baseline,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+      timed baseline "$r" "$1" "$2" dotnet "$BASELINE_DIR/perf/FastPath.Benchmarks/bin/Release/net10.0/FastPath.Benchmarks.dll" \
+        forward "$1" "$2" "$SECS" "$CORE"
     fi
-    line=$($BENCH forward "$1" "$2" "$SECS" "$CORE" ${FASTPATH_EMC_WAYS:-1} ${FASTPATH_TX:+tx=$FASTPATH_TX})
-    echo "round $r fastpath $1-flow/$2: $line"
-    echo "fastpath,$1/$2,$r,$(field mpps "$line"),$(field cycles_per_pkt "$line"),\"$line\"" >> "$CSV"
+    timed fastpath "$r" "$1" "$2" $BENCH forward "$1" "$2" "$SECS" "$CORE" ${FASTPATH_EMC_WAYS:-1} ${FASTPATH_TX:+tx=$FASTPATH_TX}
   done
 done
 

@@ -11,9 +11,9 @@ namespace FastPath.Datapath;
 /// are serialized, and none of them is on the packet path.
 /// </summary>
 /// <remarks>
-/// Tx queues as OVS's XPS: PMD i sends on queue i of a port that has a queue per PMD, without a lock; on a
-/// port with fewer queues (pcap, replay, a single-queue veth) PMD i shares queue i mod n with the other
-/// PMDs mapped to it, under that queue's lock, taken once per batch sent, never per packet.
+/// Tx queues as OVS's XPS: PMD i sends on queue i mod n of a port with n queues. A queue only one PMD maps to
+/// is used without a lock; on a port with fewer queues than PMDs (pcap, replay, a single-queue veth) the PMDs
+/// that share a queue take its lock once per batch sent, never per packet.
 /// Each rx and tx queue has its own packet pool (see <see cref="FastPath.Packets.FrameRegion"/>), so an rx
 /// queue can move between PMDs on its own.
 /// </remarks>
@@ -100,14 +100,13 @@ public sealed class NetdevDatapath : IDisposable
             throw new ArgumentException($"port {dev.Name} has no tx queue", nameof(dev));
         }
 
-        // XPS: a queue per PMD where the port has enough, otherwise PMDs share queue i mod n under its lock.
-        bool shared = dev.TxQueueCount < pmds.Count;
-        Lock[] locks = shared ? [.. Enumerable.Range(0, dev.TxQueueCount).Select(_ => new Lock())] : [];
+        // XPS: PMD i sends on queue i mod n; only a queue that more than one PMD maps to gets a lock.
+        int n = dev.TxQueueCount;
+        Lock?[] locks = [.. Enumerable.Range(0, n).Select(q => q + n < pmds.Count ? new Lock() : null)];
         ports.Add(no, dev);
         for (int i = 0; i < pmds.Count; i++)
         {
-            int q = i % dev.TxQueueCount;
-            Check(pmds[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(q), shared ? locks[q] : null)));
+            Check(pmds[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(i % n), locks[i % n])));
         }
 
         int next = placement.Count;

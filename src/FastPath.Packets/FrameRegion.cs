@@ -123,9 +123,7 @@ public sealed unsafe class FrameRegion : IDisposable
     public PacketPool CreatePool(int cacheSize = 256)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cacheSize, 2);
-        var pool = new PacketPool(this, Math.Min(cacheSize, FrameCount));
-        Attach(pool);
-        return pool;
+        return new PacketPool(this, Math.Min(cacheSize, FrameCount), ownsRegion: false);
     }
 
     /// <summary>Every frame offset free now, for audits of a stopped region: each must appear once.</summary>
@@ -139,10 +137,7 @@ public sealed unsafe class FrameRegion : IDisposable
                 p.CopyFreeFramesTo(all);
             }
 
-            var ring = new uint[FrameCount];
-            int n = Shared.Dequeue(ring);
-            all.AddRange(ring.AsSpan(0, n));
-            Shared.Enqueue(ring.AsSpan(0, n));
+            Shared.CopyTo(all);
             return all;
         }
     }

@@ -96,6 +96,15 @@ internal sealed unsafe class FrameRing : IDisposable
         return n;
     }
 
+    /// <summary>Appends the offsets in the ring to <paramref name="list"/> without taking them (for audits while nothing runs).</summary>
+    public void CopyTo(List<uint> list)
+    {
+        for (long i = Volatile.Read(ref idx.ConsTail), end = Volatile.Read(ref idx.ProdTail); i < end; i++)
+        {
+            list.Add(slots[i & mask]);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => NativeMemory.AlignedFree(slots);
 

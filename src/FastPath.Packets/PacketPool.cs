@@ -36,17 +36,8 @@ public sealed unsafe class PacketPool : IDisposable
 
     /// <summary>Allocates a private region of <paramref name="frameCount"/> frames of <paramref name="frameSize"/> bytes, all free in this pool.</summary>
     public PacketPool(int frameCount, int frameSize = DefaultFrameSize, int headroom = DefaultHeadroom)
+        : this(new FrameRegion(frameCount, frameSize, headroom, fillRing: false), frameCount, ownsRegion: true)
     {
-        owner = new FrameRegion(frameCount, frameSize, headroom, fillRing: false);
-        ownsRegion = true;
-        capacity = frameCount;
-        FrameCount = frameCount;
-        FrameSize = frameSize;
-        Headroom = headroom;
-        RegionSize = owner.RegionSize;
-        region = owner.Base;
-        freeStack = (uint*)NativeMemory.Alloc((nuint)frameCount, sizeof(uint));
-
         // Lowest frames on top so a fresh pool hands out frames in address order.
         for (int i = 0; i < frameCount; i++)
         {
@@ -54,19 +45,21 @@ public sealed unsafe class PacketPool : IDisposable
         }
 
         freeCount = frameCount;
-        owner.Attach(this);
     }
 
-    internal PacketPool(FrameRegion shared, int cacheSize)
+    /// <summary>A pool over <paramref name="region"/> caching up to <paramref name="cacheSize"/> frames, empty at first.</summary>
+    internal PacketPool(FrameRegion region, int cacheSize, bool ownsRegion)
     {
-        owner = shared;
+        owner = region;
+        this.ownsRegion = ownsRegion;
         capacity = cacheSize;
-        FrameCount = shared.FrameCount;
-        FrameSize = shared.FrameSize;
-        Headroom = shared.Headroom;
-        RegionSize = shared.RegionSize;
-        region = shared.Base;
+        FrameCount = region.FrameCount;
+        FrameSize = region.FrameSize;
+        Headroom = region.Headroom;
+        RegionSize = region.RegionSize;
+        this.region = region.Base;
         freeStack = (uint*)NativeMemory.Alloc((nuint)cacheSize, sizeof(uint));
+        region.Attach(this);
     }
 
     /// <summary>The region this pool's frames live in (shared with other pools, or private).</summary>

@@ -87,11 +87,11 @@ public sealed class PmdCommand
     /// <summary>Run <paramref name="actions"/> on a copy of <paramref name="packet"/> as if it came in on <paramref name="inPort"/>.</summary>
     public static PmdCommand Execute(byte[] packet, uint inPort, byte[] actions) => new(PmdCommandKind.Execute) { Packet = packet, PortNo = inPort, Actions = actions };
 
-    /// <summary>Output to <paramref name="portNo"/> goes to <paramref name="txq"/>.</summary>
-    public static PmdCommand PortAdd(uint portNo, ITxQueue txq) => new(PmdCommandKind.PortAdd) { PortNo = portNo, TxQueue = txq };
-
-    /// <summary>Output to <paramref name="portNo"/> goes to <paramref name="txq"/>, shared with other PMDs under <paramref name="txLock"/>.</summary>
-    public static PmdCommand PortAdd(uint portNo, ITxQueue txq, Lock? txLock) => new(PmdCommandKind.PortAdd) { PortNo = portNo, TxQueue = txq, TxLock = txLock };
+    /// <summary>
+    /// Output to <paramref name="portNo"/> goes to <paramref name="txq"/>: this PMD's own queue, or with <paramref name="txLock"/>
+    /// a queue shared with other PMDs under that lock.
+    /// </summary>
+    public static PmdCommand PortAdd(uint portNo, ITxQueue txq, Lock? txLock = null) => new(PmdCommandKind.PortAdd) { PortNo = portNo, TxQueue = txq, TxLock = txLock };
 
     /// <summary>Forget port <paramref name="portNo"/> and stop polling its queues.</summary>
     public static PmdCommand PortDel(uint portNo) => new(PmdCommandKind.PortDel) { PortNo = portNo };

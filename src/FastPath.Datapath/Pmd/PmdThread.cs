@@ -204,9 +204,7 @@ public sealed class PmdThread : IDisposable
         }
         catch (Exception e)
         {
-            stats.PacketFaults++;
-            RecoverTxState();
-            RecordFault("poll", e);
+            PacketFault("poll", e);
         }
     }
 
@@ -320,12 +318,21 @@ public sealed class PmdThread : IDisposable
         }
         catch (Exception e)
         {
-            stats.PacketFaults++;
-            RecoverTxState();
-            RecordFault($"rx port {slot.PortNo}", e);
+            PacketFault($"rx port {slot.PortNo}", e);
         }
 
         return batch.Count;
+    }
+
+    /// <summary>
+    /// A fault in the middle of a batch: counted and reported, and every port with buffered output is made
+    /// dirty again so that it still gets flushed.
+    /// </summary>
+    private void PacketFault(string where, Exception e)
+    {
+        stats.PacketFaults++;
+        RecoverTxState();
+        RecordFault(where, e);
     }
 
     /// <summary>After a fault mid-batch: every port with buffered output is made dirty again, so it gets flushed.</summary>

@@ -116,16 +116,14 @@ public sealed class AfxdpRxQueue : IRxQueue
             return;
         }
 
-        want = got;
-
-        int put = socket.Fill(fillScratch.AsSpan(0, want));
+        int put = socket.Fill(fillScratch.AsSpan(0, got));
         if (put < 0)
         {
             put = 0;
         }
 
         // Cannot happen while framesInKernel bounds the ring's occupancy; kept so a frame is never lost.
-        for (int i = put; i < want; i++)
+        for (int i = put; i < got; i++)
         {
             Pool.FreeFrame((uint)fillScratch[i]);
         }
