@@ -23,6 +23,9 @@ public static class EtherTypes
     public const ushort None8023 = 0x05ff;
     /// <summary>Values below this are 802.3 lengths, not Ethernet types.</summary>
     public const ushort Min = 0x0600;
+
+    /// <summary>Whether <paramref name="type"/> is one of the two MPLS Ethernet types.</summary>
+    public static bool IsMpls(ushort type) => type is Mpls or MplsMulticast;
 }
 
 /// <summary>IP protocol numbers the parser knows.</summary>

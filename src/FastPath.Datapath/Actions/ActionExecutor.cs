@@ -647,14 +647,11 @@ public static class ActionExecutor
         return ofs;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsMpls(ushort type) => type == EtherTypes.Mpls || type == EtherTypes.MplsMulticast;
-
     /// <summary>Offset of the outermost whole MPLS label stack entry, or -1 if the packet carries none.</summary>
     private static int MplsTop(ReadOnlySpan<byte> d)
     {
         int t = InnerTypeOffset(d);
-        if (t < 0 || !IsMpls(BinaryPrimitives.ReadUInt16BigEndian(d[t..])) || t + 2 + MplsLseLength > d.Length)
+        if (t < 0 || !EtherTypes.IsMpls(BinaryPrimitives.ReadUInt16BigEndian(d[t..])) || t + 2 + MplsLseLength > d.Length)
         {
             return -1;
         }
@@ -725,7 +722,7 @@ public static class ActionExecutor
     private static bool LseFromPacket(ReadOnlySpan<byte> d, in Packet p, int typeOffset, out uint lse)
     {
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(d[typeOffset..]);
-        if (IsMpls(type))
+        if (EtherTypes.IsMpls(type))
         {
             lse = 0;
             if (typeOffset + 2 + MplsLseLength > d.Length)
@@ -771,7 +768,7 @@ public static class ActionExecutor
         BinaryPrimitives.WriteUInt16BigEndian(d[(top - 2)..], type);
         d[..top].CopyTo(d[MplsLseLength..]);
         pool.TryPull(ref packet, MplsLseLength);
-        if (IsMpls(type))
+        if (EtherTypes.IsMpls(type))
         {
             // Still MPLS: nothing behind the stack is parsed, as after a push.
             packet.L3Offset = Packet.NoOffset;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using FastPath.Packets;
 
 namespace FastPath.Datapath.Actions;
 
@@ -155,7 +156,7 @@ public static class ActionProgram
 
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[8..]);
         byte flags = action[10];
-        if (type is not (0x8847 or 0x8848))
+        if (!EtherTypes.IsMpls(type))
         {
             return $"push_mpls Ethernet type 0x{type:x4} is neither 0x8847 nor 0x8848";
         }

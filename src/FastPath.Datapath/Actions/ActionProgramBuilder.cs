@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using FastPath.Packets;
 
 namespace FastPath.Datapath.Actions;
 
@@ -299,7 +300,7 @@ public sealed class ActionProgramBuilder
 
     private static void CheckMplsType(ushort ethType)
     {
-        if (ethType is not (0x8847 or 0x8848))
+        if (!EtherTypes.IsMpls(ethType))
         {
             throw new ArgumentOutOfRangeException(nameof(ethType), $"MPLS Ethernet type 0x{ethType:x4} is neither 0x8847 nor 0x8848");
         }

@@ -111,7 +111,7 @@ public sealed class MatchBuilder
     {
         // The label stack shares key bytes with nw_src (see FlowKey); only dl_type tells them apart, so an
         // MPLS match without it would also match IP packets whose source address has the same bits.
-        if (mplsSet && (mask.EthType != 0xffff || key.EthType is not (EtherTypes.Mpls or EtherTypes.MplsMulticast)))
+        if (mplsSet && (mask.EthType != 0xffff || !EtherTypes.IsMpls(key.EthType)))
         {
             throw new InvalidOperationException("an MPLS field needs EthType(0x8847) or EthType(0x8848) in the same match");
         }
