@@ -21,6 +21,17 @@ fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
+# Megaflow records live on 2 MiB huge pages when the kernel's pool has them (as DPDK's memory does); a PMD
+# installing flows on small pages takes a page fault every 16 flows. Reserve a modest pool if none is set.
+HUGE_WANTED=256
+if [ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+  have=$(cat /proc/sys/vm/nr_hugepages)
+  if [ "$have" -lt "$HUGE_WANTED" ]; then
+    echo "setup: reserving $HUGE_WANTED huge pages of 2 MiB (vm.nr_hugepages was $have)"
+    echo "$HUGE_WANTED" > /proc/sys/vm/nr_hugepages || echo "setup: could not reserve huge pages; megaflow records use small pages"
+  fi
+fi
+
 echo "setup: building native shim"
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/native -j"$(nproc)" >/dev/null

@@ -12,7 +12,7 @@ namespace FastPath.Benchmarks;
 /// <summary>
 /// The longest a PMD goes without polling while the control plane works it hard: one PMD forwards a
 /// replayed capture (10k flows) while the caller installs <c>flows</c> megaflows through its command ring,
-/// then dumps them all; an idle phase before shows the machine's own noise.
+/// then dumps them all and flushes them; an idle phase before shows the machine's own noise.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -37,7 +37,7 @@ public static partial class PauseRun
     private const int RingSize = 4096;
     private const int InFlight = RingSize / 2;
 
-    /// <summary>Runs the live phases and prints one line each; returns the worst iteration (thread CPU time) of the install and dump phases, in µs.</summary>
+    /// <summary>Runs the live phases and prints one line each; returns the worst iteration (thread CPU time) of the install, dump and flush phases, in µs.</summary>
     public static double Run(int flows, int core, TextWriter output)
     {
         var options = new PmdOptions { MaxMegaflows = flows + 65536, CommandRingSize = RingSize };
@@ -54,14 +54,21 @@ public static partial class PauseRun
 
             Volatile.Write(ref tid, GetTid());
             long last = ThreadCpuNanoseconds();
+            var usage = new long[18];
+            var lastUsage = new long[18];
+            GetRusage(1 /* RUSAGE_THREAD */, ref lastUsage[0]);
             pmd.RunInline(() =>
             {
                 long now = ThreadCpuNanoseconds();
+                GetRusage(1, ref usage[0]);
                 if (now - last > Volatile.Read(ref maxCpuNanoseconds))
                 {
                     Volatile.Write(ref maxCpuNanoseconds, now - last);
+                    // What the worst iteration spent: user and system µs, minor faults, voluntary switches.
+                    worstDetail = $"user_us={(usage[0] - lastUsage[0]) * 1e6 + (usage[1] - lastUsage[1]):F0} sys_us={(usage[2] - lastUsage[2]) * 1e6 + (usage[3] - lastUsage[3]):F0} minflt={usage[8] - lastUsage[8]} nvcsw={usage[16] - lastUsage[16]}";
                 }
 
+                (usage, lastUsage) = (lastUsage, usage);
                 last = now;
                 return Volatile.Read(ref stop);
             });
@@ -95,6 +102,11 @@ public static partial class PauseRun
             Phase(output, pmd, tid, hz, "idle", () => Thread.Sleep(2000));
             worst = Math.Max(worst, Phase(output, pmd, tid, hz, $"install {flows}", () => Install(pmd, flows)));
             worst = Math.Max(worst, Phase(output, pmd, tid, hz, "dump", () => Dump(pmd, flows + w.Megaflows.Count)));
+            worst = Math.Max(worst, Phase(output, pmd, tid, hz, "flush", () =>
+            {
+                Check(pmd.Call(PmdCommand.Flush()));
+                Thread.Sleep(200);
+            }));
         }
         finally
         {
@@ -107,12 +119,12 @@ public static partial class PauseRun
 
     /// <summary>
     /// The datapath's own worst iteration, free of the machine's noise: the same control work (<paramref name="flows"/>
-    /// flow puts, 64 per iteration as the PMD takes them, then a chunked dump of them all) is replayed through
+    /// flow puts, 64 per iteration as the PMD takes them, then a chunked dump of them all, then a flush) is replayed through
     /// a fresh PMD's poll loop <paramref name="runs"/> times with no traffic, timing every iteration. Preemption
     /// and collections strike different iterations in each run, so the per-iteration minimum over the runs is
     /// the work itself, and its maximum is the longest the PMD's own work keeps it from polling.
     /// </summary>
-    /// <returns>The worst iteration while installing and while dumping, in µs.</returns>
+    /// <returns>The worst iteration while installing and while dumping or flushing, in µs.</returns>
     public static (double InstallUs, double DumpUs) MeasureOwnWork(int flows, int runs, TextWriter output)
     {
         long[]? install = null;
@@ -136,7 +148,7 @@ public static partial class PauseRun
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"own_work runs={runs} install_iterations={install.Length} install_max_us={installUs:F1} (iteration {worstInstall}) " +
             $"put_iteration_p50_us={puts[puts.Length / 2] / hz * 1e6:F1} p99_us={puts[puts.Length * 99 / 100] / hz * 1e6:F1} p999_us={puts[puts.Length * 999 / 1000] / hz * 1e6:F1} " +
-            $"dump_chunks={dump.Length} dump_max_us={dumpUs:F1} (chunk {worstDump}) dump_median_us={Median(dump) / hz * 1e6:F1}"));
+            $"dump_chunks={dump.Length - 1} dump_max_us={dumpUs:F1} (chunk {worstDump}) dump_median_us={Median(dump) / hz * 1e6:F1} flush_us={dump[^1] / hz * 1e6:F1}"));
         if (Environment.GetEnvironmentVariable("PAUSE_DEBUG") != null)
         {
             int[] idx = [.. Enumerable.Range(0, install.Length).OrderByDescending(k => install[k]).Take(8)];
@@ -178,7 +190,8 @@ public static partial class PauseRun
 
         var dump = new List<long>();
         int seen = 0;
-        var command = PmdCommand.FlowDump();
+        var buffer = new FlowDumpBuffer();
+        var command = PmdCommand.FlowDump(0, buffer);
         while (true)
         {
             pmd.TrySubmit(command);
@@ -195,7 +208,7 @@ public static partial class PauseRun
                 break;
             }
 
-            command = PmdCommand.FlowDump(reply.NextCursor);
+            command = PmdCommand.FlowDump(reply.NextCursor, buffer);
         }
 
         if (seen != flows)
@@ -203,6 +216,15 @@ public static partial class PauseRun
             throw new InvalidOperationException($"dump returned {seen} flows, {flows} are installed");
         }
 
+        // The flush, as the last dump chunk: dropping all the flows must not cost the PMD a walk over them.
+        pmd.TrySubmit(PmdCommand.Flush());
+        dump.Add(TimedIteration(pmd));
+        if (!pmd.Replies.TryDequeue(out PmdCommand flushed))
+        {
+            throw new InvalidOperationException("no reply to the flush");
+        }
+
+        Check(flushed);
         return ([.. install], [.. dump]);
     }
 
@@ -265,13 +287,16 @@ public static partial class PauseRun
         double maxUs = s.MaxIterationCycles / hz * 1e6;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"phase={name.Replace(' ', '_')} seconds={seconds:F2} max_iteration_cpu_us={cpuUs:F1} max_iteration_us={maxUs:F1} pmd_involuntary_switches={switches} " +
-            $"gcs={gcs} gc_pause_total_us={gcPause.TotalMicroseconds:F0} iterations={s.Iterations} packets={s.Packets} mpps={s.Packets / seconds / 1e6:F2} commands={s.Commands}"));
+            $"worst_iteration[{worstDetail}] gcs={gcs} gc_pause_total_us={gcPause.TotalMicroseconds:F0} iterations={s.Iterations} packets={s.Packets} mpps={s.Packets / seconds / 1e6:F2} commands={s.Commands}"));
         return cpuUs;
     }
 
     // Megaflows of one mask that no replayed packet matches (in_port 9): one subtable grows to all of them.
     private static void Install(PmdThread pmd, int flows)
     {
+        // Answered commands are reused, as the slow path does: the caller allocates nothing per flow, so the
+        // phase measures the datapath and not the collections a wasteful caller would cause.
+        var spare = new Stack<PmdCommand>(InFlight);
         int submitted = 0;
         int answered = 0;
         while (answered < flows)
@@ -279,8 +304,20 @@ public static partial class PauseRun
             // At most half the reply ring in flight: a reply the ring cannot take is lost, and so would be the count.
             while (submitted < flows && submitted - answered < InFlight)
             {
-                if (!pmd.TrySubmit(PutOf(submitted)))
+                PmdCommand cmd;
+                if (spare.TryPop(out PmdCommand? reused))
                 {
+                    cmd = reused;
+                    SetPut(cmd, submitted);
+                }
+                else
+                {
+                    cmd = PutOf(submitted);
+                }
+
+                if (!pmd.TrySubmit(cmd))
+                {
+                    spare.Push(cmd);
                     break;
                 }
 
@@ -291,6 +328,7 @@ public static partial class PauseRun
             while (pmd.Replies.TryDequeue(out PmdCommand reply))
             {
                 Check(reply);
+                spare.Push(reply);
                 answered++;
                 any = true;
             }
@@ -302,26 +340,48 @@ public static partial class PauseRun
         }
     }
 
+    private static void SetPut(PmdCommand cmd, int i)
+    {
+        FlowMatch match = PutMatch(i);
+        cmd.ReuseAsFlowPut(match, PutActions);
+    }
+
     // Flow i of the installed set: in_port 9 (no traffic), its own nw_src, a scrambled nw_dst.
-    private static PmdCommand PutOf(int i)
+    private static PmdCommand PutOf(int i) => PmdCommand.FlowPut(PutMatch(i), PutActions);
+
+    private static FlowMatch PutMatch(int i)
     {
         FlowKey key = PutTemplate.Key;
         BinaryPrimitives.WriteUInt32BigEndian(key.Bytes[FlowKey.Offsets.NwSrc..], (uint)i);
         BinaryPrimitives.WriteUInt32BigEndian(key.Bytes[FlowKey.Offsets.NwDst..], (uint)i * 2654435761u);
-        return PmdCommand.FlowPut(new FlowMatch(key, PutTemplate.Mask), PutActions);
+        return new FlowMatch(key, PutTemplate.Mask);
     }
 
+    // Walks the dump as a revalidator would, reading each chunk in place: the caller allocates nothing per
+    // flow, so no collection of its making stops the PMD.
     private static void Dump(PmdThread pmd, int expected)
     {
+        var buffer = new FlowDumpBuffer();
         int n = 0;
-        foreach (DatapathFlow _ in pmd.EnumerateFlows())
+        int cursor = 0;
+        long packets = 0;
+        do
         {
-            n++;
+            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer));
+            Check(reply);
+            for (int i = 0; i < buffer.Count; i++)
+            {
+                packets += buffer.StatsAt(i).Packets + buffer.ActionsAt(i).Length + (long)buffer.MatchAt(i).Key.ReadOnlyWords[0];
+            }
+
+            n += buffer.Count;
+            cursor = reply.NextCursor;
         }
+        while (cursor >= 0);
 
         if (n != expected)
         {
-            throw new InvalidOperationException($"dump returned {n} flows, {expected} are installed");
+            throw new InvalidOperationException($"dump returned {n} flows, {expected} are installed ({packets})");
         }
     }
 
@@ -339,6 +399,7 @@ public static partial class PauseRun
 
     // Worst iteration of the current phase in thread CPU time, written by the PMD thread.
     private static long maxCpuNanoseconds;
+    private static string worstDetail = "";
 
     private static long ThreadCpuNanoseconds()
     {
@@ -346,6 +407,9 @@ public static partial class PauseRun
         ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, ref ts[0]);
         return (ts[0] * 1_000_000_000) + ts[1];
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetRusage(int who, ref long rusage);
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, ref long timespec);

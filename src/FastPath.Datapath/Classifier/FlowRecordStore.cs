@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace FastPath.Datapath.Classifier;
 
 /// <summary>
-/// The megaflow slots: <see cref="FlowRecord"/>s in fixed 1 MiB chunks of unmanaged memory that never move,
-/// named by id (the slot number, reused after a free) and a generation that changes on every free.
+/// The megaflow slots: <see cref="FlowRecord"/>s in fixed 2 MiB chunks of unmanaged memory that never move,
+/// named by id (the slot number, reused after a free) and a generation that changes on every free. A chunk
+/// is one huge page when the hugetlb pool has one (see <see cref="HugePageMemory"/>), else small pages.
 /// </summary>
 /// <remarks>
 /// A struct so that <see cref="MegaflowClassifier"/> embeds it and a lookup reaches a record through
@@ -16,23 +17,48 @@ namespace FastPath.Datapath.Classifier;
 internal unsafe struct FlowRecordStore
 {
     /// <summary>Records per chunk, as a shift.</summary>
-    public const int ChunkShift = 12;
+    public const int ChunkShift = 13;
 
     private const int ChunkRecords = 1 << ChunkShift;
+    private const nuint ChunkBytes = (nuint)ChunkRecords * FlowRecord.Size;
 
     private FlowRecord** chunks;
+
+    // Per chunk, whether it is a huge page (freed by unmapping) or a small-page block (freed by AlignedMemory).
+    private bool* chunkIsHuge;
+    private readonly bool useHugePages;
     private int maxChunks;
     private int chunkCount;
     private int highWater;
     private int freeHead;
     private int count;
 
-    /// <summary>Reserves the chunk directory for <paramref name="capacity"/> records; chunks come as ids are handed out.</summary>
-    public FlowRecordStore(int capacity)
+    /// <summary>
+    /// Reserves the chunk directory for <paramref name="capacity"/> records; chunks come as ids are handed out,
+    /// on huge pages while the pool has them if <paramref name="useHugePages"/>.
+    /// </summary>
+    public FlowRecordStore(int capacity, bool useHugePages = true)
     {
         maxChunks = (capacity + ChunkRecords - 1) >> ChunkShift;
         chunks = (FlowRecord**)NativeMemory.AllocZeroed((nuint)maxChunks, (nuint)sizeof(FlowRecord*));
+        chunkIsHuge = (bool*)NativeMemory.AllocZeroed((nuint)maxChunks, sizeof(bool));
+        this.useHugePages = useHugePages;
         freeHead = -1;
+    }
+
+    /// <summary>Chunks mapped so far, and how many of them are huge pages.</summary>
+    public readonly (int Chunks, int HugeChunks) ChunkCounts
+    {
+        get
+        {
+            int huge = 0;
+            for (int i = 0; i < chunkCount; i++)
+            {
+                huge += chunkIsHuge[i] ? 1 : 0;
+            }
+
+            return (chunkCount, huge);
+        }
     }
 
     /// <summary>False once <see cref="Dispose"/> ran (or for a default instance).</summary>
@@ -101,8 +127,12 @@ internal unsafe struct FlowRecordStore
         return id;
     }
 
-    private void AddChunk() =>
-        chunks[chunkCount++] = (FlowRecord*)AlignedMemory.AllocZeroed((nuint)ChunkRecords * (nuint)sizeof(FlowRecord));
+    private void AddChunk()
+    {
+        void* chunk = useHugePages ? HugePageMemory.TryMap(ChunkBytes) : null;
+        chunkIsHuge[chunkCount] = chunk != null;
+        chunks[chunkCount++] = (FlowRecord*)(chunk != null ? chunk : AlignedMemory.AllocZeroed(ChunkBytes));
+    }
 
     /// <summary>Frees slot <paramref name="id"/> (its actions too) and bumps its generation.</summary>
     public void Free(int id)
@@ -176,11 +206,20 @@ internal unsafe struct FlowRecordStore
 
         for (int i = 0; i < chunkCount; i++)
         {
-            AlignedMemory.Free(chunks[i]);
+            if (chunkIsHuge[i])
+            {
+                HugePageMemory.Unmap(chunks[i], ChunkBytes);
+            }
+            else
+            {
+                AlignedMemory.Free(chunks[i]);
+            }
         }
 
         NativeMemory.Free(chunks);
+        NativeMemory.Free(chunkIsHuge);
         chunks = null;
+        chunkIsHuge = null;
         chunkCount = 0;
         highWater = 0;
         freeHead = -1;

@@ -59,8 +59,11 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     private ulong misses;
     private ulong hitSubtableLookups;
 
-    /// <summary>Creates an empty classifier that holds at most <paramref name="capacity"/> megaflows.</summary>
-    public MegaflowClassifier(int capacity = DefaultCapacity)
+    /// <summary>
+    /// Creates an empty classifier that holds at most <paramref name="capacity"/> megaflows, their records on
+    /// huge pages while the pool has them if <paramref name="useHugePages"/>.
+    /// </summary>
+    public MegaflowClassifier(int capacity = DefaultCapacity, bool useHugePages = true)
     {
         if (capacity <= 0 || capacity > MaxCapacity)
         {
@@ -68,7 +71,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         }
 
         this.capacity = capacity;
-        records = new FlowRecordStore(capacity);
+        records = new FlowRecordStore(capacity, useHugePages);
         subtableSlots = 8;
         subtables = (Subtable*)AlignedMemory.AllocZeroed((nuint)subtableSlots * (nuint)sizeof(Subtable));
         order = (int*)NativeMemory.Alloc((nuint)subtableSlots, sizeof(int));
@@ -105,6 +108,12 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     public MegaflowIdEnumerator LiveIds() => new(this);
 
     internal int HighWater => records.HighWater;
+
+    /// <summary>Record chunks (8192 megaflows each) mapped, and how many are huge pages.</summary>
+    internal (int Chunks, int HugeChunks) RecordChunks => records.ChunkCounts;
+
+    /// <summary>Whether <see cref="Dispose"/> ran.</summary>
+    internal bool IsDisposed => !records.IsAllocated;
 
     /// <summary>
     /// Installs a megaflow, or, if one with an identical key and mask exists, replaces its actions and

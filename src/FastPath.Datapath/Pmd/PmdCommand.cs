@@ -19,13 +19,13 @@ public sealed class PmdCommand
     private PmdCommand(PmdCommandKind kind) => Kind = kind;
 
     /// <summary>What to do.</summary>
-    public PmdCommandKind Kind { get; }
+    public PmdCommandKind Kind { get; private set; }
 
     /// <summary>Megaflow match (FlowPut, FlowDel).</summary>
     public FlowMatch Match;
 
     /// <summary>Action program (FlowPut, Execute).</summary>
-    public byte[]? Actions { get; private init; }
+    public byte[]? Actions { get; private set; }
 
     /// <summary>Packet bytes (Execute).</summary>
     public byte[]? Packet { get; private init; }
@@ -67,16 +67,37 @@ public sealed class PmdCommand
     public int Cursor { get; private init; }
 
     /// <summary>FlowDump: most flows this chunk returns.</summary>
-    public int MaxFlows { get; private init; }
+    public int MaxFlows => Flows?.Capacity ?? 0;
 
-    /// <summary>Result of FlowDump: the flows of this chunk.</summary>
-    public List<DatapathFlow> Flows { get; } = [];
+    /// <summary>Result of FlowDump: the flows of this chunk, in the caller's buffer.</summary>
+    public FlowDumpBuffer? Flows { get; private init; }
 
     /// <summary>Result of FlowDump: the cursor for the next chunk, or -1 when the dump is complete.</summary>
     public int NextCursor { get; internal set; } = -1;
 
     /// <summary>Install (or modify) a megaflow.</summary>
     public static PmdCommand FlowPut(in FlowMatch match, byte[] actions) => new(PmdCommandKind.FlowPut) { Match = match, Actions = actions };
+
+    /// <summary>
+    /// Makes this answered command a new FlowPut, so that a caller installing flows at a high rate (the slow
+    /// path) recycles its commands instead of allocating one per flow; every collection stops the PMDs too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The command has not been answered yet (the PMD may still read it).</exception>
+    public void ReuseAsFlowPut(in FlowMatch match, byte[] actions)
+    {
+        Rearm(PmdCommandKind.FlowPut);
+        Match = match;
+        Actions = actions;
+    }
+
+    /// <summary>Makes this answered command a new FlowDel (see <see cref="ReuseAsFlowPut"/>).</summary>
+    /// <exception cref="InvalidOperationException">The command has not been answered yet.</exception>
+    public void ReuseAsFlowDel(in FlowMatch match)
+    {
+        Rearm(PmdCommandKind.FlowDel);
+        Match = match;
+        Actions = null;
+    }
 
     /// <summary>Delete a megaflow.</summary>
     public static PmdCommand FlowDel(in FlowMatch match) => new(PmdCommandKind.FlowDel) { Match = match };
@@ -108,6 +129,22 @@ public sealed class PmdCommand
     /// <summary>Zero the counters.</summary>
     public static PmdCommand StatsClear() => new(PmdCommandKind.StatsClear);
 
+    // Only the two flow commands are recycled: their inputs are Match and Actions, and every result is reset here.
+    private void Rearm(PmdCommandKind kind)
+    {
+        if (!IsCompleted)
+        {
+            throw new InvalidOperationException("a command can be reused only once the PMD has answered it");
+        }
+
+        Kind = kind;
+        Ok = false;
+        Error = null;
+        FlowId = -1;
+        IsSynchronous = false;
+        Volatile.Write(ref completed, false);
+    }
+
     /// <summary>Marks the command answered; the PMD calls it after filling in the results.</summary>
     internal void Complete() => Volatile.Write(ref completed, true);
     /// <summary>
@@ -115,11 +152,16 @@ public sealed class PmdCommand
     /// <see cref="PmdFlowDumps.DumpFlows"/> walks them all). A flow installed for the whole dump is listed
     /// exactly once, whatever is added or removed between chunks.
     /// </summary>
-    public static PmdCommand FlowDump(int cursor = 0, int maxFlows = DefaultDumpChunk)
+    public static PmdCommand FlowDump(int cursor = 0, int maxFlows = DefaultDumpChunk) => FlowDump(cursor, new FlowDumpBuffer(maxFlows));
+
+    /// <summary>
+    /// One chunk of a dump from <paramref name="cursor"/> into <paramref name="buffer"/> (as many flows as it
+    /// holds); reuse the buffer for the next chunk once this command is answered.
+    /// </summary>
+    public static PmdCommand FlowDump(int cursor, FlowDumpBuffer buffer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cursor);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxFlows, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFlows, MaxDumpChunk);
-        return new(PmdCommandKind.FlowDump) { Cursor = cursor, MaxFlows = maxFlows };
+        ArgumentNullException.ThrowIfNull(buffer);
+        return new(PmdCommandKind.FlowDump) { Cursor = cursor, Flows = buffer };
     }
 }

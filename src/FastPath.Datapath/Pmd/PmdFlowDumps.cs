@@ -11,25 +11,35 @@ public static class PmdFlowDumps
     public static IEnumerable<DatapathFlow> EnumerateFlows(this PmdThread pmd, int chunk = PmdCommand.DefaultDumpChunk, TimeSpan? timeout = null)
     {
         // Validate before the first MoveNext, like the command would.
-        PmdCommand first = PmdCommand.FlowDump(0, chunk);
-        return Walk(pmd, first, chunk, timeout);
+        var buffer = new FlowDumpBuffer(chunk);
+        return Walk(pmd, buffer, timeout);
     }
 
     /// <summary>Every megaflow of <paramref name="pmd"/> (see <see cref="EnumerateFlows"/>).</summary>
     public static List<DatapathFlow> DumpFlows(this PmdThread pmd, int chunk = PmdCommand.DefaultDumpChunk, TimeSpan? timeout = null) =>
         [.. pmd.EnumerateFlows(chunk, timeout)];
 
-    private static IEnumerable<DatapathFlow> Walk(PmdThread pmd, PmdCommand command, int chunk, TimeSpan? timeout)
+    // The one buffer is reused chunk after chunk: each chunk is copied out before the next is asked for.
+    private static IEnumerable<DatapathFlow> Walk(PmdThread pmd, FlowDumpBuffer buffer, TimeSpan? timeout)
     {
+        int cursor = 0;
+        var flows = new List<DatapathFlow>(buffer.Capacity);
         while (true)
         {
-            PmdCommand reply = pmd.Call(command, timeout);
+            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer), timeout);
             if (!reply.Ok)
             {
                 throw new InvalidOperationException($"PMD refused {reply.Kind}: {reply.Error}");
             }
 
-            foreach (DatapathFlow f in reply.Flows)
+            if (buffer.ActionBytesNeeded > 0)
+            {
+                buffer.EnsureActionBytes(buffer.ActionBytesNeeded);
+            }
+
+            flows.Clear();
+            flows.AddRange(buffer);
+            foreach (DatapathFlow f in flows)
             {
                 yield return f;
             }
@@ -39,7 +49,7 @@ public static class PmdFlowDumps
                 yield break;
             }
 
-            command = PmdCommand.FlowDump(reply.NextCursor, chunk);
+            cursor = reply.NextCursor;
         }
     }
 }

@@ -6,6 +6,13 @@ public sealed record PmdOptions
     /// <summary>Megaflows the classifier holds at most.</summary>
     public int MaxMegaflows { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Keep megaflow records on 2 MiB huge pages while the kernel's hugetlb pool (<c>vm.nr_hugepages</c>) has
+    /// them, as DPDK does: installing flows then costs the PMD one page fault per 8192 flows instead of one per 16.
+    /// Without free huge pages the records go on small pages.
+    /// </summary>
+    public bool HugePages { get; init; } = true;
+
     /// <summary>EMC entries (a power of two).</summary>
     public int EmcEntries { get; init; } = 8192;
 

@@ -31,7 +31,7 @@ public sealed class PmdThread : IDisposable
     private const int RehashBucketsPerIteration = 32;
 
     private readonly PmdOptions options;
-    private readonly MegaflowClassifier classifier;
+    private MegaflowClassifier classifier;
     private readonly ExactMatchCache emc;
     private readonly SpscRing<PmdCommand> commands;
     private readonly SpscRing<PmdCommand> replies;
@@ -73,7 +73,7 @@ public sealed class PmdThread : IDisposable
     {
         this.options = options ?? new PmdOptions();
         CoreId = coreId;
-        classifier = new MegaflowClassifier(this.options.MaxMegaflows);
+        classifier = new MegaflowClassifier(this.options.MaxMegaflows, this.options.HugePages);
         emc = new ExactMatchCache(this.options.EmcEntries, this.options.EmcInsertInvProb, this.options.EmcWays);
         commands = new SpscRing<PmdCommand>(this.options.CommandRingSize);
         replies = new SpscRing<PmdCommand>(this.options.CommandRingSize);
@@ -742,9 +742,7 @@ public sealed class PmdThread : IDisposable
 
                 break;
             case PmdCommandKind.Flush:
-                classifier.Flush();
-                emc.Clear();
-                upcallSuppressor.Clear();
+                FlushMegaflows();
                 break;
             case PmdCommandKind.Execute:
                 ExecuteCommand(cmd);
@@ -770,15 +768,13 @@ public sealed class PmdThread : IDisposable
                     activeTxPorts = Array.FindAll(txPorts, t => t != null)!;
                 }
 
-                rxqs = Array.FindAll(rxqs, s => s.PortNo != cmd.PortNo);
+                RemoveRxqsOf(cmd.PortNo);
                 break;
             case PmdCommandKind.RxqAdd:
                 rxqs = [.. rxqs, new RxqSlot(cmd.PortNo, cmd.RxQueue ?? throw new ArgumentException("RxqAdd without an rx queue"))];
                 break;
             case PmdCommandKind.RxqDel:
-                int before = rxqs.Length;
-                rxqs = Array.FindAll(rxqs, s => !ReferenceEquals(s.Queue, cmd.RxQueue));
-                cmd.Ok = rxqs.Length < before;
+                cmd.Ok = RemoveRxq(cmd.RxQueue);
                 break;
             case PmdCommandKind.StatsRequest:
                 cmd.Stats = stats;
@@ -795,17 +791,50 @@ public sealed class PmdThread : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops every megaflow in constant time: the PMD goes on with an empty classifier while a pool thread
+    /// frees the old one, whose records (a million of them take milliseconds to walk) nothing reaches any more.
+    /// The exact-match cache is cleared with it, so no cached id outlives its classifier.
+    /// </summary>
+    private void FlushMegaflows()
+    {
+        MegaflowClassifier old = classifier;
+        classifier = new MegaflowClassifier(options.MaxMegaflows, options.HugePages);
+        emc.Clear();
+        upcallSuppressor.Clear();
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c.Dispose(), old, preferLocal: false);
+    }
+
+    // Lambdas that capture live in methods of their own: a capture of Apply's parameter would allocate a
+    // closure on every command, a FlowPut's included.
+    private void RemoveRxqsOf(uint portNo) => rxqs = Array.FindAll(rxqs, s => s.PortNo != portNo);
+
+    private bool RemoveRxq(IRxQueue? queue)
+    {
+        int before = rxqs.Length;
+        rxqs = Array.FindAll(rxqs, s => !ReferenceEquals(s.Queue, queue));
+        return rxqs.Length < before;
+    }
+
     /// <summary>One bounded chunk of a flow dump: at most <see cref="PmdCommand.MaxFlows"/> flows from the command's cursor.</summary>
     private void DumpChunk(PmdCommand cmd)
     {
-        Span<int> ids = stackalloc int[Math.Clamp(cmd.MaxFlows, 1, PmdCommand.MaxDumpChunk)];
-        cmd.NextCursor = classifier.LiveIds(cmd.Cursor, ids, out int n);
+        FlowDumpBuffer buffer = cmd.Flows!;
+        buffer.Clear();
+        Span<int> ids = stackalloc int[buffer.Capacity];
+        int next = classifier.LiveIds(cmd.Cursor, ids, out int n);
         for (int i = 0; i < n; i++)
         {
             int id = ids[i];
-            MegaflowStats s = classifier.GetStats(id);
-            cmd.Flows.Add(new DatapathFlow(classifier.GetMatch(id), classifier.GetActions(id).ToArray(), s.Packets, s.Bytes, s.TcpFlags, s.Used));
+            if (!buffer.TryAdd(classifier.GetMatch(id), classifier.GetActions(id), classifier.GetStats(id)))
+            {
+                // Out of action room: the next chunk starts at this flow.
+                next = id;
+                break;
+            }
         }
+
+        cmd.NextCursor = next;
     }
 
     private void ExecuteCommand(PmdCommand cmd)

@@ -57,6 +57,131 @@ public class PmdFlowDumpTests
     }
 
     [Fact]
+    public void ADumpChunkAllocatesNothingOnThePmdThread()
+    {
+        // An allocation on a PMD can start a collection that stops forwarding: the chunk goes into the caller's buffer.
+        using var pmd = new PmdThread(-1, new PmdOptions { CommandRingSize = 256 });
+        for (int i = 0; i < 100; i++)
+        {
+            Submit(pmd, PmdCommand.FlowPut(Flow(i), Output2));
+            pmd.PollOnce();
+        }
+
+        Replies(pmd);
+        var buffer = new FlowDumpBuffer(256);
+
+        // A first dump runs the code once (a first call may allocate in the runtime); the second is measured.
+        Submit(pmd, PmdCommand.FlowDump(0, buffer));
+        pmd.PollOnce();
+        Replies(pmd);
+        PmdCommand dump = PmdCommand.FlowDump(0, buffer);
+        Submit(pmd, dump);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        pmd.PollOnce();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Same(dump, Assert.Single(Replies(pmd)));
+        Assert.Equal(100, buffer.Count);
+        Assert.Equal(-1, dump.NextCursor);
+        Assert.Equal(Output2, buffer[42].Actions);
+    }
+
+    [Fact]
+    public void FlowPutsIntoAnExistingSubtableAllocateNothingOnThePmdThread()
+    {
+        using var pmd = new PmdThread(-1, new PmdOptions { CommandRingSize = 256 });
+        Submit(pmd, PmdCommand.FlowPut(Flow(0), Output2));
+        pmd.PollOnce();
+        Replies(pmd);
+        PmdCommand[] puts = [.. Enumerable.Range(1, 64).Select(i => PmdCommand.FlowPut(Flow(i), Output2))];
+        foreach (PmdCommand put in puts)
+        {
+            Submit(pmd, put);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        pmd.PollOnce();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.All(Replies(pmd), r => Assert.True(r.Ok));
+    }
+
+    [Fact]
+    public void FlowsWhoseActionsOverflowTheBufferAreStillDumpedWhole()
+    {
+        using var dp = new NetdevDatapath([-1]);
+        dp.Start();
+        var big = new ActionProgramBuilder();
+        for (int k = 0; k < 12; k++)
+        {
+            big.SetEthSrc([2, 0, 0, 0, 0, (byte)k]);
+        }
+
+        byte[] bigActions = big.Output(2).ToArray();
+        Assert.True(bigActions.Length > 64, "one flow's actions must exceed a one-flow buffer's room");
+        for (int i = 0; i < 5; i++)
+        {
+            dp.PutFlow(Flow(i), i % 2 == 0 ? bigActions : Output2);
+        }
+
+        PmdThread pmd = dp.Pmds[0];
+        var buffer = new FlowDumpBuffer(1);
+        PmdCommand first = pmd.Call(PmdCommand.FlowDump(0, buffer));
+        Assert.Empty(buffer);
+        Assert.Equal(bigActions.Length, buffer.ActionBytesNeeded);
+        Assert.Equal(0, first.NextCursor);
+
+        List<DatapathFlow> all = pmd.DumpFlows(chunk: 1);
+        Assert.Equal(5, all.Count);
+        Assert.Equal(3, all.Count(f => f.Actions.SequenceEqual(bigActions)));
+        Assert.Equal(2, all.Count(f => f.Actions.SequenceEqual(Output2)));
+        Assert.Equal(5, pmd.DumpFlows(chunk: 4).Count);
+    }
+
+    [Fact]
+    public void AFlushLeavesFreeingTheOldMegaflowsToAnotherThread()
+    {
+        // Freeing walks every record; with a million flows that is milliseconds the PMD must not spend.
+        using var pmd = new PmdThread(-1, new PmdOptions { CommandRingSize = 256 });
+        FieldInfo field = typeof(PmdThread).GetField("classifier", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        for (int i = 0; i < 1000; i++)
+        {
+            Submit(pmd, PmdCommand.FlowPut(Flow(i), Output2));
+            if (i % 64 == 63)
+            {
+                pmd.PollOnce();
+            }
+        }
+
+        pmd.PollOnce();
+        Assert.All(Replies(pmd), r => Assert.True(r.Ok));
+        var old = (MegaflowClassifier)field.GetValue(pmd)!;
+        Assert.Equal(1000, old.Count);
+
+        Submit(pmd, PmdCommand.Flush());
+        pmd.PollOnce();
+        Assert.True(Assert.Single(Replies(pmd)).Ok);
+        var current = (MegaflowClassifier)field.GetValue(pmd)!;
+        Assert.NotSame(old, current);
+        Assert.Equal(0, current.Count);
+
+        // The old classifier is disposed off the PMD thread, soon.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!old.IsDisposed && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.True(old.IsDisposed, "the flushed classifier was never freed");
+
+        // And the PMD goes on with the new one.
+        Submit(pmd, PmdCommand.FlowPut(Flow(7), Output2));
+        pmd.PollOnce();
+        Assert.True(Assert.Single(Replies(pmd)).Ok);
+        Assert.Equal(1, current.Count);
+    }
+
+    [Fact]
     public void FlowDumpArgumentsAreChecked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PmdCommand.FlowDump(-1));
