@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using FastPath.Datapath;
+using FastPath.Datapath.Actions;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports.Memory;
+using FastPath.Ofproto.Upcalls;
+using FastPath.Packets;
+
+namespace FastPath.Ofproto.Tests.Upcalls;
+
+/// <summary>Misses go up, megaflows come down to the PMD that missed, and the packet is executed, on a real datapath.</summary>
+public class UpcallHandlerTests
+{
+    private static readonly byte[] Output2 = new ActionProgramBuilder().Output(2).ToArray();
+
+    private static (NetdevDatapath Dp, MemoryNetdev In, MemoryNetdev Out, MemoryNetdev In3) Start()
+    {
+        var dp = new NetdevDatapath([-1]);
+        dp.Start();
+        var p1 = new MemoryNetdev("p1");
+        var p2 = new MemoryNetdev("p2");
+        var p3 = new MemoryNetdev("p3");
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.AddPort(p3, 3);
+        return (dp, p1, p2, p3);
+    }
+
+    // Polls the handler until the condition holds (bounded).
+    private static void PollUntil(UpcallHandler h, Func<bool> done, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!done())
+        {
+            h.Poll(Stopwatch.GetTimestamp());
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
+    public void AMissInstallsItsMegaflowAndTheFirstPacketIsExecutedToo()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        FlowMatch rule = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.0.0.1").Build();
+        var xlate = new RuleListTranslator([(rule, Output2)]);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+
+        byte[] pkt = UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", 1000, 53);
+        p1.Inject(pkt);
+        PollUntil(h, () => !p2.Sent.IsEmpty, "the executed first packet");
+        Assert.True(p2.Sent.TryDequeue(out byte[]? first));
+        Assert.Equal(pkt, first);
+        Assert.Equal(1, h.MegaflowsPut);
+        Assert.Equal(1, h.Executed);
+
+        // The following packets of the flow, and others the megaflow covers, never come up.
+        for (int i = 0; i < 20; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", (ushort)(2000 + i), 53));
+        }
+
+        PollUntil(h, () => p2.Sent.Count == 20, "20 forwarded packets");
+        Assert.Equal(1, xlate.Translations);
+        Assert.Equal(1, dp.GetPmdStats()[0].Upcalls);
+        DatapathFlow flow = Assert.Single(dp.Pmds[0].DumpFlows());
+        Assert.Equal(rule.Key, flow.Match.Key);
+        Assert.Equal(20, flow.Packets);
+    }
+
+    [Fact]
+    public void AMissTheTranslatorDropsIsNeitherInstalledNorExecuted()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        var xlate = new RuleListTranslator([]);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        p1.Inject(UpcallTestPackets.Udp4("10.0.0.9", "10.0.0.2", 1, 2));
+        PollUntil(h, () => h.TranslationDrops == 1, "the dropped miss");
+        Assert.Equal(0, h.MegaflowsPut);
+        Assert.Empty(dp.Pmds[0].DumpFlows());
+        Assert.True(p2.Sent.IsEmpty);
+    }
+
+    [Fact]
+    public void AFloodOfNewFlowsOnOnePortIsRateLimitedWithoutStarvingAnother()
+    {
+        var (dp, p1, p2, p3) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        FlowMatch any3 = new MatchBuilder().InPort(3).EthType(EtherTypes.Ipv4).Build();
+
+        // Every packet of port 1 is a new megaflow (exact source); port 3's flow is one megaflow.
+        var xlate = new ExactSourceTranslator(any1, any3, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 10 });
+        for (int i = 0; i < 50; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        PollUntil(h, () => h.Misses == 50, "50 misses from port 1");
+        Assert.Equal(10, h.MegaflowsPut);
+        Assert.Equal(40, h.RateLimited);
+
+        p3.Inject(UpcallTestPackets.Udp4("10.3.0.1", "10.0.0.2", 1, 2));
+        PollUntil(h, () => h.MegaflowsPut == 11, "port 3's megaflow");
+        Assert.Equal(40, h.RateLimited);
+    }
+
+    [Fact]
+    public void FlowPutCommandsAreRecycled()
+    {
+        var (dp, p1, _, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        for (int round = 0; round < 10; round++)
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                p1.Inject(UpcallTestPackets.Udp4($"10.1.{round}.{i + 1}", "10.0.0.2", 1, 2));
+            }
+
+            long target = (round + 1) * 30;
+            PollUntil(h, () => h.MegaflowsPut == target && dp.Pmds[0].Replies.Count == 0, $"round {round}");
+        }
+
+        Assert.Equal(300, h.MegaflowsPut);
+        Assert.True(h.PutCommandsAllocated <= 60, $"{h.PutCommandsAllocated} put commands made for 300 puts");
+        Assert.Equal(300, dp.Pmds[0].DumpFlows().Count);
+    }
+
+    // Installs an exact-source megaflow per packet for the first match, and the second match as it is.
+    private sealed class ExactSourceTranslator(FlowMatch perSource, FlowMatch whole, byte[] actions) : IUpcallTranslator
+    {
+        public bool Translate(in Upcall upcall, out UpcallTranslation translation)
+        {
+            FlowMatch m = whole;
+            if (perSource.Matches(upcall.Key))
+            {
+                FlowKey mask = perSource.Mask;
+                mask.Bytes.Slice(FlowKey.Offsets.NwSrc, 4).Fill(0xff);
+                m = new FlowMatch(upcall.Key, mask);
+            }
+            else if (!whole.Matches(upcall.Key))
+            {
+                translation = default;
+                return false;
+            }
+
+            translation = new UpcallTranslation { Megaflow = m, Actions = actions, Install = true };
+            return true;
+        }
+
+        public void OnActionUpcall(in Upcall upcall)
+        {
+        }
+    }
+}
