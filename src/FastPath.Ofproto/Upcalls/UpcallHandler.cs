@@ -1,33 +1,46 @@
 using FastPath.Datapath.Pmd;
+using FastPath.Ofproto.Revalidation;
 
 namespace FastPath.Ofproto.Upcalls;
 
 /// <summary>
 /// The slow path's side of the PMDs' upcall rings: takes each miss, has it translated, puts the megaflow on
-/// the PMD that missed and has that PMD execute the packet, in that order on its command ring.
+/// the PMD that missed (recording its <see cref="Ukey"/>) and has that PMD execute the packet, in that order
+/// on its command ring.
 /// </summary>
 /// <remarks>
 /// One thread (the ofproto thread) calls <see cref="Poll"/>; it is the single consumer of every PMD's upcall
-/// and reply rings. Flow puts recycle answered commands, so a steady stream of new flows allocates a command
-/// only while the in-flight window grows; each collection would stop the PMDs as well.
+/// and reply rings. Flow puts come from a <see cref="PmdCommandPool"/> that recycles answered commands.
 /// </remarks>
 public sealed class UpcallHandler
 {
-    private readonly IReadOnlyList<PmdThread> pmds;
-    private readonly IUpcallTranslator translator;
+    private readonly PmdCommandPool commands;
+    private readonly UkeyTable ukeys;
+    private readonly IFlowTranslator translator;
     private readonly UpcallHandlerOptions options;
     private readonly PortRateLimiter limiter;
-    private readonly Stack<PmdCommand>[] spare;
 
-    /// <summary>Serves the upcalls of <paramref name="pmds"/> with <paramref name="translator"/>.</summary>
-    public UpcallHandler(IReadOnlyList<PmdThread> pmds, IUpcallTranslator translator, UpcallHandlerOptions? options = null)
+    /// <summary>Serves the upcalls of the PMDs of <paramref name="commands"/> with <paramref name="translator"/>, recording megaflows in <paramref name="ukeys"/>.</summary>
+    public UpcallHandler(PmdCommandPool commands, UkeyTable ukeys, IFlowTranslator translator, UpcallHandlerOptions? options = null)
     {
-        this.pmds = pmds;
+        this.commands = commands;
+        this.ukeys = ukeys;
         this.translator = translator;
         this.options = options ?? new UpcallHandlerOptions();
         limiter = new PortRateLimiter(this.options.UpcallsPerSecondPerPort, this.options.UpcallBurstPerPort);
-        spare = [.. pmds.Select(_ => new Stack<PmdCommand>())];
     }
+
+    /// <summary>Serves the upcalls of <paramref name="pmds"/> with <paramref name="translator"/>, with a pool and ukey table of its own.</summary>
+    public UpcallHandler(IReadOnlyList<PmdThread> pmds, IFlowTranslator translator, UpcallHandlerOptions? options = null)
+        : this(new PmdCommandPool(pmds), new UkeyTable(pmds.Count), translator, options)
+    {
+    }
+
+    /// <summary>The commands this handler puts megaflows with.</summary>
+    public PmdCommandPool Commands => commands;
+
+    /// <summary>The installed megaflows' records.</summary>
+    public UkeyTable Ukeys => ukeys;
 
     /// <summary>Misses taken from the rings.</summary>
     public long Misses { get; private set; }
@@ -44,14 +57,8 @@ public sealed class UpcallHandler
     /// <summary>Misses the translator dropped.</summary>
     public long TranslationDrops { get; private set; }
 
-    /// <summary>Flow puts and executes a PMD's full command ring refused (the packet was dropped).</summary>
-    public long CommandRingFull { get; private set; }
-
-    /// <summary>Flow puts a PMD refused (its table full, an invalid program).</summary>
-    public long PutsRefused { get; private set; }
-
-    /// <summary>Flow put commands made new rather than recycled.</summary>
-    public long PutCommandsAllocated { get; private set; }
+    /// <summary>Executes a PMD's full command ring refused (the packet was dropped).</summary>
+    public long ExecuteRingFull { get; private set; }
 
     /// <summary>Packets that userspace actions sent up.</summary>
     public long ActionUpcalls { get; private set; }
@@ -60,35 +67,18 @@ public sealed class UpcallHandler
     public int Poll(long nowTicks)
     {
         int taken = 0;
-        for (int i = 0; i < pmds.Count; i++)
+        for (int i = 0; i < commands.Pmds.Count; i++)
         {
-            DrainReplies(i);
+            commands.DrainReplies(i);
             taken += DrainUpcalls(i, nowTicks);
         }
 
         return taken;
     }
 
-    private void DrainReplies(int index)
-    {
-        PmdThread pmd = pmds[index];
-        while (pmd.Replies.TryDequeue(out PmdCommand reply))
-        {
-            if (reply.Kind == PmdCommandKind.FlowPut)
-            {
-                if (!reply.Ok)
-                {
-                    PutsRefused++;
-                }
-
-                spare[index].Push(reply);
-            }
-        }
-    }
-
     private int DrainUpcalls(int index, long nowTicks)
     {
-        PmdThread pmd = pmds[index];
+        PmdThread pmd = commands.Pmds[index];
         int n = 0;
         while (n < options.MaxUpcallsPerPmd)
         {
@@ -128,47 +118,52 @@ public sealed class UpcallHandler
             return;
         }
 
-        if (!translator.Translate(upcall, out UpcallTranslation t))
+        long version = translator.Version;
+        if (!translator.Translate(upcall.Key, upcall.Truncated ? default : upcall.Packet, out FlowTranslation t))
         {
             TranslationDrops++;
             return;
         }
 
-        PmdThread pmd = pmds[index];
         if (t.Install)
         {
-            PmdCommand put;
-            if (spare[index].TryPop(out PmdCommand? reused))
+            if (!commands.TryPut(index, t.Megaflow, t.Actions))
             {
-                reused.ReuseAsFlowPut(t.Megaflow, t.Actions);
-                put = reused;
-            }
-            else
-            {
-                put = PmdCommand.FlowPut(t.Megaflow, t.Actions);
-                PutCommandsAllocated++;
-            }
-
-            if (!pmd.TrySubmit(put))
-            {
-                // Not answered, so not reusable: it is left to the collector.
-                CommandRingFull++;
                 return;
             }
 
             MegaflowsPut++;
+            ukeys.Set(index, new Ukey
+            {
+                Megaflow = t.Megaflow,
+                Key = upcall.Key,
+                Actions = t.Actions,
+                Credited = t.Credited,
+                Version = version,
+                LastActiveTicks = nowTicks,
+                InstalledTicks = nowTicks,
+            });
         }
 
         // After the put, so the packet's successors find the megaflow; a truncated copy is not sent on.
         if (!upcall.Truncated && t.Actions.Length > 0)
         {
-            if (pmd.TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
+            if (commands.Pmds[index].TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
             {
                 Executed++;
+
+                // The megaflow's counters never see this packet: the rules are credited with it here.
+                if (t.Credited != null)
+                {
+                    foreach (IFlowStatsSink sink in t.Credited)
+                    {
+                        sink.Credit(1, upcall.Length, nowTicks);
+                    }
+                }
             }
             else
             {
-                CommandRingFull++;
+                ExecuteRingFull++;
             }
         }
     }

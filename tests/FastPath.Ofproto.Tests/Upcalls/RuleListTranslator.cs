@@ -1,27 +1,55 @@
 using FastPath.Datapath.Flows;
 using FastPath.Datapath.Pmd;
 using FastPath.Ofproto.Upcalls;
+using FastPath.Packets;
 
 namespace FastPath.Ofproto.Tests.Upcalls;
 
 /// <summary>
-/// A translator over a list of non-overlapping datapath rules, each installed as its own megaflow: enough to
-/// exercise the upcall plumbing on a real datapath before the OpenFlow xlate is wired in (it is not xlate).
+/// A translator over a list of non-overlapping datapath rules, each installed as its own megaflow and credited
+/// to a counter of its own: enough to exercise upcalls and revalidation on a real datapath before the OpenFlow
+/// xlate is wired in (it is not xlate). Changing the list bumps <see cref="Version"/>.
 /// </summary>
-internal sealed class RuleListTranslator(IReadOnlyList<(FlowMatch Match, byte[] Actions)> rules) : IUpcallTranslator
+internal sealed class RuleListTranslator : IFlowTranslator
 {
+    private readonly List<Rule> rules = [];
+
+    public RuleListTranslator(IEnumerable<(FlowMatch Match, byte[] Actions)> initial)
+    {
+        foreach ((FlowMatch m, byte[] a) in initial)
+        {
+            rules.Add(new Rule(m, a));
+        }
+    }
+
+    public long Version { get; private set; } = 1;
+
     public int Translations { get; private set; }
 
     public int ActionUpcalls { get; private set; }
 
-    public bool Translate(in Upcall upcall, out UpcallTranslation translation)
+    public IReadOnlyList<Rule> Rules => rules;
+
+    public void Replace(int index, byte[] actions)
+    {
+        rules[index] = new Rule(rules[index].Match, actions);
+        Version++;
+    }
+
+    public void RemoveAt(int index)
+    {
+        rules.RemoveAt(index);
+        Version++;
+    }
+
+    public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
     {
         Translations++;
-        foreach ((FlowMatch match, byte[] actions) in rules)
+        foreach (Rule r in rules)
         {
-            if (match.Matches(upcall.Key))
+            if (r.Match.Matches(key))
             {
-                translation = new UpcallTranslation { Megaflow = match, Actions = actions, Install = true };
+                translation = new FlowTranslation { Megaflow = r.Match, Actions = r.Actions, Install = true, Credited = [r] };
                 return true;
             }
         }
@@ -31,4 +59,22 @@ internal sealed class RuleListTranslator(IReadOnlyList<(FlowMatch Match, byte[] 
     }
 
     public void OnActionUpcall(in Upcall upcall) => ActionUpcalls++;
+
+    /// <summary>One rule and the traffic credited to it.</summary>
+    internal sealed class Rule(FlowMatch match, byte[] actions) : IFlowStatsSink
+    {
+        public FlowMatch Match { get; } = match;
+
+        public byte[] Actions { get; } = actions;
+
+        public long Packets { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        public void Credit(long packets, long bytes, long usedTicks)
+        {
+            Packets += packets;
+            Bytes += bytes;
+        }
+    }
 }

@@ -68,6 +68,11 @@ public class UpcallHandlerTests
         DatapathFlow flow = Assert.Single(dp.Pmds[0].DumpFlows());
         Assert.Equal(rule.Key, flow.Match.Key);
         Assert.Equal(20, flow.Packets);
+
+        // The first packet, executed rather than forwarded by the megaflow, was credited to the rule already.
+        Assert.Equal(1, xlate.Rules[0].Packets);
+        Assert.Equal(pkt.Length, xlate.Rules[0].Bytes);
+        Assert.Equal(1, h.Ukeys.Count);
     }
 
     [Fact]
@@ -129,29 +134,31 @@ public class UpcallHandlerTests
         }
 
         Assert.Equal(300, h.MegaflowsPut);
-        Assert.True(h.PutCommandsAllocated <= 60, $"{h.PutCommandsAllocated} put commands made for 300 puts");
+        Assert.True(h.Commands.Allocated <= 60, $"{h.Commands.Allocated} put commands made for 300 puts");
         Assert.Equal(300, dp.Pmds[0].DumpFlows().Count);
     }
 
     // Installs an exact-source megaflow per packet for the first match, and the second match as it is.
-    private sealed class ExactSourceTranslator(FlowMatch perSource, FlowMatch whole, byte[] actions) : IUpcallTranslator
+    private sealed class ExactSourceTranslator(FlowMatch perSource, FlowMatch whole, byte[] actions) : IFlowTranslator
     {
-        public bool Translate(in Upcall upcall, out UpcallTranslation translation)
+        public long Version => 1;
+
+        public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
         {
             FlowMatch m = whole;
-            if (perSource.Matches(upcall.Key))
+            if (perSource.Matches(key))
             {
                 FlowKey mask = perSource.Mask;
                 mask.Bytes.Slice(FlowKey.Offsets.NwSrc, 4).Fill(0xff);
-                m = new FlowMatch(upcall.Key, mask);
+                m = new FlowMatch(key, mask);
             }
-            else if (!whole.Matches(upcall.Key))
+            else if (!whole.Matches(key))
             {
                 translation = default;
                 return false;
             }
 
-            translation = new UpcallTranslation { Megaflow = m, Actions = actions, Install = true };
+            translation = new FlowTranslation { Megaflow = m, Actions = actions, Install = true };
             return true;
         }
 

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using FastPath.Datapath.Classifier;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pmd;
+using FastPath.Ofproto.Upcalls;
+
+namespace FastPath.Ofproto.Revalidation;
+
+/// <summary>
+/// Keeps the PMDs' megaflows true to the OpenFlow tables: each pass dumps every PMD's megaflows, credits their
+/// new traffic to the rules they were made from, removes those idle longer than <see cref="RevalidatorOptions.MaxIdle"/>,
+/// and re-translates those made under an older <see cref="IFlowTranslator.Version"/>: unchanged ones stay,
+/// ones with new actions but the same match are modified in place, and the rest are deleted (their next
+/// packet makes them anew). Megaflows it has no <see cref="Ukey"/> for are deleted too, as Open vSwitch does.
+/// </summary>
+/// <remarks>Runs on the ofproto thread, beside the <see cref="UpcallHandler"/> whose command pool and ukeys it shares.</remarks>
+public sealed class Revalidator
+{
+    private readonly PmdCommandPool commands;
+    private readonly UkeyTable ukeys;
+    private readonly IFlowTranslator translator;
+    private readonly RevalidatorOptions options;
+    private readonly FlowDumpBuffer buffer;
+    private long pass;
+
+    /// <summary>Revalidates the megaflows of <paramref name="handler"/>'s PMDs.</summary>
+    public Revalidator(UpcallHandler handler, IFlowTranslator translator, RevalidatorOptions? options = null)
+    {
+        commands = handler.Commands;
+        ukeys = handler.Ukeys;
+        this.translator = translator;
+        this.options = options ?? new RevalidatorOptions();
+        buffer = new FlowDumpBuffer(this.options.DumpChunk);
+    }
+
+    /// <summary>Passes run.</summary>
+    public long Passes => pass;
+
+    /// <summary>Megaflows removed for idleness.</summary>
+    public long IdleDeleted { get; private set; }
+
+    /// <summary>Megaflows re-translated because the tables changed.</summary>
+    public long Revalidated { get; private set; }
+
+    /// <summary>Megaflows deleted because their translation changed its match or no longer installs one.</summary>
+    public long ChangedDeleted { get; private set; }
+
+    /// <summary>Megaflows whose actions were replaced in place.</summary>
+    public long Modified { get; private set; }
+
+    /// <summary>Megaflows found in a PMD with no ukey, deleted.</summary>
+    public long UnknownDeleted { get; private set; }
+
+    /// <summary>Ukeys forgotten because their megaflow was gone from the PMD.</summary>
+    public long Vanished { get; private set; }
+
+    /// <summary>One pass over every PMD at <paramref name="nowTicks"/> (Stopwatch ticks).</summary>
+    public void Run(long nowTicks)
+    {
+        pass++;
+        long maxIdleTicks = (long)(options.MaxIdle.TotalSeconds * Stopwatch.Frequency);
+        for (int i = 0; i < commands.Pmds.Count; i++)
+        {
+            long passStart = nowTicks;
+            commands.DrainReplies(i);
+            RunPmd(i, nowTicks, maxIdleTicks);
+            Vanished += ukeys.RemoveUnseen(i, pass, passStart);
+        }
+    }
+
+    private void RunPmd(int index, long nowTicks, long maxIdleTicks)
+    {
+        PmdThread pmd = commands.Pmds[index];
+        int cursor = 0;
+        do
+        {
+            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer));
+            if (!reply.Ok)
+            {
+                throw new InvalidOperationException($"PMD refused a flow dump: {reply.Error}");
+            }
+
+            if (buffer.ActionBytesNeeded > 0)
+            {
+                buffer.EnsureActionBytes(buffer.ActionBytesNeeded);
+            }
+
+            for (int j = 0; j < buffer.Count; j++)
+            {
+                Visit(index, in buffer.MatchAt(j), buffer.StatsAt(j), nowTicks, maxIdleTicks);
+            }
+
+            cursor = reply.NextCursor;
+        }
+        while (cursor >= 0);
+    }
+
+    private void Visit(int index, in FlowMatch match, MegaflowStats stats, long nowTicks, long maxIdleTicks)
+    {
+        if (!ukeys.TryGet(index, match, out Ukey? u))
+        {
+            UnknownDeleted++;
+            commands.TryDelete(index, match);
+            return;
+        }
+
+        u!.SeenPass = pass;
+
+        // Traffic first, so the rules the megaflow was made from get what it forwarded under them.
+        long packets = stats.Packets - u.Packets;
+        long bytes = stats.Bytes - u.Bytes;
+        if (packets > 0)
+        {
+            if (u.Credited != null)
+            {
+                foreach (IFlowStatsSink sink in u.Credited)
+                {
+                    sink.Credit(packets, bytes, nowTicks);
+                }
+            }
+
+            u.LastActiveTicks = nowTicks;
+        }
+
+        u.Packets = stats.Packets;
+        u.Bytes = stats.Bytes;
+
+        if (nowTicks - u.LastActiveTicks > maxIdleTicks)
+        {
+            IdleDeleted++;
+            Delete(index, u);
+            return;
+        }
+
+        long version = translator.Version;
+        if (u.Version == version)
+        {
+            return;
+        }
+
+        Revalidated++;
+        if (!translator.Translate(u.Key, default, out FlowTranslation t) || !t.Install
+            || !FlowMatchComparer.Instance.Equals(t.Megaflow, u.Megaflow))
+        {
+            ChangedDeleted++;
+            Delete(index, u);
+            return;
+        }
+
+        if (!t.Actions.AsSpan().SequenceEqual(u.Actions))
+        {
+            if (!commands.TryPut(index, t.Megaflow, t.Actions))
+            {
+                // No room to modify it: it must not forward by the old actions, so delete it instead.
+                ChangedDeleted++;
+                Delete(index, u);
+                return;
+            }
+
+            Modified++;
+            u.Actions = t.Actions;
+        }
+
+        u.Credited = t.Credited;
+        u.Version = version;
+    }
+
+    private void Delete(int index, Ukey u)
+    {
+        // Even when the ring is full the ukey goes: the next pass finds the megaflow unknown and deletes it then.
+        commands.TryDelete(index, u.Megaflow);
+        ukeys.Remove(index, u.Megaflow);
+    }
+}
