@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using FastPath.Datapath;
+using FastPath.Datapath.Actions;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports.Memory;
+using FastPath.Ofproto.Tests.Upcalls;
+using FastPath.Packets;
+
+namespace FastPath.Ofproto.Tests;
+
+/// <summary>The ofproto thread serves upcalls by itself, revalidates on a table change, and runs posted work on itself.</summary>
+public sealed class OfprotoThreadTests : IDisposable
+{
+    private static readonly byte[] Output2 = new ActionProgramBuilder().Output(2).ToArray();
+    private static readonly byte[] Output3 = new ActionProgramBuilder().Output(3).ToArray();
+    private static readonly FlowMatch RuleA = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.0.0.1").Build();
+
+    private readonly NetdevDatapath dp = new([-1]);
+    private readonly MemoryNetdev p1 = new("p1");
+    private readonly MemoryNetdev p2 = new("p2");
+    private readonly MemoryNetdev p3 = new("p3");
+    private readonly RuleListTranslator xlate = new([(RuleA, Output2)]);
+    private readonly OfprotoThread ofproto;
+
+    public OfprotoThreadTests()
+    {
+        dp.Start();
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        dp.AddPort(p3, 3);
+        ofproto = new OfprotoThread(dp.Pmds, xlate, new OfprotoOptions { RevalidateInterval = TimeSpan.FromHours(1) });
+    }
+
+    public void Dispose()
+    {
+        ofproto.Dispose();
+        dp.Dispose();
+    }
+
+    private static void WaitFor(Func<bool> done, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
+    public void PacketsAreForwardedByTheMegaflowTheThreadInstalledAndFollowATableChange()
+    {
+        ofproto.Start();
+        for (int i = 0; i < 5; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.9.9.9", (ushort)(100 + i), 53));
+        }
+
+        WaitFor(() => p2.Sent.Count == 5, "5 packets on port 2");
+        // Packets that missed before the megaflow was in all came up; they made one megaflow.
+        Assert.Equal(1, ofproto.Invoke(() => ofproto.Upcalls.Ukeys.Count));
+        Assert.Single(dp.Pmds[0].DumpFlows());
+
+        // The table changes on the ofproto thread, as OpenFlow handlers will change it; the megaflow follows without a timer.
+        ofproto.Invoke(() =>
+        {
+            xlate.Replace(0, Output3);
+            return 0;
+        });
+        WaitFor(() => dp.Pmds[0].DumpFlows().Single().Actions.SequenceEqual(Output3), "the megaflow to follow the change");
+        p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.9.9.9", 999, 53));
+        WaitFor(() => p3.Sent.Count == 1, "the packet on port 3");
+        Assert.Equal(5, p2.Sent.Count);
+        Assert.Null(ofproto.Fault);
+    }
+
+    [Fact]
+    public void PostedWorkRunsOnTheOfprotoThreadAndFailsCleanlyAfterStop()
+    {
+        ofproto.Start();
+        Assert.True(ofproto.Invoke(() => ofproto.IsCurrentThread));
+        Assert.False(ofproto.IsCurrentThread);
+
+        Task<int> failing = ofproto.InvokeAsync<int>(() => throw new ArgumentException("bad request"));
+        Assert.Throws<ArgumentException>(() => failing.GetAwaiter().GetResult());
+
+        // A failing request does not stop the thread.
+        Assert.Equal(42, ofproto.Invoke(() => 42));
+        Assert.Null(ofproto.Fault);
+
+        ofproto.Dispose();
+        Task<int> late = ofproto.InvokeAsync(() => 1);
+        Assert.True(late.IsFaulted);
+    }
+
+    [Fact]
+    public void TimersRunOnTheThreadAndCannotBeAddedOnceItRuns()
+    {
+        int ticks = 0;
+        bool onThread = true;
+        ofproto.AddTimer(_ =>
+        {
+            onThread &= ofproto.IsCurrentThread;
+            Interlocked.Increment(ref ticks);
+        });
+        ofproto.Start();
+        WaitFor(() => Volatile.Read(ref ticks) >= 3, "three timer ticks");
+        Assert.True(Volatile.Read(ref onThread));
+        Assert.Throws<InvalidOperationException>(() => ofproto.AddTimer(_ => { }));
+    }
+}
