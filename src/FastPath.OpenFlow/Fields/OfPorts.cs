@@ -58,7 +58,8 @@ public static class OfPorts
             return port;
         }
 
-        if (!FieldText.TryParseInteger(text, out UInt128 n) || n > uint.MaxValue)
+        // Decimal only, as Open vSwitch: "0xfffe" is neither a number nor a port name there.
+        if (!UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out UInt128 n) || n > uint.MaxValue)
         {
             throw new FlowSyntaxException($"{text}: invalid or unknown port for {what}");
         }

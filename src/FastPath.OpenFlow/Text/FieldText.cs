@@ -53,6 +53,8 @@ public static class FieldText
                 return ParseFrag(text);
             case FieldFormat.TcpFlags when text.Length > 0 && text[0] is '+' or '-':
                 return ParseFlags(field, text, TcpFlagNames);
+            case FieldFormat.TcpFlags when text.Length > 0 && char.IsAsciiLetter(text[0]):
+                return ParseFlagList(field, text, TcpFlagNames);
             case FieldFormat.Ipv6ExtHdr when text.Length > 0 && text[0] is '+' or '-':
                 return ParseFlags(field, text, ExtHdrNames);
             case FieldFormat.Port:
@@ -121,8 +123,8 @@ public static class FieldText
         }
     }
 
-    /// <summary>Lower-case hexadecimal with 0x.</summary>
-    public static string Hex(UInt128 v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
+    /// <summary>Lower-case hexadecimal with 0x, except zero, which is "0" (C's %#x, as Open vSwitch prints field values).</summary>
+    public static string Hex(UInt128 v) => v == 0 ? "0" : "0x" + v.ToString("x", CultureInfo.InvariantCulture);
 
     /// <summary>An Ethernet address from its 48-bit number.</summary>
     public static string FormatEthernet(UInt128 v)
@@ -299,6 +301,19 @@ public static class FieldText
         }
 
         return (value, mask);
+    }
+
+    /// <summary>name|name|...: exactly these flags set, every other one clear.</summary>
+    private static (UInt128, UInt128) ParseFlagList(OfField field, string text, string[] names)
+    {
+        UInt128 value = 0;
+        foreach (string name in text.Split('|'))
+        {
+            int bit = Array.IndexOf(names, name);
+            value |= bit >= 0 ? UInt128.One << bit : throw new FlowSyntaxException($"{text}: unknown {field.Name} flag \"{name}\"");
+        }
+
+        return (value, field.ValueMask);
     }
 
     private static string FormatFlags(UInt128 value, UInt128 mask, UInt128 all, string[] names)

@@ -323,6 +323,14 @@ public static class MatchText
         /// <summary>The match; throws if a field's prerequisite is missing.</summary>
         public PipelineMatch Finish()
         {
+            // An untagged packet's TCI is all zero, so matching "no tag" makes the priority bits meaningless:
+            // drop them, as Open vSwitch's VLAN_VID/VLAN_PCP encoding does.
+            var (tci, tciMask) = OfFields.VlanTci.Get(match);
+            if ((tciMask & FlowKey.VlanCfi) != 0 && (tci & FlowKey.VlanCfi) == 0)
+            {
+                OfFields.VlanTci.Set(ref match, tci & 0x1fff, tciMask & 0x1fff);
+            }
+
             foreach (var (field, text) in used)
             {
                 if (!Prerequisites.IsSatisfied(field.Prerequisite, match))
