@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace FastPath.OpenFlow.Tests.Ovs;
+
+/// <summary>
+/// Runs Debian's <c>ovs-ofctl parse-flow</c> (openvswitch-common, installed by scripts/setup.sh) as the oracle:
+/// it parses a flow offline, encodes it as a flow_mod, decodes it and prints Open vSwitch's canonical form.
+/// </summary>
+internal static class OvsOfctl
+{
+    /// <summary>The printed flow_mod without its header (<c>ADD [table:N ]MATCH ... actions=...</c>), or the error text.</summary>
+    public static (bool Ok, string Text) ParseFlow(string flow, bool openFlow13)
+    {
+        var psi = new ProcessStartInfo("ovs-ofctl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (openFlow13)
+        {
+            psi.ArgumentList.Add("-O");
+            psi.ArgumentList.Add("OpenFlow13");
+        }
+
+        psi.ArgumentList.Add("parse-flow");
+        psi.ArgumentList.Add(flow);
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ovs-ofctl (install openvswitch-common: scripts/setup.sh)");
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(20_000))
+        {
+            p.Kill();
+            throw new TimeoutException($"ovs-ofctl parse-flow {flow} did not finish");
+        }
+
+        string stderr = err.Result;
+        if (p.ExitCode != 0)
+        {
+            return (false, stderr.Trim());
+        }
+
+        // Drop what parse-flow adds around the flow: "usable protocols:", "chosen protocol:" and the message header.
+        string line = stdout.Split('\n').Single(l => l.Contains("FLOW_MOD", StringComparison.Ordinal));
+        int colon = line.IndexOf("): ", StringComparison.Ordinal);
+        return (true, line[(colon + 3)..].TrimEnd());
+    }
+}
