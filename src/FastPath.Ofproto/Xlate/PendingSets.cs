@@ -69,6 +69,8 @@ public sealed class PendingSets
 
         Emit(ActionField.EthDst, FlowKey.Offsets.DlDst, 6);
         Emit(ActionField.EthSrc, FlowKey.Offsets.DlSrc, 6);
+        // The key's 0x1000 in a TCI says "a tag is present"; on the wire that bit is DEI, which no action writes.
+        written.Bytes[FlowKey.Offsets.Vlan0 + 2] &= 0xef;
         Emit(ActionField.VlanTci, FlowKey.Offsets.Vlan0 + 2, 2);
 
         bool l3 = HasWritten(FlowKey.Offsets.NwSrc, 16) || HasWritten(FlowKey.Offsets.NwDst, 16)

@@ -1,0 +1,23 @@
+using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Rules;
+
+namespace FastPath.Ofproto.Tables;
+
+/// <summary>One flow-mod request, whatever protocol version or tool it came from.</summary>
+/// <param name="Command">What to do.</param>
+/// <param name="Rule">The rule to add, or the new instructions and flags for a modify, or the filter (table, match, priority, cookie and cookie mask) of a modify or delete.</param>
+/// <param name="OutPort">Delete: only rules that output to this port (<see cref="OfPorts.Any"/>: no filter).</param>
+/// <param name="OutGroup">Delete: only rules that send to this group (<see cref="AnyGroup"/>: no filter).</param>
+/// <param name="AllTables">Modify or delete in every table (table id 0xff).</param>
+/// <param name="ModifyAddsIfNone">OpenFlow 1.0: a modify that matches no rule adds one.</param>
+public sealed record FlowMod(
+    FlowModCommand Command,
+    FlowRule Rule,
+    uint OutPort = OfPorts.Any,
+    uint OutGroup = FlowMod.AnyGroup,
+    bool AllTables = false,
+    bool ModifyAddsIfNone = false)
+{
+    /// <summary>OFPG_ANY.</summary>
+    public const uint AnyGroup = 0xffffffff;
+}

@@ -1,0 +1,14 @@
+namespace FastPath.Ofproto.Tables;
+
+/// <summary>Why a rule left its table (OpenFlow's flow-removed reasons).</summary>
+public enum FlowRemovedReason
+{
+    /// <summary>OFPRR_IDLE_TIMEOUT.</summary>
+    IdleTimeout,
+
+    /// <summary>OFPRR_HARD_TIMEOUT.</summary>
+    HardTimeout,
+
+    /// <summary>OFPRR_DELETE: a flow-mod deleted it.</summary>
+    Delete,
+}

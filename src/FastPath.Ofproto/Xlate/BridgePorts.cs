@@ -1,0 +1,51 @@
+namespace FastPath.Ofproto.Xlate;
+
+/// <summary>
+/// The bridge's ports as xlate sees them: OpenFlow port numbers (equal to datapath port numbers in FastPath),
+/// which take part in FLOOD, and which one is LOCAL. Owned by the ofproto thread; changes bump <see cref="Version"/>.
+/// </summary>
+public sealed class BridgePorts
+{
+    private readonly SortedDictionary<uint, bool> ports = [];
+
+    /// <summary>Changes with every port added, removed or reconfigured.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The datapath port behind OpenFlow's LOCAL, if the bridge has one.</summary>
+    public uint? LocalPort { get; private set; }
+
+    /// <summary>Port numbers, ascending.</summary>
+    public IEnumerable<uint> Numbers => ports.Keys;
+
+    /// <summary>Adds or reconfigures port <paramref name="number"/>.</summary>
+    public void Set(uint number, bool noFlood = false, bool isLocal = false)
+    {
+        ports[number] = noFlood;
+        if (isLocal)
+        {
+            LocalPort = number;
+        }
+
+        Version++;
+    }
+
+    /// <summary>Removes port <paramref name="number"/>.</summary>
+    public void Remove(uint number)
+    {
+        if (ports.Remove(number))
+        {
+            if (LocalPort == number)
+            {
+                LocalPort = null;
+            }
+
+            Version++;
+        }
+    }
+
+    /// <summary>Whether port <paramref name="number"/> exists.</summary>
+    public bool Contains(uint number) => ports.ContainsKey(number);
+
+    /// <summary>Whether port <paramref name="number"/> is left out of FLOOD.</summary>
+    public bool IsNoFlood(uint number) => ports.TryGetValue(number, out bool noFlood) && noFlood;
+}

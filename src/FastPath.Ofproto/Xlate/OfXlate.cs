@@ -1,0 +1,566 @@
+using System.Buffers.Binary;
+using FastPath.Datapath.Actions;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pmd;
+using FastPath.Ofproto.Tables;
+using FastPath.Ofproto.Upcalls;
+using FastPath.OpenFlow.Actions;
+using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Flows;
+using FastPath.OpenFlow.Instructions;
+using FastPath.Packets;
+
+namespace FastPath.Ofproto.Xlate;
+
+/// <summary>
+/// Xlate: runs a flow through the OpenFlow pipeline and returns the datapath actions and the widest megaflow
+/// that keeps them right, as Open vSwitch's ofproto-dpif-xlate does.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The megaflow's mask is the union of what the table lookups had to look at (the classifier's wildcard
+/// tracking), of what actions depended on (in_port always; dl_type and nw_proto for the protocol-specific
+/// sets; the tag's presence for VLAN pushes and pops; a bit of the TTL for dec_ttl), minus every bit the
+/// actions themselves wrote before a later lookup read it (those bits are constants of the translation, not
+/// of the packet). Rewrites are committed as masked sets (<see cref="PendingSets"/>), so a rewritten field is
+/// never matched.
+/// </para>
+/// <para>
+/// Not yet: NORMAL, groups and meters (the pipeline refuses rules that use groups or meters while none
+/// exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
+/// </para>
+/// </remarks>
+public sealed class OfXlate : IFlowTranslator
+{
+    private readonly OfPipeline pipeline;
+    private readonly BridgePorts ports;
+    private readonly IPacketInSink? packetIns;
+    private readonly XlateOptions options;
+    private readonly ControllerContexts controllers = new();
+
+    /// <summary>Translates through <paramref name="pipeline"/> for a bridge with <paramref name="ports"/>, sending packet-ins to <paramref name="packetIns"/>.</summary>
+    public OfXlate(OfPipeline pipeline, BridgePorts ports, IPacketInSink? packetIns = null, XlateOptions? options = null)
+    {
+        this.pipeline = pipeline;
+        this.ports = ports;
+        this.packetIns = packetIns;
+        this.options = options ?? new XlateOptions();
+    }
+
+    /// <inheritdoc/>
+    public long Version => pipeline.Version + ports.Version;
+
+    /// <summary>Translations refused (an unsupported combination), each dropping its packet.</summary>
+    public long Failures { get; private set; }
+
+    /// <summary>Why the last translation was refused.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>Action upcalls whose cookie named no controller context.</summary>
+    public long UnknownActionUpcalls { get; private set; }
+
+    /// <inheritdoc/>
+    public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
+    {
+        var ctx = new Context(this, key);
+        if (!ctx.Run(out string? error))
+        {
+            Failures++;
+            LastFailure = error;
+            translation = default;
+            return false;
+        }
+
+        translation = new FlowTranslation
+        {
+            Megaflow = new FlowMatch(key, ctx.MegaflowMask),
+            Actions = ctx.Actions.ToArray(),
+            Install = true,
+            Credited = ctx.Rules,
+        };
+        return true;
+    }
+
+    /// <summary>Translates like <see cref="Translate"/> and also says, step by step, what happened (for ofproto/trace).</summary>
+    public XlateTrace Trace(in FlowKey key)
+    {
+        var trace = new XlateTrace();
+        var ctx = new Context(this, key) { Trace = trace };
+        trace.Succeeded = ctx.Run(out string? error);
+        trace.Error = error;
+        trace.Megaflow = new FlowMatch(key, ctx.MegaflowMask);
+        trace.Actions = ctx.Actions.ToArray();
+        trace.FinalFlow = ctx.Flow;
+        return trace;
+    }
+
+    /// <inheritdoc/>
+    public void OnActionUpcall(in Upcall upcall)
+    {
+        if (!controllers.TryGet(upcall.Cookie, out ControllerContexts.Context c))
+        {
+            UnknownActionUpcalls++;
+            return;
+        }
+
+        ReadOnlySpan<byte> data = upcall.Packet;
+        int keep = Math.Min(data.Length, c.MaxLen);
+        packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, upcall.InPort, c.Metadata, data[..keep].ToArray(), upcall.Length));
+    }
+
+    // One translation: the working flow, what it depended on, what it wrote, and the actions so far.
+    private sealed class Context
+    {
+        private readonly OfXlate x;
+        private readonly uint inPort;
+        private readonly PendingSets pending = new();
+        private readonly List<OfAction> actionSet = [];
+        private PipelineKey flow;
+        private PipelineKey wildcards;
+        private PipelineKey written;
+        private bool mplsReinterpreted;
+        private bool mplsPopped;
+        private bool stopped;
+
+        public Context(OfXlate x, in FlowKey key)
+        {
+            this.x = x;
+            flow = PipelineKey.FromPacket(key);
+            inPort = key.InPort;
+
+            // A megaflow always names its input port (outputs are relative to it) and its recirculation id.
+            wildcards.Bytes.Slice(FlowKey.Offsets.InPort, 8).Fill(0xff);
+        }
+
+        public XlateTrace? Trace { get; init; }
+
+        public ActionProgramBuilder Actions { get; } = new();
+
+        public List<IFlowStatsSink> Rules { get; } = [];
+
+        public PipelineKey Flow => flow;
+
+        public FlowKey MegaflowMask
+        {
+            get
+            {
+                PipelineKey w = wildcards;
+                return w.PacketPart;
+            }
+        }
+
+        public bool Run(out string? error)
+        {
+            try
+            {
+                RunTables();
+                error = null;
+                return true;
+            }
+            catch (XlateException e)
+            {
+                error = e.Message;
+                Trace?.Add($"translation refused: {e.Message}");
+                return false;
+            }
+        }
+
+        private void RunTables()
+        {
+            byte table = 0;
+            for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
+            {
+                if (mplsPopped)
+                {
+                    throw new XlateException("a table lookup after pop_mpls needs the packet parsed again, which FastPath's xlate does not do yet");
+                }
+
+                PipelineKey lookupWc = default;
+                OfRule? rule = x.pipeline.Table(table).Lookup(flow, ref lookupWc);
+                Depend(lookupWc);
+                if (rule == null)
+                {
+                    Trace?.Add($"{table}. No match.");
+                    if (x.options.TableMissToController)
+                    {
+                        Commit();
+                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.options.MissSendLength, flow.Metadata);
+                        Actions.Userspace(cookie);
+                        Trace?.Add("    -> table miss: sent to the controller");
+                    }
+
+                    break;
+                }
+
+                Rules.Add(rule);
+                Trace?.Add($"{table}. {OpenFlow.Text.MatchText.Format(rule.Spec.Match)}, priority {rule.Spec.Priority}, cookie 0x{rule.Spec.Cookie:x}");
+                OfInstructionSet ins = rule.Spec.Instructions;
+                foreach (OfAction a in ins.ApplyActions)
+                {
+                    if (stopped)
+                    {
+                        break;
+                    }
+
+                    Do(a, rule);
+                }
+
+                if (ins.ClearActions)
+                {
+                    actionSet.Clear();
+                }
+
+                if (ins.WriteActions != null)
+                {
+                    foreach (OfAction a in ins.WriteActions)
+                    {
+                        WriteToSet(a);
+                    }
+                }
+
+                if (ins.WriteMetadata is (ulong value, ulong mask))
+                {
+                    flow.Metadata = (flow.Metadata & ~mask) | (value & mask);
+                }
+
+                if (ins.GotoTable is not byte next)
+                {
+                    // The end of the pipeline: the action set runs.
+                    foreach (OfAction a in OrderedActionSet())
+                    {
+                        if (stopped)
+                        {
+                            break;
+                        }
+
+                        Do(a, rule);
+                    }
+
+                    break;
+                }
+
+                Trace?.Add($"    goto_table:{next}");
+                table = next;
+            }
+        }
+
+        // Lookup wildcards count only where the packet still decides: bits an action wrote are constants here.
+        private void Depend(in PipelineKey lookupWc)
+        {
+            Span<ulong> w = wildcards.AsWords;
+            ReadOnlySpan<ulong> l = lookupWc.ReadOnlyWords;
+            ReadOnlySpan<ulong> c = written.ReadOnlyWords;
+            for (int i = 0; i < PipelineKey.Words; i++)
+            {
+                w[i] |= l[i] & ~c[i];
+            }
+
+            if (mplsReinterpreted)
+            {
+                // After an MPLS push the L3 words hold a label stack derived from the packet's IP header:
+                // a lookup on them depends on that whole header.
+                for (int i = FlowKey.StageStartWords[2]; i < FlowKey.StageStartWords[3]; i++)
+                {
+                    w[i] = ulong.MaxValue;
+                }
+            }
+        }
+
+        private void UnWildcard(int offset, ReadOnlySpan<byte> mask)
+        {
+            Span<byte> w = wildcards.Bytes.Slice(offset, mask.Length);
+            ReadOnlySpan<byte> c = written.ReadOnlyBytes.Slice(offset, mask.Length);
+            for (int i = 0; i < mask.Length; i++)
+            {
+                w[i] |= (byte)(mask[i] & ~c[i]);
+            }
+        }
+
+        private void Commit()
+        {
+            if (!pending.Commit(flow, ref wildcards, Actions, out string? error))
+            {
+                throw new XlateException(error!);
+            }
+        }
+
+        private void Write(OfField field, UInt128 value, UInt128 mask)
+        {
+            field.WriteMasked(ref flow, value, mask);
+            PipelineKey bits = default;
+            field.WriteMasked(ref bits, mask, mask);
+            ReadOnlySpan<byte> keyMask = bits.ReadOnlyBytes.Slice(field.KeyOffset, field.KeyLength);
+            Span<byte> wr = written.Bytes.Slice(field.KeyOffset, field.KeyLength);
+            for (int i = 0; i < keyMask.Length; i++)
+            {
+                wr[i] |= keyMask[i];
+            }
+
+            if (field.KeyOffset < FlowKey.Size)
+            {
+                pending.Mark(field.KeyOffset, keyMask);
+            }
+        }
+
+        private void Do(OfAction action, OfRule rule)
+        {
+            switch (action)
+            {
+                case OutputAction o:
+                    Output(o, rule);
+                    break;
+                case SetFieldAction s:
+                    Write(s.Field, s.Value, s.Mask);
+                    break;
+                case SetNwTtlAction t:
+                    Write(OfFields.NwTtl, t.Ttl, 0xff);
+                    break;
+                case MoveAction m:
+                    Move(m);
+                    break;
+                case SetVlanVidAction v:
+                    SetVlan(vid: v.Vid, pcp: null);
+                    break;
+                case SetVlanPcpAction p:
+                    SetVlan(vid: null, pcp: p.Pcp);
+                    break;
+                case PushVlanAction p:
+                    PushVlan(p.EtherType, 0, keepOuter: true);
+                    break;
+                case PopVlanAction:
+                    PopVlan();
+                    break;
+                case DecTtlAction:
+                    DecTtl(rule);
+                    break;
+                case PushMplsAction pm:
+                    Commit();
+                    Actions.PushMpls(pm.EtherType);
+                    UnWildcard(FlowKey.Offsets.DlType, [0xff, 0xff]);
+                    flow.PacketPart.EthType = pm.EtherType;
+                    mplsReinterpreted = true;
+                    break;
+                case PopMplsAction pp:
+                    Commit();
+                    UnWildcard(FlowKey.Offsets.DlType, [0xff, 0xff]);
+                    if (EtherTypes.IsMpls(flow.PacketPart.EthType))
+                    {
+                        Actions.PopMpls(pp.EtherType);
+                        flow.PacketPart.EthType = pp.EtherType;
+                        mplsPopped = true;
+                    }
+
+                    break;
+                case SetMplsLabelAction l:
+                    Write(OfFields.MplsLabel, l.Label, 0xfffff);
+                    break;
+                case SetMplsTcAction tc:
+                    Write(OfFields.MplsTc, tc.Tc, 7);
+                    break;
+                case SetMplsTtlAction mt:
+                    Write(OfFields.MplsTtl, mt.Ttl, 0xff);
+                    break;
+                case DecMplsTtlAction:
+                    Commit();
+                    Actions.DecMplsTtl();
+                    break;
+                case SetQueueAction:
+                    // No QoS queues on FastPath's ports: selecting one changes nothing, as on an OVS port without QoS.
+                    break;
+                default:
+                    throw new XlateException($"{action.GetType().Name} is not translated yet");
+            }
+        }
+
+        private void Output(OutputAction o, OfRule rule)
+        {
+            switch (o.Port)
+            {
+                case OfPorts.InPort:
+                    Commit();
+                    Actions.Output(inPort);
+                    break;
+                case OfPorts.All:
+                case OfPorts.Flood:
+                    Commit();
+                    foreach (uint p in x.ports.Numbers)
+                    {
+                        if (p != inPort && (o.Port == OfPorts.All || !x.ports.IsNoFlood(p)))
+                        {
+                            Actions.Output(p);
+                        }
+                    }
+
+                    break;
+                case OfPorts.Local:
+                    if (x.ports.LocalPort is uint local && local != inPort)
+                    {
+                        Commit();
+                        Actions.Output(local);
+                    }
+
+                    break;
+                case OfPorts.Controller:
+                    Commit();
+                    Actions.Userspace(x.controllers.CookieOf(PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
+                    break;
+                case OfPorts.Normal:
+                    throw new XlateException("the NORMAL action is not translated yet");
+                default:
+                    // OpenFlow never sends a packet back where it came in unless told IN_PORT; nor to a port the bridge lacks.
+                    if (o.Port != inPort && x.ports.Contains(o.Port))
+                    {
+                        Commit();
+                        Actions.Output(o.Port);
+                    }
+
+                    break;
+            }
+
+            Trace?.Add($"    output:{OfPorts.Format(o.Port)}");
+        }
+
+        private void Move(MoveAction m)
+        {
+            UInt128 bits = m.Bits == 128 ? UInt128.MaxValue : (UInt128.One << m.Bits) - 1;
+
+            // The value read is the packet's where no action wrote it: the megaflow must match those bits.
+            PipelineKey sourceMask = default;
+            m.Source.WriteMasked(ref sourceMask, bits << m.SourceOffset, bits << m.SourceOffset);
+            UnWildcard(m.Source.KeyOffset, sourceMask.ReadOnlyBytes.Slice(m.Source.KeyOffset, m.Source.KeyLength));
+            UInt128 value = (m.Source.Read(flow) >> m.SourceOffset) & bits;
+            Write(m.Destination, value << m.DestinationOffset, bits << m.DestinationOffset);
+        }
+
+        private bool HasTag(out ushort tci)
+        {
+            // Whether the packet has a tag is a packet property: the megaflow matches the key's "present" bit.
+            UnWildcard(FlowKey.Offsets.Vlan0 + 2, [0x10, 0x00]);
+            tci = flow.PacketPart.Vlan0Tci;
+            return (tci & FlowKey.VlanCfi) != 0;
+        }
+
+        private void SetVlan(ushort? vid, byte? pcp)
+        {
+            if (!HasTag(out _))
+            {
+                // OpenFlow 1.0's mod_vlan_vid/mod_vlan_pcp push a tag on an untagged packet.
+                ushort tci = (ushort)(((pcp ?? 0) << 13) | (vid ?? 0));
+                PushVlan(EtherTypes.Vlan8021Q, tci, keepOuter: false);
+                return;
+            }
+
+            if (vid is ushort v)
+            {
+                Write(OfFields.VlanVid, (UInt128)(0x1000 | v), 0x0fff);
+            }
+
+            if (pcp is byte p)
+            {
+                Write(OfFields.VlanPcp, p, 7);
+            }
+        }
+
+        private void PushVlan(ushort tpid, ushort tci, bool keepOuter)
+        {
+            Commit();
+            if (keepOuter && HasTag(out ushort outer))
+            {
+                // OpenFlow's push_vlan copies VID and PCP from the tag it goes over: those bits are the packet's.
+                UnWildcard(FlowKey.Offsets.Vlan0 + 2, [0xef, 0xff]);
+                tci = (ushort)(outer & ~FlowKey.VlanCfi);
+            }
+
+            Actions.PushVlan(tpid, tci);
+            Span<byte> k = flow.Bytes;
+            k.Slice(FlowKey.Offsets.Vlan0, 4).CopyTo(k.Slice(FlowKey.Offsets.Vlan1, 4));
+            BinaryPrimitives.WriteUInt16BigEndian(k[FlowKey.Offsets.Vlan0..], tpid);
+            BinaryPrimitives.WriteUInt16BigEndian(k[(FlowKey.Offsets.Vlan0 + 2)..], (ushort)(tci | FlowKey.VlanCfi));
+
+            // The new tag is the translation's own: later lookups on it depend on no packet bit.
+            written.Bytes.Slice(FlowKey.Offsets.Vlan0, 4).Fill(0xff);
+        }
+
+        private void PopVlan()
+        {
+            Commit();
+            if (!HasTag(out _))
+            {
+                return;
+            }
+
+            Actions.PopVlan();
+            Span<byte> k = flow.Bytes;
+            k.Slice(FlowKey.Offsets.Vlan1, 4).CopyTo(k.Slice(FlowKey.Offsets.Vlan0, 4));
+            k.Slice(FlowKey.Offsets.Vlan1, 4).Clear();
+            pending.Forget(FlowKey.Offsets.Vlan0, 4);
+        }
+
+        private void DecTtl(OfRule rule)
+        {
+            UnWildcard(FlowKey.Offsets.DlType, [0xff, 0xff]);
+            ushort dlType = flow.PacketPart.EthType;
+            if (dlType != EtherTypes.Ipv4 && dlType != EtherTypes.Ipv6)
+            {
+                // Open vSwitch's dec_ttl leaves a packet without an IP TTL alone.
+                return;
+            }
+
+            byte ttl = flow.PacketPart.NwTtl;
+            if (ttl <= 1)
+            {
+                // Invalid TTL: the packet goes to the controller (if it asked for these) and no further.
+                UnWildcard(FlowKey.Offsets.NwTtl, [0xff]);
+                Commit();
+                Actions.Userspace(x.controllers.CookieOf(PacketInReason.InvalidTtl, rule.TableId, rule.Spec.Cookie, ushort.MaxValue, flow.Metadata));
+                stopped = true;
+                Trace?.Add("    dec_ttl: invalid TTL, to the controller");
+                return;
+            }
+
+            // TTL above 1 is all the decrement needs to know: its highest set bit proves it for every packet that shares it.
+            UnWildcard(FlowKey.Offsets.NwTtl, [(byte)(1 << (7 - byte.LeadingZeroCount(ttl)))]);
+            Commit();
+            Actions.DecTtl();
+            flow.PacketPart.NwTtl = (byte)(ttl - 1);
+        }
+
+        // The action set keeps one action of each kind (one set-field per field), the later write winning.
+        private void WriteToSet(OfAction a)
+        {
+            int i = actionSet.FindIndex(e => SameSlot(e, a));
+            if (i >= 0)
+            {
+                actionSet[i] = a;
+            }
+            else
+            {
+                actionSet.Add(a);
+            }
+        }
+
+        private static bool SameSlot(OfAction a, OfAction b) =>
+            a is SetFieldAction sa && b is SetFieldAction sb ? sa.Field == sb.Field : a.GetType() == b.GetType();
+
+        // OpenFlow 1.3's order for the action set (5.10): copy TTL inwards, pops, push-MPLS, push-VLAN, copy TTL
+        // outwards, decrement TTL, sets, QoS, group, output (output only without a group).
+        private IEnumerable<OfAction> OrderedActionSet()
+        {
+            static int Rank(OfAction a) => a switch
+            {
+                PopVlanAction or PopMplsAction => 1,
+                PushMplsAction => 2,
+                PushVlanAction => 3,
+                DecTtlAction or DecMplsTtlAction => 4,
+                SetFieldAction or SetNwTtlAction or SetVlanVidAction or SetVlanPcpAction or SetMplsLabelAction or SetMplsTcAction or SetMplsTtlAction or MoveAction => 5,
+                SetQueueAction => 6,
+                GroupAction => 7,
+                OutputAction => 8,
+                _ => 5,
+            };
+
+            bool hasGroup = actionSet.Any(a => a is GroupAction);
+            return actionSet.Where(a => !(hasGroup && a is OutputAction)).OrderBy(Rank);
+        }
+    }
+}
