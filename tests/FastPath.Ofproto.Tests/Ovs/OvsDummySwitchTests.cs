@@ -94,6 +94,28 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AppCtlConnectionAnswersAsOvsAppctlDoes()
+    {
+        using OvsDummySwitch ovs = StartSwitch();
+        ovs.AddFlows([SeedRule]);
+        const string Flow = "in_port=1,udp,nw_src=192.168.1.1,nw_dst=10.0.0.1,nw_ttl=64,udp_src=1000,udp_dst=53";
+        string viaProgram = ovs.AppCtlProcess("ofproto/trace", "br0", Flow);
+        Assert.Equal(viaProgram, ovs.AppCtl("ofproto/trace", "br0", Flow));
+        Assert.Equal(viaProgram, ovs.Trace(Flow).Text);
+
+        var e = Assert.Throws<OvsHarnessException>(() => ovs.AppCtlProcess("ofproto/trace", "br0", "in_port=1,nonsense=5"));
+        var e2 = Assert.Throws<OvsHarnessException>(() => ovs.AppCtl("ofproto/trace", "br0", "in_port=1,nonsense=5"));
+        Assert.Contains("nonsense", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nonsense", e2.Message, StringComparison.Ordinal);
+
+        // The kept connection survives an error reply and many commands.
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal([2], ovs.Trace(Flow).OutputPorts);
+        }
+    }
+
+    [Fact]
     public void PacketTraceParsesTheFrame()
     {
         using OvsDummySwitch ovs = StartSwitch();
@@ -121,6 +143,12 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
         Assert.Contains(dump, l => l.Contains("ip,in_port=1,nw_src=192.168.1.1 actions=set_field:192.181.137.1->ip_src,output:2", StringComparison.Ordinal));
         Assert.Contains(dump, l => l.Contains("table=1", StringComparison.Ordinal) && l.Contains("actions=drop", StringComparison.Ordinal));
 
+        ovs.ReplaceFlows(["table=1,priority=7,udp,tp_dst=53,actions=drop", "table=2,priority=8,actions=output:1"]);
+        dump = ovs.DumpFlows();
+        Assert.Equal(2, dump.Count);
+        Assert.DoesNotContain(dump, l => l.Contains("nw_src=192.168.1.1", StringComparison.Ordinal));
+        Assert.Contains(dump, l => l.Contains("table=2", StringComparison.Ordinal));
+
         ovs.DelFlows("table=1");
         Assert.Single(ovs.DumpFlows());
         ovs.DelFlows();
@@ -133,12 +161,20 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
     {
         using OvsDummySwitch ovs = StartSwitch();
         // A transport rewrite on a rule that does not match a transport protocol is inconsistent in OpenFlow
-        // 1.3. (A transport *match* without its protocol is not an error: ovs-ofctl drops the field and logs
-        // "normalization changed ofp_match"; the rule generator never writes one.)
+        // 1.3.
         var bad = Assert.Throws<OvsHarnessException>(() => ovs.AddFlows(["in_port=1,ip,actions=mod_tp_dst:80,output:2"]));
         Assert.Contains("ovs-ofctl", bad.Message, StringComparison.Ordinal);
         Assert.Contains("flow formats", bad.Message, StringComparison.Ordinal);
         Assert.Empty(ovs.DumpFlows());
+
+        // A transport match without its protocol is not an error for ovs-ofctl: it drops the field and logs
+        // "normalization changed ofp_match". The harness refuses it unless told otherwise.
+        var normalized = Assert.Throws<OvsHarnessException>(() => ovs.AddFlows(["priority=9,in_port=1,tp_dst=80,actions=output:2"]));
+        Assert.Contains("normalization changed", normalized.Message, StringComparison.Ordinal);
+        ovs.DelFlows();
+        ovs.AddFlows(["priority=9,in_port=1,tp_dst=80,actions=output:2"], allowNormalization: true);
+        Assert.Contains(ovs.DumpFlows(), l => l.Contains("priority=9,in_port=1 actions=output:2", StringComparison.Ordinal));
+        ovs.DelFlows();
 
         var badFlow = Assert.Throws<OvsHarnessException>(() => ovs.Trace("in_port=1,nonsense=5"));
         Assert.Contains("nonsense", badFlow.Message, StringComparison.Ordinal);
