@@ -80,11 +80,28 @@ public sealed class OvsRuleGenerator
             GeneratedRule? target = rules.Count == 0 || pick >= 8 ? null
                 : pick < 6 ? Pick(rules.Where(r => r.Table == 0).DefaultIfEmpty(rules[0]).ToList())
                 : Pick(rules);
-            flows.Add(MakeFlow(target?.Model, nearMiss: target is not null && rng.Next(4) == 0));
+            bool nearMiss = target is not null && rng.Next(4) == 0;
+            flows.Add(MakeFlow(target?.Model, nearMiss) ?? MakeFlow(target?.Model, nearMiss: false)!);
         }
 
         return flows;
     }
+
+    /// <summary>
+    /// A trace flow that <paramref name="rule"/>'s match takes (whether the rule wins also depends on the
+    /// rules above it). The rule must come from an <see cref="OvsRuleGenerator"/>.
+    /// </summary>
+    public string HitFlow(GeneratedRule rule) => MakeFlow(ModelOf(rule), nearMiss: false)!;
+
+    /// <summary>
+    /// A trace flow just outside <paramref name="rule"/>'s match: like <see cref="HitFlow"/> with one matched
+    /// thing changed (a bit under a mask, the in_port, the VLAN tag's presence or the protocol), so the rule
+    /// cannot match it; null when the rule matches every packet.
+    /// </summary>
+    public string? MissFlow(GeneratedRule rule) => MakeFlow(ModelOf(rule), nearMiss: true);
+
+    private static RuleModel ModelOf(GeneratedRule rule)
+        => rule.Model ?? throw new ArgumentException("the rule was not made by OvsRuleGenerator", nameof(rule));
 
     private GeneratedRule MakeRule(int table, int priority)
     {
@@ -322,16 +339,55 @@ public sealed class OvsRuleGenerator
         return choices[rng.Next(choices.Count)]();
     }
 
-    private string MakeFlow(RuleModel? target, bool nearMiss)
+    /// <summary>
+    /// A flow for <paramref name="target"/> (random when null). With <paramref name="nearMiss"/>, one thing the
+    /// rule matches is changed so that the rule cannot match: a bit under one of its masks, its in_port, its
+    /// VLAN presence or its protocol; null when the rule matches every packet.
+    /// </summary>
+    private string? MakeFlow(RuleModel? target, bool nearMiss)
     {
+        var misses = new List<Action>();
         Proto proto = target is null ? PickFlowProto(Proto.Any) : PickFlowProto(target.Proto);
-        var values = new Dictionary<Field, UInt128>();
         int inPort = target?.InPort ?? rng.Next(1, options.Ports + 1);
         bool tagged = options.Vlan && (target?.Tagged ?? rng.Next(4) == 0);
+        Field? flip = null;
+        if (nearMiss && target is not null)
+        {
+            List<Proto> others = FlowProtos().Where(p => !Accepts(target.Proto, p)).ToList();
+            if (others.Count > 0)
+            {
+                misses.Add(() => proto = others[rng.Next(others.Count)]);
+            }
+
+            if (target.InPort is int p && options.Ports > 1)
+            {
+                misses.Add(() => inPort = p % options.Ports + 1);
+            }
+
+            if (target.Tagged is bool t)
+            {
+                misses.Add(() => tagged = !t);
+            }
+
+            foreach (Field f in target.Fields.Keys)
+            {
+                misses.Add(() => flip = f);
+            }
+
+            if (misses.Count == 0)
+            {
+                return null;
+            }
+
+            misses[rng.Next(misses.Count)]();
+        }
 
         // Random values first, then the target's matched bits over them.
-        values[Field.DlSrc] = pools.Mac(rng);
-        values[Field.DlDst] = pools.Mac(rng);
+        var values = new Dictionary<Field, UInt128>
+        {
+            [Field.DlSrc] = pools.Mac(rng),
+            [Field.DlDst] = pools.Mac(rng),
+        };
         if (tagged)
         {
             values[Field.DlVlan] = (ulong)pools.Vlan(rng);
@@ -384,31 +440,32 @@ public sealed class OvsRuleGenerator
                     values[field] = (v & ~mask) | (value & mask);
                 }
             }
+        }
 
-            if (nearMiss)
+        if (flip is Field ff)
+        {
+            if (!values.ContainsKey(ff))
             {
-                List<Field> matched = target.Fields.Keys.Where(values.ContainsKey).ToList();
-                if (matched.Count > 0 && rng.Next(5) > 0)
-                {
-                    Field f = matched[rng.Next(matched.Count)];
-                    UInt128 mask = target.Fields[f].Mask;
-                    var bits = Enumerable.Range(0, Width(f)).Where(b => ((mask >> b) & 1) != 0).ToList();
-                    int bit = bits[rng.Next(bits.Count)];
-                    values[f] ^= UInt128.One << bit;
-                    if (f == Field.NwTos)
-                    {
-                        values[f] &= 0xfc;
-                    }
-                }
-                else
-                {
-                    inPort = inPort % options.Ports + 1;
-                }
+                // Only a protocol change could have removed the field, and none was made.
+                throw new InvalidOperationException($"flow for a near miss lacks {ff}");
             }
+
+            UInt128 mask = target!.Fields[ff].Mask;
+            if (ff == Field.NwTos)
+            {
+                mask &= 0xfc; // The ECN bits are not part of nw_tos.
+            }
+
+            var bits = Enumerable.Range(0, Width(ff)).Where(b => ((mask >> b) & 1) != 0).ToList();
+            values[ff] ^= UInt128.One << bits[rng.Next(bits.Count)];
         }
 
         return RenderFlow(inPort, proto, tagged, values);
     }
+
+    /// <summary>Whether a rule matching <paramref name="rule"/> (ignoring its fields) takes a flow of <paramref name="flow"/>.</summary>
+    private static bool Accepts(Proto rule, Proto flow)
+        => rule == Proto.Any || rule == flow || (rule is Proto.Ip or Proto.Ipv6 && Family(flow) == rule);
 
     private static string RenderFlow(int inPort, Proto proto, bool tagged, Dictionary<Field, UInt128> v)
     {
@@ -527,6 +584,13 @@ public sealed class OvsRuleGenerator
     /// <summary>A concrete protocol for a flow that a rule matching <paramref name="rule"/> accepts.</summary>
     private Proto PickFlowProto(Proto rule)
     {
+        List<Proto> fit = FlowProtos().Where(p => Accepts(rule, p)).ToList();
+        return fit[rng.Next(fit.Count)];
+    }
+
+    /// <summary>The protocols flows carry (<see cref="Proto.Any"/>: an unknown ethertype).</summary>
+    private List<Proto> FlowProtos()
+    {
         List<Proto> all = [Proto.Any, Proto.Tcp, Proto.Udp, Proto.Icmp, Proto.IpOther];
         if (options.Ipv6)
         {
@@ -538,14 +602,7 @@ public sealed class OvsRuleGenerator
             all.Add(Proto.Arp);
         }
 
-        List<Proto> fit = rule switch
-        {
-            Proto.Any => all,
-            Proto.Ip => [Proto.Tcp, Proto.Udp, Proto.Icmp, Proto.IpOther],
-            Proto.Ipv6 => [Proto.Tcp6, Proto.Udp6, Proto.Icmp6, Proto.Ipv6Other],
-            _ => [rule],
-        };
-        return fit[rng.Next(fit.Count)];
+        return all;
     }
 
     private T Pick<T>(IReadOnlyList<T> list) => list[rng.Next(list.Count)];

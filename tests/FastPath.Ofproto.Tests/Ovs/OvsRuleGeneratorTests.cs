@@ -58,6 +58,75 @@ public class OvsRuleGeneratorTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Open vSwitch agrees with the generator about its own flows: every rule of 15 rule sets goes into table
+    /// 0 alone with a priority of its own; the hit flow of a rule is then matched by that rule or one above it,
+    /// never missed, and the miss flow of a rule is never matched by it.
+    /// </summary>
+    [Fact]
+    public void HitAndMissFlowsDoWhatTheySay()
+    {
+        var options = new OvsRuleGeneratorOptions { Tables = 1, MinRulesPerTable = 6, MaxRulesPerTable = 10 };
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(options.Ports);
+        var failures = new List<string>();
+        int hits = 0, missesChecked = 0;
+        for (int seed = 100; seed < 115; seed++)
+        {
+            var gen = new OvsRuleGenerator(seed, options);
+            OvsRuleSet set = gen.NextRuleSet();
+            // Only the match matters here; one action for all keeps the test about matching.
+            ovs.ReplaceFlows(set.Rules.Select(r => $"table=0,priority={r.Priority}{(r.Match.Count > 0 ? "," : "")}{string.Join(',', r.Match)},actions=output:1"));
+            foreach (GeneratedRule rule in set.Rules)
+            {
+                string hit = gen.HitFlow(rule);
+                int? won = MatchedPriority(ovs.Trace(hit));
+                hits++;
+                if (won is null || won < rule.Priority)
+                {
+                    failures.Add($"{rule.Line}\n  hit flow {hit} -> {(won is null ? "no match" : "priority " + won)}");
+                }
+
+                string? miss = gen.MissFlow(rule);
+                if (miss is null)
+                {
+                    Assert.Empty(rule.Match); // Only a rule that takes everything has no miss.
+                    continue;
+                }
+
+                missesChecked++;
+                if (MatchedPriority(ovs.Trace(miss)) == rule.Priority)
+                {
+                    failures.Add($"{rule.Line}\n  miss flow {miss} matched it");
+                }
+            }
+        }
+
+        output.WriteLine($"{hits} hit flows and {missesChecked} miss flows checked");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+        Assert.True(missesChecked > hits / 2, $"only {missesChecked} miss flows for {hits} rules");
+    }
+
+    /// <summary>The priority of the table-0 rule a trace matched, or null for a miss.</summary>
+    private static int? MatchedPriority(OvsTrace t)
+    {
+        foreach (string line in t.Text.Split('\n'))
+        {
+            string l = line.Trim();
+            if (l.StartsWith("0. ", StringComparison.Ordinal))
+            {
+                if (l == "0. No match.")
+                {
+                    return null;
+                }
+
+                int at = l.LastIndexOf("priority ", StringComparison.Ordinal);
+                return int.Parse(l[(at + "priority ".Length)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new FormatException("no table 0 line in the trace:\n" + t.Text);
+    }
+
+    /// <summary>
     /// 20 random rule sets, 10 flows each, through a real Open vSwitch: every rule goes in unchanged, every
     /// trace parses, and together they cover what the differential test needs.
     /// </summary>
@@ -107,6 +176,8 @@ public class OvsRuleGeneratorTests(ITestOutputHelper output)
                 Assert.NotEmpty(t.DatapathActions);
                 Assert.NotEmpty(t.Megaflow.Keywords.Concat(t.Megaflow.Fields.Keys));
                 Assert.Equal("0", t.Megaflow.Fields["recirc_id"].Value);
+                Assert.Equal(OdpAction.SplitTopLevel(t.Megaflow.Text).Count, t.Megaflow.Keywords.Count + t.Megaflow.Fields.Count);
+                Assert.Equal(t.DatapathActionsText, string.Join(',', t.DatapathActions.Select(a => a.Text)));
                 drops += t.IsDrop ? 1 : 0;
                 outputs += t.OutputPorts.Count > 0 ? 1 : 0;
                 rewrites += t.DatapathActions.Any(a => a.Name == "set" || a.Name == "set_masked") ? 1 : 0;
