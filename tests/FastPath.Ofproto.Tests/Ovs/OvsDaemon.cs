@@ -156,18 +156,28 @@ public sealed class OvsDaemon : IDisposable
             return $"had exited ({process.ExitCode})";
         }
 
-        try
+        if (File.Exists(Control))
         {
-            OvsTool.Run(Directory, "ovs-appctl", ["--timeout=5", "-t", Control, "exit"], grace);
-        }
-        catch (OvsHarnessException)
-        {
-            // The kill below is the fallback.
+            try
+            {
+                OvsTool.Run(Directory, "ovs-appctl", ["--timeout=5", "-t", Control, "exit"], grace);
+            }
+            catch (OvsHarnessException)
+            {
+                // The signals below are the fallback.
+            }
+
+            if (process.WaitForExit(grace))
+            {
+                return "exited";
+            }
         }
 
-        if (process.WaitForExit(grace))
+        // No control socket yet (stopped while starting) or no answer: SIGTERM lets it remove its pidfile and
+        // sockets; SIGKILL if even that is not heard.
+        if (Kill(process.Id, SigTerm) == 0 && process.WaitForExit(TimeSpan.FromSeconds(2)))
         {
-            return "exited";
+            return "terminated";
         }
 
         try
@@ -182,6 +192,11 @@ public sealed class OvsDaemon : IDisposable
         process.WaitForExit(grace);
         return "killed";
     }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Stops the daemon if it is running and releases the process handle.</summary>
     public void Dispose()

@@ -92,6 +92,13 @@ public sealed class OvsDummySwitch : IDisposable
             s.StartupTime = sw.Elapsed;
             return s;
         }
+        catch (Exception e) when (e is OvsHarnessException or IOException or UnauthorizedAccessException)
+        {
+            s.Dispose();
+            throw new OvsHarnessException(
+                $"private Open vSwitch in {s.Directory} did not start within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds:0.###} s "
+                + $"(its daemons are stopped and the directory removed): {e.Message}", e);
+        }
         catch
         {
             s.Dispose();

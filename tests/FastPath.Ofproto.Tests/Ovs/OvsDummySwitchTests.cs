@@ -222,6 +222,22 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void StartThatTimesOutCleansUpAndShowsTheLog()
+    {
+        var e = Assert.Throws<OvsHarnessException>(() => OvsDummySwitch.Start(4, TimeSpan.Zero));
+        output.WriteLine(e.Message);
+        Assert.Contains("did not start", e.Message, StringComparison.Ordinal);
+        Assert.Contains("in time", e.Message, StringComparison.Ordinal);
+        Assert.Contains("log tail", e.Message, StringComparison.Ordinal);
+
+        var m = System.Text.RegularExpressions.Regex.Match(e.Message, "private Open vSwitch in (\\S+) did not start");
+        Assert.True(m.Success, e.Message);
+        string dir = m.Groups[1].Value;
+        Assert.False(Directory.Exists(dir), $"{dir} was left behind");
+        Assert.Empty(ProcessesMentioning(dir));
+    }
+
+    [Fact]
     public void CrashedDaemonIsReportedWithItsLog()
     {
         using OvsDummySwitch ovs = StartSwitch();
@@ -255,6 +271,36 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
         OvsDummySwitch s = OvsDummySwitch.Start(ports);
         output.WriteLine($"private Open vSwitch with {ports} ports started in {s.StartupTime.TotalMilliseconds:0} ms ({s.Directory})");
         return s;
+    }
+
+    /// <summary>Live processes whose command line names <paramref name="dir"/> (the daemons of one switch).</summary>
+    private static List<int> ProcessesMentioning(string dir)
+    {
+        var found = new List<int>();
+        foreach (string p in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(p), CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(p, "cmdline")).Contains(dir, StringComparison.Ordinal) && IsRunning(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // It exited while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
     }
 
     private static bool IsRunning(int pid)
