@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 
 # libxdp1 ships the default AF_XDP redirect program; iproute2 makes the test namespaces; tcpdump is for
 # reading the demo's output captures; openvswitch-common's ovs-ofctl is the reference the parser's
-# differential test compares with.
-PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common)
+# differential test compares with; openvswitch-switch's ovs-vswitchd (with openvswitch-common's ovsdb-server)
+# runs as a private, unprivileged reference switch for the slow path's tests (tests/FastPath.Ofproto.Tests/Ovs;
+# they never use a system Open vSwitch the package may start).
+PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common
+  openvswitch-switch)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
