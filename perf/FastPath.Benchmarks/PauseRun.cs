@@ -202,7 +202,7 @@ public static partial class PauseRun
             }
 
             Check(reply);
-            seen += reply.Flows.Count;
+            seen += reply.Flows!.Count;
             if (reply.NextCursor < 0)
             {
                 break;

@@ -45,7 +45,7 @@ public class PmdFlowDumpTests
         PmdThread pmd = dp.Pmds[0];
         PmdCommand first = pmd.Call(PmdCommand.FlowDump(0, 30));
         Assert.True(first.Ok);
-        Assert.Equal(30, first.Flows.Count);
+        Assert.Equal(30, first.Flows!.Count);
         Assert.True(first.NextCursor > 0);
 
         List<DatapathFlow> all = pmd.DumpFlows(chunk: 7);
