@@ -73,7 +73,7 @@ public static class FieldText
                 FieldFormat.Ipv4 or FieldFormat.Ipv6 when maskText.Length > 0 && maskText.All(char.IsAsciiDigit) => PrefixMask(field, maskText, text),
                 _ => ParseOne(field, maskText, text),
             };
-            if (!field.Maskable && mask != field.FullMask)
+            if (!field.Maskable)
             {
                 throw new FlowSyntaxException($"{text}: invalid mask for field {field.Name} (the field is not maskable)");
             }
