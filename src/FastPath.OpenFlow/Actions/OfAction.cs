@@ -1,4 +1,5 @@
 using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Flows;
 
 namespace FastPath.OpenFlow.Actions;
 
@@ -23,6 +24,9 @@ public sealed record SetFieldAction(OfField Field, UInt128 Value, UInt128 Mask, 
 {
     /// <summary>Whether every bit of the field is written.</summary>
     public bool IsFullWidth => (Mask & Field.FullMask) == Field.FullMask;
+
+    /// <summary>Writes the value into a packet's pipeline key.</summary>
+    public void Apply(ref PipelineKey key) => Field.WriteMasked(ref key, Value, Mask);
 }
 
 /// <summary>Open vSwitch's move: copies <see cref="Bits"/> bits of one field into another.</summary>
@@ -31,7 +35,16 @@ public sealed record SetFieldAction(OfField Field, UInt128 Value, UInt128 Mask, 
 /// <param name="Destination">Field written.</param>
 /// <param name="DestinationOffset">First bit written.</param>
 /// <param name="Bits">Number of bits.</param>
-public sealed record MoveAction(OfField Source, int SourceOffset, OfField Destination, int DestinationOffset, int Bits) : OfAction;
+public sealed record MoveAction(OfField Source, int SourceOffset, OfField Destination, int DestinationOffset, int Bits) : OfAction
+{
+    /// <summary>Copies the bits within a packet's pipeline key.</summary>
+    public void Apply(ref PipelineKey key)
+    {
+        UInt128 ones = Bits == 128 ? UInt128.MaxValue : (UInt128.One << Bits) - 1;
+        UInt128 bits = (Source.Read(key) >> SourceOffset) & ones;
+        Destination.WriteMasked(ref key, bits << DestinationOffset, ones << DestinationOffset);
+    }
+}
 
 /// <summary>OpenFlow 1.0 mod_vlan_vid: sets the VID, pushing an 802.1Q tag first if the packet has none.</summary>
 /// <param name="Vid">The 12-bit VLAN id.</param>

@@ -161,25 +161,4 @@ public sealed class OfField
             v >>= 8;
         }
     }
-
-    /// <summary>Number of set bits of a mask (for prefix checks).</summary>
-    internal static int PopCount(UInt128 v) => (int)UInt128.PopCount(v);
-
-    /// <summary>Whether <paramref name="mask"/> is a run of ones ending at bit <paramref name="bits"/>-1 (a CIDR prefix).</summary>
-    internal static bool IsPrefix(UInt128 mask, int bits, out int length)
-    {
-        length = PopCount(mask);
-        UInt128 full = bits == 128 ? UInt128.MaxValue : (UInt128.One << bits) - 1;
-        UInt128 expect = length == 0 ? 0 : (full >> (bits - length)) << (bits - length);
-        return mask == expect;
-    }
-
-    /// <summary>Whether the set bits of <paramref name="mask"/> are contiguous; gives their first and last positions.</summary>
-    internal static bool IsContiguous(UInt128 mask, out int start, out int end)
-    {
-        start = mask == 0 ? 0 : (int)UInt128.TrailingZeroCount(mask);
-        end = mask == 0 ? -1 : 127 - (int)UInt128.LeadingZeroCount(mask);
-        int n = end - start + 1;
-        return mask != 0 && (mask >> start) == (n == 128 ? UInt128.MaxValue : (UInt128.One << n) - 1);
-    }
 }

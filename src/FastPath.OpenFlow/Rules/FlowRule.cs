@@ -38,4 +38,7 @@ public sealed record FlowRule
 
     /// <summary>What the rule does.</summary>
     public OfInstructionSet Instructions { get; init; } = OfInstructionSet.Drop;
+
+    /// <summary>The rule as <c>ovs-ofctl dump-flows --no-stats</c> prints it (OpenFlow 1.3 spellings).</summary>
+    public override string ToString() => FlowText.FormatDumpFlow(this, stats: null);
 }

@@ -105,6 +105,11 @@ public static class FlowText
         PipelineMatch m = match.Finish();
         OfInstructionSet instructions = actionsPart is null ? OfInstructionSet.Drop : ActionText.Parse(actionsPart);
         ActionText.Validate(instructions, m);
+        if (instructions.GotoTable is byte next && next <= rule.TableId)
+        {
+            throw new FlowSyntaxException($"{line.Trim()}: goto_table:{next} must name a later table than the rule's table {rule.TableId}");
+        }
+
         return rule with { Match = m, Instructions = instructions };
     }
 

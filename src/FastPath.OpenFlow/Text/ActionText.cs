@@ -235,7 +235,8 @@ public static class ActionText
 
         if (set.GotoTable is byte table)
         {
-            parts.Add($"goto_table:{table}");
+            // OpenFlow 1.0 has no instructions: Open vSwitch sends goto_table as its resubmit extension.
+            parts.Add(version == OpenFlowVersion.OF10 ? $"resubmit(,{table})" : $"goto_table:{table}");
         }
 
         return string.Join(",", parts);
@@ -395,6 +396,10 @@ public static class ActionText
                 bool vlanField = sf.Field == OfFields.VlanVid || sf.Field == OfFields.VlanPcp || sf.Field == OfFields.VlanTci || sf.Field == OfFields.DlVlan || sf.Field == OfFields.DlVlanPcp;
                 Need(!vlanField || VlanPresent(state), $"set_field {sf.Field.Name} lacks correct prerequisites: the packet needs a VLAN tag (match dl_vlan or push_vlan first)");
                 Need(Prerequisites.IsSatisfied(sf.Field.Prerequisite, state), $"set_field {sf.Field.Name} lacks correct prerequisites: needs {Prerequisites.Describe(sf.Field.Prerequisite)}");
+
+                // A match may say icmp_type for ICMPv6 too, but writing it means ICMPv4 (icmpv6_type is the other field).
+                bool icmp4Field = sf.Field == OfFields.IcmpType || sf.Field == OfFields.IcmpCode;
+                Need(!icmp4Field || Prerequisites.IsSatisfied(FieldPrerequisite.Icmp4, state), $"set_field {sf.Field.Name} lacks correct prerequisites: needs icmp (use icmpv6_type/icmpv6_code for ICMPv6)");
                 break;
             case MoveAction mv:
                 Need(Prerequisites.IsSatisfied(mv.Source.Prerequisite, state), $"move from {mv.Source.Name} lacks correct prerequisites: needs {Prerequisites.Describe(mv.Source.Prerequisite)}");

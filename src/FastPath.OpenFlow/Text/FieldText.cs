@@ -73,7 +73,7 @@ public static class FieldText
                 FieldFormat.Ipv4 or FieldFormat.Ipv6 when maskText.Length > 0 && maskText.All(char.IsAsciiDigit) => PrefixMask(field, maskText, text),
                 _ => ParseOne(field, maskText, text),
             };
-            if (!field.Maskable && mask != field.FullMask)
+            if (!field.Maskable)
             {
                 throw new FlowSyntaxException($"{text}: invalid mask for field {field.Name} (the field is not maskable)");
             }
@@ -106,10 +106,10 @@ public static class FieldText
         {
             case FieldFormat.Ipv4:
                 return exact ? FormatIpv4((uint)value)
-                    : OfField.IsPrefix(mask, 32, out int p4) ? $"{FormatIpv4((uint)value)}/{p4}" : $"{FormatIpv4((uint)value)}/{FormatIpv4((uint)mask)}";
+                    : IsPrefix(mask, 32, out int p4) ? $"{FormatIpv4((uint)value)}/{p4}" : $"{FormatIpv4((uint)value)}/{FormatIpv4((uint)mask)}";
             case FieldFormat.Ipv6:
                 return exact ? FormatIpv6(value)
-                    : OfField.IsPrefix(mask, 128, out int p6) ? $"{FormatIpv6(value)}/{p6}" : $"{FormatIpv6(value)}/{FormatIpv6(mask)}";
+                    : IsPrefix(mask, 128, out int p6) ? $"{FormatIpv6(value)}/{p6}" : $"{FormatIpv6(value)}/{FormatIpv6(mask)}";
             case FieldFormat.Ethernet:
                 return exact ? FormatEthernet(value) : $"{FormatEthernet(value)}/{FormatEthernet(mask)}";
             case FieldFormat.TcpFlags:
@@ -121,6 +121,15 @@ public static class FieldText
             default:
                 return exact ? FormatValue(field, value) : $"{Hex(value)}/{Hex(mask)}";
         }
+    }
+
+    /// <summary>Whether <paramref name="mask"/> is a CIDR prefix of a <paramref name="bits"/>-bit address, and its length.</summary>
+    private static bool IsPrefix(UInt128 mask, int bits, out int length)
+    {
+        length = (int)UInt128.PopCount(mask);
+        UInt128 full = bits == 128 ? UInt128.MaxValue : (UInt128.One << bits) - 1;
+        UInt128 expect = length == 0 ? 0 : (full >> (bits - length)) << (bits - length);
+        return mask == expect;
     }
 
     /// <summary>Lower-case hexadecimal with 0x, except zero, which is "0" (C's %#x, as Open vSwitch prints field values).</summary>

@@ -57,6 +57,9 @@ public static class MatchText
         return builder.Finish();
     }
 
+    /// <summary>The match in <c>ovs-ofctl</c>'s canonical form (<see cref="Format"/>); empty when it matches everything.</summary>
+    public static string ToOvsString(this in PipelineMatch match, int priority = DefaultPriority) => Format(match, priority);
+
     /// <summary>Prints a match as <c>ovs-ofctl</c> does, with <c>priority=</c> first when <paramref name="priority"/> is not the default.</summary>
     public static string Format(in PipelineMatch match, int priority = DefaultPriority)
     {

@@ -83,6 +83,7 @@ internal static class OvsFlowCorpus
         "icmp6,icmpv6_type=136,nd_tll=00:11:22:33:44:55/ff:ff:ff:00:00:00,actions=drop",
         "icmp6,icmp_type=135,nd_target=fe80::/64,actions=drop",
         "icmp6,icmpv6_type=1,icmpv6_code=4,actions=drop",
+        "icmp6,actions=set_field:3->icmpv6_type,set_field:4->icmpv6_code",
         "ipv6,ip_frag=later,ip_dscp=46,actions=drop",
 
         // ARP, RARP, MPLS.
@@ -187,6 +188,9 @@ internal static class OvsFlowCorpus
         "tcp,tp_dst=70000,actions=drop",
         "ip,ip_frag=1/3,actions=drop",
         "in_port=0xfffe,actions=drop",
+        "icmp6,actions=set_field:3->icmp_type",
+        "table=5,actions=goto_table:3",
+        "table=5,actions=goto_table:5",
         "actions=output:1,drop",
         "actions=drop,output:1",
         "actions=output:1,meter:1",

@@ -41,6 +41,42 @@ public class OvsFlowDifferentialTests(ITestOutputHelper output)
     [Fact]
     public void OpenFlow10PrintedFormsMatchOvs() => Compare(OvsFlowCorpus.OpenFlow10, OpenFlowVersion.OF10);
 
+    [Theory]
+    [InlineData(13, OpenFlowVersion.OF13)]
+    [InlineData(10, OpenFlowVersion.OF10)]
+    public void RandomFlowsPrintAsOvsPrintsThem(int seed, OpenFlowVersion version)
+    {
+        var gen = new RandomFlows(seed);
+        string[] flows = Enumerable.Range(0, 300).Select(_ => gen.Next()).ToArray();
+        string[] ovs = OvsOfctl.ParseFlows(flows, openFlow13: version == OpenFlowVersion.OF13);
+        var failures = new List<string>();
+        int compared = 0;
+        for (int i = 0; i < flows.Length; i++)
+        {
+            string mine;
+            try
+            {
+                mine = FlowText.FormatFlowMod(FlowText.Parse(flows[i]), version);
+            }
+            catch (FlowSyntaxException e)
+            {
+                mine = "error: " + e.Message;
+            }
+
+            if (ovs[i].StartsWith("error", StringComparison.Ordinal) != mine.StartsWith("error", StringComparison.Ordinal)
+                || (!mine.StartsWith("error", StringComparison.Ordinal) && mine != ovs[i]))
+            {
+                failures.Add($"{flows[i]}\n    ovs:      {ovs[i]}\n    fastpath: {mine}");
+            }
+
+            compared += mine.StartsWith("error", StringComparison.Ordinal) || ovs[i].StartsWith("error", StringComparison.Ordinal) ? 0 : 1;
+        }
+
+        output.WriteLine($"{flows.Length} random flows ({version}), {compared} accepted by both and printed alike; {failures.Count} differ");
+        Assert.True(compared > flows.Length / 2, "the generator should mostly make valid flows");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(30)));
+    }
+
     [Fact]
     public void FlowsOvsRejectsAreRejected()
     {

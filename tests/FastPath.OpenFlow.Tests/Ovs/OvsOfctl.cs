@@ -8,6 +8,18 @@ namespace FastPath.OpenFlow.Tests.Ovs;
 /// </summary>
 internal static class OvsOfctl
 {
+    /// <summary>Each flow through parse-flow, run in parallel batches; an error becomes "error: " and Open vSwitch's message.</summary>
+    public static string[] ParseFlows(string[] flows, bool openFlow13)
+    {
+        var results = new string[flows.Length];
+        Parallel.For(0, flows.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            var (ok, text) = ParseFlow(flows[i], openFlow13);
+            results[i] = ok ? text : "error: " + text;
+        });
+        return results;
+    }
+
     /// <summary>The printed flow_mod without its header (<c>ADD [table:N ]MATCH ... actions=...</c>), or the error text.</summary>
     public static (bool Ok, string Text) ParseFlow(string flow, bool openFlow13)
     {

@@ -31,6 +31,7 @@ public class FlowTextTests
         Assert.Equal(0, r.TableId);
         Assert.True(r.Instructions.IsDrop);
         Assert.Equal("actions=drop", FlowText.FormatDumpFlow(r, stats: null));
+        Assert.Equal("actions=drop", r.ToString());
     }
 
     [Fact]

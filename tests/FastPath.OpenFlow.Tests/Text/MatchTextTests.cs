@@ -20,6 +20,8 @@ public class MatchTextTests
         Assert.Equal("tcp,in_port=1,nw_src=192.168.1.0/24,tp_dst=80", MatchText.Format(m));
         Assert.Equal("priority=7,tcp,in_port=1,nw_src=192.168.1.0/24,tp_dst=80", MatchText.Format(m, 7));
         Assert.Equal(m, MatchText.Parse(MatchText.Format(m)));
+        Assert.Equal(MatchText.Format(m), m.ToOvsString());
+        Assert.Equal(string.Empty, PipelineMatch.Any.ToOvsString());
     }
 
     [Fact]
