@@ -17,6 +17,26 @@ namespace FastPath.Ofproto.Normal;
 /// mode requires.
 /// </para>
 /// <para>
+/// Checked against ovs-vswitchd 3.1's ofproto/trace for every VLAN mode and priority-tags setting with
+/// untagged, priority-tagged and tagged frames. Double-tagged frames follow Open vSwitch with vlan-limit=2 (the
+/// flow key always holds two tags): a frame keeping an inner tag with a nonzero VID never leaves an access port,
+/// and a native-untagged port's pop exposes the inner tag. Where Open vSwitch also rewrites the inner header
+/// (it drops an inner tag whose VID and priority are both 0, and the inner tag of a double-tagged frame that
+/// entered an access port or left a trunk in VLAN 0 untagged), this keeps the inner header as it is.
+/// </para>
+/// <para>
+/// A destination learned on a port that is gone or no longer carries the VLAN is dropped
+/// (<see cref="NormalVerdict.DropLearnedPortGone"/>); ovs-vswitchd never gets there because it flushes a port's
+/// entries when the port changes, which the caller should do too (<see cref="MacLearningTable.FlushPort"/>).
+/// </para>
+/// <para>
+/// The caller keeps the table current: <see cref="MacLearningTable.Expire"/> periodically (ovs-vswitchd's
+/// mac_learning_run), and, because packets that hit a megaflow never come back here, a
+/// <see cref="MacLearningTable.Learn"/> with the decision's <see cref="NormalDecision.Vlan"/>, dl_src and input
+/// port for each megaflow that saw traffic since the last pass (Open vSwitch's xlate cache entry XC_NORMAL);
+/// otherwise a host that only sends through megaflows ages out and its traffic floods.
+/// </para>
+/// <para>
 /// Not modeled: bonds, mirrors, multicast snooping, dot1q-tunnel ports, static fdb entries, gratuitous ARP
 /// locking (it only matters for bonds). Not thread-safe: the ofproto thread owns it.
 /// </para>

@@ -38,8 +38,76 @@ public class OvsNormalVlanTests
         return data;
     }
 
+    private static readonly ushort[] LearningHeaders = [0x0000, 0x100a, 0x1014, 0x101e];
+
+    public static TheoryData<string> UnicastCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (string line in Lines(OvsNormalVlanTable.Unicast))
+        {
+            data.Add(line);
+        }
+
+        return data;
+    }
+
     [Fact]
-    public void TheTableCoversEveryPortAndHeader() => Assert.Equal(12 * 7, Cases().Count);
+    public void TheTablesCoverEveryPortAndHeader()
+    {
+        Assert.Equal(12 * 7, Cases().Count);
+        Assert.Equal(12 * 4 * 12, UnicastCases().Count);
+    }
+
+    [Fact]
+    public void EveryPortLearnsWhatOpenVswitchLearns()
+    {
+        NormalSwitch sw = Learned();
+        var expected = Lines(OvsNormalVlanTable.Fdb).Select(l => l.Split(' ')).Select(f => (uint.Parse(f[0], Inv), ushort.Parse(f[1], Inv), EthernetAddress.Parse(f[2]))).Order().ToArray();
+        var actual = sw.Table.Snapshot(0).Select(e => (e.Port, e.Vlan, e.Mac)).Order().ToArray();
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnicastCases))]
+    public void UnicastGoesWhereOpenVswitchSendsIt(string line)
+    {
+        string[] f = line.Split(' ');
+        uint inPort = uint.Parse(f[0], Inv);
+        ushort inTci = Convert.ToUInt16(f[1], 16);
+        ulong dst = 0x0200_0000_0000UL | uint.Parse(f[2], Inv);
+        Dictionary<uint, ushort> expected = Outputs(f[3..]);
+
+        NormalSwitch sw = Learned();
+        var d = new NormalDecision();
+        sw.Decide(inPort, NormalFrames.Key(inPort, 0x0200_0000_0100UL, dst, inTci), Ports, now: 1, d, learn: false);
+
+        var actual = d.Outputs.ToArray().ToDictionary(o => o.Port, o => NormalFrames.OutTci(inTci, o));
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+    }
+
+    private static System.Globalization.CultureInfo Inv => System.Globalization.CultureInfo.InvariantCulture;
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static Dictionary<uint, ushort> Outputs(string[] f) => f[0] == "drop"
+        ? []
+        : f.Select(o => o.Split(':')).ToDictionary(p => uint.Parse(p[0], Inv), p => Convert.ToUInt16(p[1], 16));
+
+    /// <summary>The switch after the generator's learning phase: each port sends from its own address with each header.</summary>
+    private static NormalSwitch Learned()
+    {
+        var sw = new NormalSwitch();
+        var d = new NormalDecision();
+        for (uint q = 1; q <= 12; q++)
+        {
+            foreach (ushort tci in LearningHeaders)
+            {
+                sw.Decide(q, NormalFrames.Key(q, 0x0200_0000_0000UL | q, EthernetAddress.Broadcast, tci), Ports, now: 0, d);
+            }
+        }
+
+        return sw;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
