@@ -1,0 +1,163 @@
+using FastPath.Datapath.Actions;
+using FastPath.Ofproto.Tables;
+using FastPath.Ofproto.Tests.Ovs;
+using FastPath.Ofproto.Tests.Xlate;
+using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow.Flows;
+using FastPath.OpenFlow.Rules;
+using FastPath.OpenFlow.Text;
+using FastPath.Packets;
+using Xunit.Abstractions;
+
+namespace FastPath.Ofproto.Tests.Differential;
+
+/// <summary>
+/// FastPath's xlate against Open vSwitch's on random rule sets (mixed masks, priorities, rewrites, VLAN
+/// pushes and pops, several tables): the same rules go into both, the same flows are traced through both,
+/// and they must agree on the output ports and on the flow as it leaves (the final flow Open vSwitch prints).
+/// How FastPath's megaflow compares with Open vSwitch's in width is counted and printed.
+/// </summary>
+public class XlateVersusOvsTests(ITestOutputHelper output)
+{
+    private const int Ports = 4;
+
+    [Fact]
+    public void RandomRuleSetsGiveTheSameOutputsAndFinalFlowsAsOpenVSwitch()
+    {
+        var options = new OvsRuleGeneratorOptions { Ports = Ports, Tables = 3 };
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(Ports);
+        var failures = new List<string>();
+        int compared = 0, wider = 0, equal = 0, narrower = 0, skipped = 0;
+        for (int seed = 1000; seed < 1030; seed++)
+        {
+            var gen = new OvsRuleGenerator(seed, options);
+            OvsRuleSet set = gen.NextRuleSet();
+            ovs.ReplaceFlows(set.Lines);
+            var h = new XlateHarness();
+            foreach (string line in set.Lines)
+            {
+                h.Pipeline.Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse(line)), 0);
+            }
+
+            foreach (string flow in gen.TraceFlows(set, 12))
+            {
+                OvsTrace theirs = ovs.Trace(flow);
+                PipelineMatch parsed = MatchText.Parse(flow);
+                FlowKey key = parsed.PacketPart.Key;
+                XlateTrace ours = h.Xlate.Trace(key);
+                if (!ours.Succeeded)
+                {
+                    failures.Add($"seed {seed} flow {flow}: FastPath refused: {ours.Error}");
+                    continue;
+                }
+
+                compared++;
+                string ourActions = ActionFormatter.Format(ours.Actions);
+                List<int> ourPorts = OdpAction.ParseList(ourActions.Length == 0 ? "drop" : ourActions).Where(a => a.IsOutput).Select(a => a.OutputPort).ToList();
+                if (!ourPorts.SequenceEqual(theirs.OutputPorts))
+                {
+                    failures.Add($"seed {seed} flow {flow}\n  rules:\n    {string.Join("\n    ", set.Lines)}\n  OVS: {theirs.DatapathActionsText}\n  FastPath: {ourActions}");
+                    continue;
+                }
+
+                if (theirs.OutputPorts.Count > 0 && !FinalFlowAgrees(theirs, parsed, ours, out string why))
+                {
+                    failures.Add($"seed {seed} flow {flow}: final flows differ ({why})\n  OVS: {theirs.FinalFlow}\n  OVS actions: {theirs.DatapathActionsText}\n  FastPath actions: {ourActions}");
+                    continue;
+                }
+
+                switch (CompareWidth(theirs, ours.Megaflow.Mask))
+                {
+                    case > 0: wider++; break;
+                    case 0: equal++; break;
+                    case < 0:
+                        narrower++;
+                        if (narrower <= 6)
+                        {
+                            output.WriteLine($"narrower: flow {flow}\n  OVS megaflow: {theirs.Megaflow.Text}\n  FastPath: {Datapath.Flows.MatchFormatter.Format(ours.Megaflow)}");
+                        }
+
+                        break;
+                    case null: skipped++; break;
+                }
+            }
+        }
+
+        output.WriteLine($"{compared} flows compared; megaflow width against Open vSwitch: {wider} wider, {equal} equal, {narrower} narrower, {skipped} not comparable");
+        Assert.True(failures.Count == 0, $"{failures.Count} disagreements:\n" + string.Join("\n", failures.Take(8)));
+        Assert.True(compared >= 300, $"only {compared} flows compared");
+    }
+
+    // Open vSwitch's final flow names every field of the flow after the pipeline; each it names must equal ours.
+    private static bool FinalFlowAgrees(OvsTrace theirs, in PipelineMatch original, XlateTrace ours, out string why)
+    {
+        PipelineMatch expected;
+        if (theirs.FinalFlowUnchanged)
+        {
+            expected = original;
+        }
+        else
+        {
+            try
+            {
+                expected = MatchText.Parse(theirs.FinalFlow);
+            }
+            catch (FormatException e)
+            {
+                why = $"cannot read OVS's final flow: {e.Message}";
+                return true;
+            }
+        }
+
+        // Compare the packet fields OVS printed (its mask), except in_port, which OVS keeps as the input.
+        PipelineKey ourFinal = ours.FinalFlow;
+        ReadOnlySpan<byte> m = expected.Mask.ReadOnlyBytes;
+        ReadOnlySpan<byte> k = expected.Key.ReadOnlyBytes;
+        ReadOnlySpan<byte> f = ourFinal.ReadOnlyBytes;
+        for (int i = FlowKey.Offsets.DlDst; i < FlowKey.Size; i++)
+        {
+            if (((f[i] ^ k[i]) & m[i]) != 0)
+            {
+                why = $"key byte {i}: OVS 0x{k[i] & m[i]:x2}, FastPath 0x{f[i] & m[i]:x2}";
+                return false;
+            }
+        }
+
+        why = string.Empty;
+        return true;
+    }
+
+    // +1 when FastPath's megaflow is wider than Open vSwitch's (matches a strict subset of its bits), 0 equal,
+    // -1 narrower in some bit, null when Open vSwitch's megaflow text cannot be read as a match.
+    private static int? CompareWidth(OvsTrace theirs, in FlowKey ourMask)
+    {
+        PipelineMatch ovsMegaflow;
+        try
+        {
+            string text = string.Join(',', theirs.Megaflow.Text.Split(',').Where(t => !t.StartsWith("recirc_id", StringComparison.Ordinal) && t != "eth" && !t.StartsWith("packet_type", StringComparison.Ordinal)));
+            ovsMegaflow = MatchText.Parse(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> ovsMask = ovsMegaflow.Mask.ReadOnlyBytes;
+        ReadOnlySpan<byte> ours = XlateHarness.MaskBytes(ourMask);
+        bool extra = false, fewer = false;
+
+        // Compare the packet fields only (in_port and recirc_id, which both always match, are left out).
+        for (int i = FlowKey.Offsets.DlDst; i < FlowKey.Size; i++)
+        {
+            if (i == FlowKey.Offsets.NwFrag)
+            {
+                continue; // OVS always matches nw_frag on IP; FastPath's parser flags hold it.
+            }
+
+            extra |= (ours[i] & ~ovsMask[i]) != 0;
+            fewer |= (ovsMask[i] & ~ours[i]) != 0;
+        }
+
+        return extra ? -1 : fewer ? 1 : 0;
+    }
+}
