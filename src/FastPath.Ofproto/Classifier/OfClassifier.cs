@@ -223,10 +223,15 @@ public sealed class OfClassifier<TRule>
     /// The highest-priority rule matching <paramref name="flow"/> (ties: see the class remarks), or null; sets in
     /// <paramref name="wildcards"/> every bit the answer depended on (bits already set stay set).
     /// </summary>
-    /// <remarks>Allocates nothing: it runs once per upcall.</remarks>
+    /// <remarks>
+    /// Allocates nothing: it runs once per upcall. <paramref name="flow"/> and <paramref name="wildcards"/> may
+    /// be the same variable (the flow is read from a copy).
+    /// </remarks>
     public TRule? Lookup(in PipelineKey flow, ref PipelineKey wildcards)
     {
-        ReadOnlySpan<ulong> f = flow.ReadOnlyWords;
+        // A copy, so that passing one variable as both arguments cannot change the flow mid-lookup.
+        PipelineKey key = flow;
+        ReadOnlySpan<ulong> f = key.ReadOnlyWords;
         Span<ulong> wc = wildcards.AsWords;
         bool earlyExit = (Techniques & OfClassifierTechniques.PriorityEarlyExit) != 0;
         bool staged = (Techniques & OfClassifierTechniques.StagedLookup) != 0;
@@ -243,7 +248,7 @@ public sealed class OfClassifier<TRule>
                 break;
             }
 
-            OfSubtableEntry<TRule>? e = LookupSubtable(s, flow, f, wc, staged, useTries, ref probes);
+            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref probes);
             if (e is not null && (best is null || e.Rules[0].Priority > best.Priority))
             {
                 best = e.Rules[0];
@@ -255,26 +260,40 @@ public sealed class OfClassifier<TRule>
 
     private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes)
     {
+        // The tries are asked only once the subtable has failed at or after the address stage: before that a
+        // stage's hash already rules it out more cheaply, and a subtable that gets through the address stage
+        // has a rule with the packet's prefix, which the trie would confirm.
+        bool triesApply = useTries && s.AddressStageIndex >= 0;
         ulong h = KeyHash.Seed;
         int last = s.StageEnd.Length - 1;
-        for (int stage = 0; stage <= last; stage++)
+        for (int stage = 0; stage < last; stage++)
         {
-            if (useTries && stage == s.AddressStageIndex && RuledOutByTries(s, flow, wc, ref probes))
-            {
-                return null;
-            }
-
             h = s.HashStage(h, f, stage);
-            if (stage < last && staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
+            if (staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
             {
-                // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
-                s.Unwildcard(wc, s.StageEnd[stage]);
+                if (!(triesApply && stage >= s.AddressStageIndex && RuledOutByTries(s, flow, wc, ref probes)))
+                {
+                    // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
+                    s.Unwildcard(wc, s.StageEnd[stage]);
+                }
+
                 return null;
             }
         }
 
+        if (last >= 0)
+        {
+            h = s.HashStage(h, f, last);
+        }
+
+        OfSubtableEntry<TRule>? e = s.Find(f, KeyHash.Finish(h));
+        if (e is null && triesApply && RuledOutByTries(s, flow, wc, ref probes))
+        {
+            return null;
+        }
+
         s.Unwildcard(wc, s.Words.Length);
-        return s.Find(f, KeyHash.Finish(h));
+        return e;
     }
 
     /// <summary>

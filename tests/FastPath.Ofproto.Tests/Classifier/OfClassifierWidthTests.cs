@@ -179,6 +179,25 @@ public class OfClassifierWidthTests
         Assert.True(StrictlyNarrower(with, without));
     }
 
+    [Fact]
+    public void RemovedPrefixesLeaveTheTrie()
+    {
+        // With 192.168.0.0/16 gone, only 10.0.0.0/8 is left: one bit of 192.168.1.1 rules it out. A trie that
+        // kept the removed prefix's path would walk 16 bits of it and un-wildcard the whole /8.
+        var cls = new OfClassifier<TestRule>();
+        cls.Insert(TestMatch.New().Ip().NwSrc("10.0.0.0", 8).Match, 10, new TestRule("ten"));
+        var gone = new TestRule("gone");
+        cls.Insert(TestMatch.New().Ip().NwSrc("192.168.0.0", 16).Match, 20, gone);
+        PipelineKey flow = TestFrames.Key(TestFrames.Udp4("192.168.1.1", "10.0.0.2", 1, 2), inPort: 1);
+
+        PipelineKey before = default;
+        Assert.Same(gone, cls.Lookup(flow, ref before));
+        Assert.True(cls.Remove(gone));
+        PipelineKey after = default;
+        Assert.Null(cls.Lookup(flow, ref after));
+        Assert.Equal(TestMatch.New().NwSrc("0.0.0.0", 1).Mask, after);
+    }
+
     private static (TestRule? Hit, PipelineKey Wildcards) Run(OfClassifierTechniques techniques, TestMatch[] rules, in PipelineKey flow)
     {
         var cls = new OfClassifier<TestRule>(techniques);
