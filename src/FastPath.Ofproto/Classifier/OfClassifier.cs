@@ -35,6 +35,10 @@ public sealed class OfClassifier<TRule>
     private readonly PrefixTrie[] tries = [new(FlowKey.Offsets.NwSrc), new(FlowKey.Offsets.NwDst)];
     private long subtableSequence;
 
+    // Scratch for the subtables a lookup ruled out, one slot per subtable (grown as subtables are created, so
+    // that a lookup allocates nothing).
+    private RuledOut[] pending = new RuledOut[8];
+
     /// <summary>Makes an empty classifier using every technique.</summary>
     public OfClassifier()
         : this(OfClassifierTechniques.All)
@@ -105,6 +109,10 @@ public sealed class OfClassifier<TRule>
         {
             s = new OfSubtable<TRule>(m.Mask, subtableSequence++, tries);
             subtablesByMask.Add(m.Mask, s);
+            if (pending.Length < subtablesByMask.Count)
+            {
+                Array.Resize(ref pending, pending.Length * 2);
+            }
         }
 
         ReadOnlySpan<ulong> key = m.Key.ReadOnlyWords;
@@ -237,6 +245,7 @@ public sealed class OfClassifier<TRule>
         bool staged = (Techniques & OfClassifierTechniques.StagedLookup) != 0;
         bool useTries = (Techniques & OfClassifierTechniques.PrefixTries) != 0;
         var probes = new TrieProbes();
+        int pendingCount = 0;
         OfRuleNode<TRule>? best = null;
         List<OfSubtable<TRule>> list = ordered;
         for (int i = 0; i < list.Count; i++)
@@ -248,22 +257,19 @@ public sealed class OfClassifier<TRule>
                 break;
             }
 
-            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref probes);
+            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref probes, ref pendingCount);
             if (e is not null && (best is null || e.Rules[0].Priority > best.Priority))
             {
                 best = e.Rules[0];
             }
         }
 
+        ResolveRuledOut(wc, pendingCount);
         return best?.Rule;
     }
 
-    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes)
+    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes, ref int pendingCount)
     {
-        // The tries are asked only once the subtable has failed at or after the address stage: before that a
-        // stage's hash already rules it out more cheaply, and a subtable that gets through the address stage
-        // has a rule with the packet's prefix, which the trie would confirm.
-        bool triesApply = useTries && s.AddressStageIndex >= 0;
         ulong h = KeyHash.Seed;
         int last = s.StageEnd.Length - 1;
         for (int stage = 0; stage < last; stage++)
@@ -271,12 +277,8 @@ public sealed class OfClassifier<TRule>
             h = s.HashStage(h, f, stage);
             if (staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
             {
-                if (!(triesApply && stage >= s.AddressStageIndex && RuledOutByTries(s, flow, wc, ref probes)))
-                {
-                    // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
-                    s.Unwildcard(wc, s.StageEnd[stage]);
-                }
-
+                // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
+                RuleOut(s, flow, s.StageEnd[stage], useTries, ref probes, ref pendingCount);
                 return null;
             }
         }
@@ -287,8 +289,9 @@ public sealed class OfClassifier<TRule>
         }
 
         OfSubtableEntry<TRule>? e = s.Find(f, KeyHash.Finish(h));
-        if (e is null && triesApply && RuledOutByTries(s, flow, wc, ref probes))
+        if (e is null)
         {
+            RuleOut(s, flow, s.Words.Length, useTries, ref probes, ref pendingCount);
             return null;
         }
 
@@ -297,12 +300,23 @@ public sealed class OfClassifier<TRule>
     }
 
     /// <summary>
-    /// Whether a trie proves that no rule of <paramref name="s"/> has the packet's address prefix; if so, the
-    /// prefix bits that proved it are un-wildcarded, and nothing else of this subtable is needed (any packet
-    /// with those bits is ruled out the same way, whatever its other fields).
+    /// Records the proofs that no rule of <paramref name="s"/> matches: its mask's first <paramref name="words"/>
+    /// words (the stages looked at), and for each trie that applies and shows that no rule of the subtable has
+    /// the packet's address prefix, the prefix bits that show it. Each proof holds for every packet sharing its
+    /// bits, whatever the other fields, so any one of them will do; <see cref="ResolveRuledOut"/> picks.
     /// </summary>
-    private bool RuledOutByTries(OfSubtable<TRule> s, in PipelineKey flow, Span<ulong> wc, ref TrieProbes probes)
+    private void RuleOut(OfSubtable<TRule> s, in PipelineKey flow, int words, bool useTries, ref TrieProbes probes, ref int pendingCount)
     {
+        ref RuledOut r = ref pending[pendingCount++];
+        r.Subtable = s;
+        r.Words = words;
+        r.SourceBits = -1;
+        r.DestinationBits = -1;
+        if (!useTries || !s.UsesTries)
+        {
+            return;
+        }
+
         for (int t = 0; t < tries.Length; t++)
         {
             int length = s.PrefixLengths[t];
@@ -319,12 +333,64 @@ public sealed class OfClassifier<TRule>
 
             if (!p.Has(length))
             {
-                tries[t].Unwildcard(System.Runtime.InteropServices.MemoryMarshal.AsBytes(wc), Math.Min(length, p.CheckedBits));
-                return true;
+                (t == 0 ? ref r.SourceBits : ref r.DestinationBits) = Math.Min(length, p.CheckedBits);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Un-wildcards one proof per ruled-out subtable, once the lookup knows the bits its matches needed anyway.
+    /// Subtables with only the stage proof go first (they have no choice); then each of the others takes the
+    /// proof that adds the fewest bits to what is already un-wildcarded (the stage proof on a tie).
+    /// </summary>
+    private void ResolveRuledOut(Span<ulong> wc, int pendingCount)
+    {
+        for (int i = 0; i < pendingCount; i++)
+        {
+            ref RuledOut r = ref pending[i];
+            if (r.SourceBits < 0 && r.DestinationBits < 0)
+            {
+                r.Subtable!.Unwildcard(wc, r.Words);
             }
         }
 
-        return false;
+        Span<byte> wcBytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(wc);
+        for (int i = 0; i < pendingCount; i++)
+        {
+            ref RuledOut r = ref pending[i];
+            if (r.SourceBits < 0 && r.DestinationBits < 0)
+            {
+                r.Subtable = null;
+                continue;
+            }
+
+            int best = -1;
+            int bestCost = r.Subtable!.NewBits(wc, r.Words);
+            for (int t = 0; t < tries.Length && bestCost > 0; t++)
+            {
+                int bits = t == 0 ? r.SourceBits : r.DestinationBits;
+                if (bits >= 0)
+                {
+                    int cost = tries[t].NewBits(wcBytes, bits);
+                    if (cost < bestCost)
+                    {
+                        (best, bestCost) = (t, cost);
+                    }
+                }
+            }
+
+            if (best < 0)
+            {
+                r.Subtable.Unwildcard(wc, r.Words);
+            }
+            else
+            {
+                tries[best].Unwildcard(wcBytes, best == 0 ? r.SourceBits : r.DestinationBits);
+            }
+
+            // Drop the reference so that a removed subtable is not kept alive by the scratch array.
+            r.Subtable = null;
+        }
     }
 
     private OfRuleNode<TRule>? FindNode(in PipelineMatch match, int priority)
@@ -411,6 +477,15 @@ public sealed class OfClassifier<TRule>
 
     private static OfClassifierRule<TRule> Describe(OfRuleNode<TRule> n) =>
         new(new PipelineMatch { Key = n.Entry.Key, Mask = n.Subtable.Mask }, n.Priority, n.Rule);
+
+    /// <summary>A subtable a lookup ruled out, with the proofs it has (-1: that trie proves nothing).</summary>
+    private struct RuledOut
+    {
+        public OfSubtable<TRule>? Subtable;
+        public int Words;
+        public int SourceBits;
+        public int DestinationBits;
+    }
 
     /// <summary>The lazily run probes of one lookup, one per trie.</summary>
     private struct TrieProbes
