@@ -16,6 +16,13 @@ namespace FastPath.Ofproto.Classifier;
 /// flow on every bit the lookup set in the wildcards gets the same rule (or none) from the same classifier.
 /// </para>
 /// <para>
+/// A subtable that cannot match is ruled out by one of several proofs: the stages its staged lookup looked at
+/// (metadata, L2, L3, L4, cumulatively), or, when its mask is a prefix on nw_src or nw_dst, the leading address
+/// bits with which that field's trie shows no rule of the subtable has the packet's prefix. Only one proof per
+/// subtable is un-wildcarded, chosen after the scan: subtables with a single proof first, then for each of the
+/// others the proof that adds the fewest bits to those already needed.
+/// </para>
+/// <para>
 /// Ties: OpenFlow leaves overlapping rules of one priority undefined; here the winner is the rule in the
 /// subtable searched first. Subtables are searched by descending highest rule priority, and among subtables of
 /// one highest priority, older (created earlier) first. Rules with the same match and priority cannot coexist
