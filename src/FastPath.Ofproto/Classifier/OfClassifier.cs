@@ -16,6 +16,13 @@ namespace FastPath.Ofproto.Classifier;
 /// flow on every bit the lookup set in the wildcards gets the same rule (or none) from the same classifier.
 /// </para>
 /// <para>
+/// A subtable that cannot match is ruled out by one of several proofs: the stages its staged lookup looked at
+/// (metadata, L2, L3, L4, cumulatively), or, when its mask is a prefix on nw_src or nw_dst, the leading address
+/// bits with which that field's trie shows no rule of the subtable has the packet's prefix. Only one proof per
+/// subtable is un-wildcarded, chosen after the scan: subtables with a single proof first, then for each of the
+/// others the proof that adds the fewest bits to those already needed.
+/// </para>
+/// <para>
 /// Ties: OpenFlow leaves overlapping rules of one priority undefined; here the winner is the rule in the
 /// subtable searched first. Subtables are searched by descending highest rule priority, and among subtables of
 /// one highest priority, older (created earlier) first. Rules with the same match and priority cannot coexist
@@ -34,6 +41,10 @@ public sealed class OfClassifier<TRule>
     private readonly Dictionary<TRule, OfRuleNode<TRule>> nodes = new(ReferenceEqualityComparer.Instance);
     private readonly PrefixTrie[] tries = [new(FlowKey.Offsets.NwSrc), new(FlowKey.Offsets.NwDst)];
     private long subtableSequence;
+
+    // Scratch for the subtables a lookup ruled out, one slot per subtable (grown as subtables are created, so
+    // that a lookup allocates nothing).
+    private RuledOut[] pending = new RuledOut[8];
 
     /// <summary>Makes an empty classifier using every technique.</summary>
     public OfClassifier()
@@ -105,6 +116,10 @@ public sealed class OfClassifier<TRule>
         {
             s = new OfSubtable<TRule>(m.Mask, subtableSequence++, tries);
             subtablesByMask.Add(m.Mask, s);
+            if (pending.Length < subtablesByMask.Count)
+            {
+                Array.Resize(ref pending, pending.Length * 2);
+            }
         }
 
         ReadOnlySpan<ulong> key = m.Key.ReadOnlyWords;
@@ -223,15 +238,21 @@ public sealed class OfClassifier<TRule>
     /// The highest-priority rule matching <paramref name="flow"/> (ties: see the class remarks), or null; sets in
     /// <paramref name="wildcards"/> every bit the answer depended on (bits already set stay set).
     /// </summary>
-    /// <remarks>Allocates nothing: it runs once per upcall.</remarks>
+    /// <remarks>
+    /// Allocates nothing: it runs once per upcall. <paramref name="flow"/> and <paramref name="wildcards"/> may
+    /// be the same variable (the flow is read from a copy).
+    /// </remarks>
     public TRule? Lookup(in PipelineKey flow, ref PipelineKey wildcards)
     {
-        ReadOnlySpan<ulong> f = flow.ReadOnlyWords;
+        // A copy, so that passing one variable as both arguments cannot change the flow mid-lookup.
+        PipelineKey key = flow;
+        ReadOnlySpan<ulong> f = key.ReadOnlyWords;
         Span<ulong> wc = wildcards.AsWords;
         bool earlyExit = (Techniques & OfClassifierTechniques.PriorityEarlyExit) != 0;
         bool staged = (Techniques & OfClassifierTechniques.StagedLookup) != 0;
         bool useTries = (Techniques & OfClassifierTechniques.PrefixTries) != 0;
         var probes = new TrieProbes();
+        int pendingCount = 0;
         OfRuleNode<TRule>? best = null;
         List<OfSubtable<TRule>> list = ordered;
         for (int i = 0; i < list.Count; i++)
@@ -243,47 +264,66 @@ public sealed class OfClassifier<TRule>
                 break;
             }
 
-            OfSubtableEntry<TRule>? e = LookupSubtable(s, flow, f, wc, staged, useTries, ref probes);
+            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref probes, ref pendingCount);
             if (e is not null && (best is null || e.Rules[0].Priority > best.Priority))
             {
                 best = e.Rules[0];
             }
         }
 
+        ResolveRuledOut(wc, pendingCount);
         return best?.Rule;
     }
 
-    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes)
+    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes, ref int pendingCount)
     {
         ulong h = KeyHash.Seed;
         int last = s.StageEnd.Length - 1;
-        for (int stage = 0; stage <= last; stage++)
+        for (int stage = 0; stage < last; stage++)
         {
-            if (useTries && stage == s.AddressStageIndex && RuledOutByTries(s, flow, wc, ref probes))
-            {
-                return null;
-            }
-
             h = s.HashStage(h, f, stage);
-            if (stage < last && staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
+            if (staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
             {
                 // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
-                s.Unwildcard(wc, s.StageEnd[stage]);
+                RuleOut(s, flow, s.StageEnd[stage], useTries, ref probes, ref pendingCount);
                 return null;
             }
         }
 
+        if (last >= 0)
+        {
+            h = s.HashStage(h, f, last);
+        }
+
+        OfSubtableEntry<TRule>? e = s.Find(f, KeyHash.Finish(h));
+        if (e is null)
+        {
+            RuleOut(s, flow, s.Words.Length, useTries, ref probes, ref pendingCount);
+            return null;
+        }
+
         s.Unwildcard(wc, s.Words.Length);
-        return s.Find(f, KeyHash.Finish(h));
+        return e;
     }
 
     /// <summary>
-    /// Whether a trie proves that no rule of <paramref name="s"/> has the packet's address prefix; if so, the
-    /// prefix bits that proved it are un-wildcarded, and nothing else of this subtable is needed (any packet
-    /// with those bits is ruled out the same way, whatever its other fields).
+    /// Records the proofs that no rule of <paramref name="s"/> matches: its mask's first <paramref name="words"/>
+    /// words (the stages looked at), and for each trie that applies and shows that no rule of the subtable has
+    /// the packet's address prefix, the prefix bits that show it. Each proof holds for every packet sharing its
+    /// bits, whatever the other fields, so any one of them will do; <see cref="ResolveRuledOut"/> picks.
     /// </summary>
-    private bool RuledOutByTries(OfSubtable<TRule> s, in PipelineKey flow, Span<ulong> wc, ref TrieProbes probes)
+    private void RuleOut(OfSubtable<TRule> s, in PipelineKey flow, int words, bool useTries, ref TrieProbes probes, ref int pendingCount)
     {
+        ref RuledOut r = ref pending[pendingCount++];
+        r.Subtable = s;
+        r.Words = words;
+        r.SourceBits = -1;
+        r.DestinationBits = -1;
+        if (!useTries || !s.UsesTries)
+        {
+            return;
+        }
+
         for (int t = 0; t < tries.Length; t++)
         {
             int length = s.PrefixLengths[t];
@@ -300,12 +340,64 @@ public sealed class OfClassifier<TRule>
 
             if (!p.Has(length))
             {
-                tries[t].Unwildcard(System.Runtime.InteropServices.MemoryMarshal.AsBytes(wc), Math.Min(length, p.CheckedBits));
-                return true;
+                (t == 0 ? ref r.SourceBits : ref r.DestinationBits) = Math.Min(length, p.CheckedBits);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Un-wildcards one proof per ruled-out subtable, once the lookup knows the bits its matches needed anyway.
+    /// Subtables with only the stage proof go first (they have no choice); then each of the others takes the
+    /// proof that adds the fewest bits to what is already un-wildcarded (the stage proof on a tie).
+    /// </summary>
+    private void ResolveRuledOut(Span<ulong> wc, int pendingCount)
+    {
+        for (int i = 0; i < pendingCount; i++)
+        {
+            ref RuledOut r = ref pending[i];
+            if (r.SourceBits < 0 && r.DestinationBits < 0)
+            {
+                r.Subtable!.Unwildcard(wc, r.Words);
             }
         }
 
-        return false;
+        Span<byte> wcBytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(wc);
+        for (int i = 0; i < pendingCount; i++)
+        {
+            ref RuledOut r = ref pending[i];
+            if (r.SourceBits < 0 && r.DestinationBits < 0)
+            {
+                r.Subtable = null;
+                continue;
+            }
+
+            int best = -1;
+            int bestCost = r.Subtable!.NewBits(wc, r.Words);
+            for (int t = 0; t < tries.Length && bestCost > 0; t++)
+            {
+                int bits = t == 0 ? r.SourceBits : r.DestinationBits;
+                if (bits >= 0)
+                {
+                    int cost = tries[t].NewBits(wcBytes, bits);
+                    if (cost < bestCost)
+                    {
+                        (best, bestCost) = (t, cost);
+                    }
+                }
+            }
+
+            if (best < 0)
+            {
+                r.Subtable.Unwildcard(wc, r.Words);
+            }
+            else
+            {
+                tries[best].Unwildcard(wcBytes, best == 0 ? r.SourceBits : r.DestinationBits);
+            }
+
+            // Drop the reference so that a removed subtable is not kept alive by the scratch array.
+            r.Subtable = null;
+        }
     }
 
     private OfRuleNode<TRule>? FindNode(in PipelineMatch match, int priority)
@@ -392,6 +484,15 @@ public sealed class OfClassifier<TRule>
 
     private static OfClassifierRule<TRule> Describe(OfRuleNode<TRule> n) =>
         new(new PipelineMatch { Key = n.Entry.Key, Mask = n.Subtable.Mask }, n.Priority, n.Rule);
+
+    /// <summary>A subtable a lookup ruled out, with the proofs it has (-1: that trie proves nothing).</summary>
+    private struct RuledOut
+    {
+        public OfSubtable<TRule>? Subtable;
+        public int Words;
+        public int SourceBits;
+        public int DestinationBits;
+    }
 
     /// <summary>The lazily run probes of one lookup, one per trie.</summary>
     private struct TrieProbes

@@ -17,7 +17,7 @@ public enum OfClassifierTechniques
     /// <summary>Staged lookup: a subtable ruled out at stage k (metadata, L2, L3, L4) un-wildcards only stages up to k.</summary>
     StagedLookup = 2,
 
-    /// <summary>Prefix tries on nw_src and nw_dst: a subtable whose prefix cannot match un-wildcards only the prefix bits that showed it.</summary>
+    /// <summary>Prefix tries on nw_src and nw_dst: a subtable whose prefix cannot match may un-wildcard only the prefix bits that showed it.</summary>
     PrefixTries = 4,
 
     /// <summary>Everything (the default).</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastPath.OpenFlow.Flows;
@@ -20,9 +21,6 @@ internal sealed class OfSubtable<TRule>
     /// <summary>Number of lookup stages.</summary>
     public const int StageCount = 4;
 
-    /// <summary>The stage holding nw_src and nw_dst (L3), where the prefix tries are consulted.</summary>
-    public const int AddressStage = 2;
-
     private readonly Dictionary<ulong, int>[] stageIndex;
     private readonly Dictionary<ulong, OfSubtableEntry<TRule>> entries = [];
     private readonly SortedSet<int> priorities = [];
@@ -39,7 +37,6 @@ internal sealed class OfSubtable<TRule>
         ReadOnlySpan<ulong> m = mask.ReadOnlyWords;
         var words = new List<int>();
         var stageEnd = new List<int>();
-        var stageIds = new List<int>();
         for (int stage = 0; stage < StageCount; stage++)
         {
             int before = words.Count;
@@ -54,7 +51,6 @@ internal sealed class OfSubtable<TRule>
             if (words.Count > before)
             {
                 stageEnd.Add(words.Count);
-                stageIds.Add(stage);
             }
         }
 
@@ -73,14 +69,10 @@ internal sealed class OfSubtable<TRule>
         }
 
         PrefixLengths = new int[tries.Length];
-        AddressStageIndex = -1;
         for (int t = 0; t < tries.Length; t++)
         {
             PrefixLengths[t] = tries[t].PrefixLengthOf(mask.ReadOnlyBytes);
-            if (PrefixLengths[t] > 0)
-            {
-                AddressStageIndex = stageIds.IndexOf(AddressStage);
-            }
+            UsesTries |= PrefixLengths[t] > 0;
         }
     }
 
@@ -102,8 +94,8 @@ internal sealed class OfSubtable<TRule>
     /// <summary>Per classifier trie, the mask's prefix length on that field (0: the trie does not apply).</summary>
     public int[] PrefixLengths { get; }
 
-    /// <summary>Which entry of <see cref="StageEnd"/> is the L3 stage when some trie applies, else -1.</summary>
-    public int AddressStageIndex { get; }
+    /// <summary>Whether some trie applies (the mask is a prefix on nw_src or nw_dst).</summary>
+    public bool UsesTries { get; }
 
     /// <summary>The highest priority of the subtable's rules.</summary>
     public int MaxPriority { get; private set; } = int.MinValue;
@@ -193,6 +185,20 @@ internal sealed class OfSubtable<TRule>
         {
             wildcards[words[i]] |= mask[i];
         }
+    }
+
+    /// <summary>How many bits <see cref="Unwildcard"/> of <paramref name="wordCount"/> words would add to <paramref name="wildcards"/>.</summary>
+    public int NewBits(ReadOnlySpan<ulong> wildcards, int wordCount)
+    {
+        int[] words = Words;
+        ulong[] mask = MaskWords;
+        int bits = 0;
+        for (int i = 0; i < wordCount; i++)
+        {
+            bits += BitOperations.PopCount(mask[i] & ~wildcards[words[i]]);
+        }
+
+        return bits;
     }
 
     /// <summary>Adds a new entry (its values not yet present).</summary>

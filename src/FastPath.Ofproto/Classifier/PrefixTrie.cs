@@ -79,6 +79,10 @@ internal sealed class PrefixTrie
         BinaryPrimitives.WriteUInt128BigEndian(field, BinaryPrimitives.ReadUInt128BigEndian(field) | PrefixMask(bits));
     }
 
+    /// <summary>How many bits <see cref="Unwildcard"/> of <paramref name="bits"/> bits would add to <paramref name="wildcards"/>.</summary>
+    public int NewBits(ReadOnlySpan<byte> wildcards, int bits) =>
+        (int)UInt128.PopCount(PrefixMask(bits) & ~BinaryPrimitives.ReadUInt128BigEndian(wildcards.Slice(ByteOffset, 16)));
+
     /// <summary>Adds one rule's prefix (<paramref name="length"/> 1-128; bits past it are ignored).</summary>
     public void Insert(UInt128 value, int length)
     {

@@ -180,6 +180,28 @@ public class OfClassifierTableTests
     }
 
     [Fact]
+    public void OneVariableAsFlowAndWildcardsIsLookedUpAsTheFlow()
+    {
+        var cls = new OfClassifier<TestRule>();
+        var r = new TestRule("r");
+        cls.Insert(TestMatch.New().InPort(1).Ip().NwProto(17).TpDst(53).Match, 1, r);
+        cls.Insert(TestMatch.New().InPort(2).Match, 2, new TestRule("other"));
+        PipelineKey wc = default;
+        Assert.Same(r, cls.Lookup(Udp, ref wc));
+
+        // Were the wildcards written into the flow while it is read, in_port would turn from 1 into all-ones.
+        PipelineKey both = Udp;
+        Assert.Same(r, cls.Lookup(both, ref both));
+        PipelineKey expected = Udp;
+        for (int i = 0; i < PipelineKey.Words; i++)
+        {
+            expected.AsWords[i] |= wc.AsWords[i];
+        }
+
+        Assert.Equal(expected, both);
+    }
+
+    [Fact]
     public void LookupAllocatesNothing()
     {
         var gen = new RandomRuleSets(5);

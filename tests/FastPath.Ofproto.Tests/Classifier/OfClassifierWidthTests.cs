@@ -179,6 +179,59 @@ public class OfClassifierWidthTests
         Assert.True(StrictlyNarrower(with, without));
     }
 
+    [Fact]
+    public void ATrieProofIsPreferredToAnEarlierStageWhenItNeedsFewerBits()
+    {
+        // metadata and reg0 (the first stage, 96 bits) already rule the subtable out, but so does one bit of
+        // nw_dst (10.0.0.1 starts with 0, 192.168.1.1 with 1): the trie's proof is the one un-wildcarded.
+        TestMatch[] rules = [TestMatch.New().Metadata(7).Reg(0, 9).Ip().NwDst("10.0.0.1")];
+        PipelineKey flow = TestFrames.Key(TestFrames.Udp4("10.9.9.9", "192.168.1.1", 1000, 53), inPort: 1);
+
+        (_, PipelineKey with) = Run(All, rules, flow);
+        (_, PipelineKey without) = Run(All & ~OfClassifierTechniques.PrefixTries, rules, flow);
+
+        Assert.Equal(TestMatch.New().NwDst("0.0.0.0", 1).Mask, with);
+        Assert.Equal(TestMatch.New().Metadata(0).Reg(0, 0).Mask, without);
+        Assert.True(Bits(with) < Bits(without));
+    }
+
+    [Fact]
+    public void AStageProofAlreadyPaidForIsPreferredToATrieProof()
+    {
+        // The first rule has no address, so in_port=2 must be un-wildcarded to rule it out; the second could be
+        // ruled out by 16 bits of nw_dst too, but in_port already does it for free.
+        TestMatch[] rules =
+        [
+            TestMatch.New().InPort(1).DlSrc(5),
+            TestMatch.New().InPort(1).Ip().NwDst("10.1.0.0", 16),
+            TestMatch.New().InPort(1).Ip().NwDst("10.0.0.1", 32),
+        ];
+        PipelineKey flow = TestFrames.Key(TestFrames.Udp4("10.9.9.9", "10.1.0.1", 1000, 53), inPort: 2);
+
+        (_, PipelineKey wc) = Run(All, rules, flow);
+
+        Assert.Equal(TestMatch.New().InPort(0).Mask, wc);
+    }
+
+    [Fact]
+    public void RemovedPrefixesLeaveTheTrie()
+    {
+        // With 192.168.0.0/16 gone, only 10.0.0.0/8 is left: one bit of 192.168.1.1 rules it out. A trie that
+        // kept the removed prefix's path would walk 16 bits of it and un-wildcard the whole /8.
+        var cls = new OfClassifier<TestRule>();
+        cls.Insert(TestMatch.New().Ip().NwSrc("10.0.0.0", 8).Match, 10, new TestRule("ten"));
+        var gone = new TestRule("gone");
+        cls.Insert(TestMatch.New().Ip().NwSrc("192.168.0.0", 16).Match, 20, gone);
+        PipelineKey flow = TestFrames.Key(TestFrames.Udp4("192.168.1.1", "10.0.0.2", 1, 2), inPort: 1);
+
+        PipelineKey before = default;
+        Assert.Same(gone, cls.Lookup(flow, ref before));
+        Assert.True(cls.Remove(gone));
+        PipelineKey after = default;
+        Assert.Null(cls.Lookup(flow, ref after));
+        Assert.Equal(TestMatch.New().NwSrc("0.0.0.0", 1).Mask, after);
+    }
+
     private static (TestRule? Hit, PipelineKey Wildcards) Run(OfClassifierTechniques techniques, TestMatch[] rules, in PipelineKey flow)
     {
         var cls = new OfClassifier<TestRule>(techniques);
@@ -194,6 +247,17 @@ public class OfClassifierWidthTests
     }
 
     private static PipelineKey WildcardsWith(OfClassifierTechniques techniques, TestMatch[] rules, in PipelineKey flow) => Run(techniques, rules, flow).Wildcards;
+
+    private static int Bits(in PipelineKey k)
+    {
+        int n = 0;
+        foreach (ulong w in k.ReadOnlyWords)
+        {
+            n += System.Numerics.BitOperations.PopCount(w);
+        }
+
+        return n;
+    }
 
     /// <summary>Whether <paramref name="a"/>'s bits are a strict subset of <paramref name="b"/>'s.</summary>
     internal static bool StrictlyNarrower(in PipelineKey a, in PipelineKey b)
