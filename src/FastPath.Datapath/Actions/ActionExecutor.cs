@@ -284,6 +284,29 @@ public static class ActionExecutor
             case ActionField.SctpDst:
                 return SetPort(d, in p, IpProtocols.Sctp, field == ActionField.SctpSrc ? 0 : 2, v, m);
 
+            case ActionField.MplsLse:
+                int top = MplsTop(d);
+                if (top < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                RewriteBe32(d, top, BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(m));
+                return Outcome.Applied;
+
+            default:
+                return SetControlField(d, in p, field, v, m);
+        }
+    }
+
+    // ARP, ICMP and ND rewrites: rare in forwarding, so kept out of SetField to leave its code as small as the
+    // common L2-L4 rewrites need.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Outcome SetControlField(Span<byte> d, in Packet p, ActionField field, ReadOnlySpan<byte> v, ReadOnlySpan<byte> m)
+    {
+        int l3;
+        switch (field)
+        {
             case ActionField.ArpOp:
             case ActionField.ArpSha:
             case ActionField.ArpSpa:
@@ -295,7 +318,7 @@ public static class ActionExecutor
                 }
 
                 // ARP carries no checksum.
-                ApplyMasked(d.Slice(l3 + ArpFieldOffset(field), size), v, m);
+                ApplyMasked(d.Slice(l3 + ArpFieldOffset(field), v.Length), v, m);
                 return Outcome.Applied;
 
             case ActionField.IcmpType:
@@ -308,16 +331,6 @@ public static class ActionExecutor
             case ActionField.NdSll:
             case ActionField.NdTll:
                 return SetNeighborDiscovery(d, in p, field, v, m);
-
-            case ActionField.MplsLse:
-                int top = MplsTop(d);
-                if (top < 0)
-                {
-                    return Outcome.Skipped;
-                }
-
-                RewriteBe32(d, top, BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(m));
-                return Outcome.Applied;
 
             default:
                 return Outcome.Invalid;
