@@ -1,4 +1,5 @@
 using FastPath.Datapath.Flows;
+using FastPath.Datapath.Meters;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 
@@ -23,13 +24,14 @@ public sealed class NetdevDatapath : IDisposable
     private readonly SortedDictionary<uint, INetdev> ports = [];
     private readonly Dictionary<(uint Port, int Queue), PmdThread> placement = [];
     private readonly Lock gate = new();
+    private readonly MeterTable meters = new();
 
     /// <summary>Creates PMDs on <paramref name="cores"/> (-1 for an unpinned PMD) without starting them.</summary>
     public NetdevDatapath(IEnumerable<int> cores, PmdOptions? options = null)
     {
         foreach (int core in cores)
         {
-            pmds.Add(new PmdThread(core, options));
+            pmds.Add(new PmdThread(core, options, meters));
         }
 
         if (pmds.Count == 0)
@@ -64,6 +66,18 @@ public sealed class NetdevDatapath : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Installs or replaces meter <paramref name="meterId"/> (below <see cref="MeterTable.MaxMeters"/>),
+    /// shared by every PMD; safe from any thread. See <see cref="MeterTable.Set"/> for what is refused.
+    /// </summary>
+    public void SetMeter(uint meterId, MeterConfig config) => meters.Set(meterId, config);
+
+    /// <summary>Removes meter <paramref name="meterId"/> and returns its last counters (null if it was not installed); packets sent to it pass from then on.</summary>
+    public MeterStats? DeleteMeter(uint meterId) => meters.Delete(meterId);
+
+    /// <summary>The counters of meter <paramref name="meterId"/>, summed over every PMD, or null if it is not installed.</summary>
+    public MeterStats? GetMeterStats(uint meterId) => meters.TryGetStats(meterId, out MeterStats s) ? s : null;
 
     /// <summary>Starts every PMD.</summary>
     public void Start()

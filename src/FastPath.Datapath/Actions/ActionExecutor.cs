@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FastPath.Datapath.Meters;
 using FastPath.Packets;
 
 namespace FastPath.Datapath.Actions;
 
 /// <summary>
 /// Runs an encoded action program (see <see cref="ActionProgram"/>) on one packet, rewriting it in
-/// place and keeping the IPv4, TCP, UDP, ICMPv6 and SCTP checksums valid after every rewrite.
+/// place and keeping the IPv4, TCP, UDP, ICMP, ICMPv6 and SCTP checksums valid after every rewrite.
 /// </summary>
 /// <remarks>
 /// Hot path: no allocation, no locks, no virtual calls (the sink is a generic struct). It trusts the
@@ -26,6 +27,10 @@ public static class ActionExecutor
     private const int EthHeaderLength = 14;
     private const int VlanTagLength = 4;
     private const int MacPairLength = 12;
+    private const int ArpLength = 28;
+
+    // ICMPv6 header (4), reserved or flags (4), target address (16).
+    private const int NdOptionsOffset = 24;
 
     /// <summary>
     /// Executes <paramref name="program"/> on <paramref name="packet"/>. Outputs and userspace actions go
@@ -37,6 +42,18 @@ public static class ActionExecutor
     /// caller still owns the frame.
     /// </returns>
     public static ExecResult Execute<TSink>(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> program, ref TSink sink)
+        where TSink : struct, IActionSink =>
+        Execute(pool, ref packet, program, ref sink, null, 0);
+
+    /// <summary>
+    /// Executes <paramref name="program"/> on <paramref name="packet"/> as
+    /// <see cref="Execute{TSink}(PacketPool, ref Packet, ReadOnlySpan{byte}, ref TSink)"/> does, running
+    /// meter actions through <paramref name="meters"/> at time <paramref name="now"/> (in the table's clock
+    /// ticks: the PMD's TSC). Without a table a meter action lets every packet through, as for a meter
+    /// id that is not installed.
+    /// </summary>
+    /// <returns>As the other overload; <see cref="ExecStatus.MeterDropped"/> when a meter dropped the packet.</returns>
+    public static ExecResult Execute<TSink>(PacketPool pool, ref Packet packet, ReadOnlySpan<byte> program, ref TSink sink, MeterTable? meters, ulong now)
         where TSink : struct, IActionSink
     {
         int outputs = 0;
@@ -108,6 +125,14 @@ public static class ActionExecutor
                 case ActionType.DecMplsTtl:
                     outcome = DecMplsTtl(data);
                     break;
+                case ActionType.Meter:
+                    // Open vSwitch meters the packet as it is at this point, pushed headers included.
+                    if (meters is not null && !meters.Apply(BinaryPrimitives.ReadUInt32LittleEndian(action[4..]), packet.Length, now))
+                    {
+                        return new ExecResult(ExecStatus.MeterDropped, false, outputs, upcalls, skipped);
+                    }
+
+                    continue;
                 default:
                     outcome = Outcome.Invalid;
                     break;
@@ -270,6 +295,44 @@ public static class ActionExecutor
                 return Outcome.Applied;
 
             default:
+                return SetControlField(d, in p, field, v, m);
+        }
+    }
+
+    // ARP, ICMP and ND rewrites: rare in forwarding, so kept out of SetField to leave its code as small as the
+    // common L2-L4 rewrites need.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Outcome SetControlField(Span<byte> d, in Packet p, ActionField field, ReadOnlySpan<byte> v, ReadOnlySpan<byte> m)
+    {
+        int l3;
+        switch (field)
+        {
+            case ActionField.ArpOp:
+            case ActionField.ArpSha:
+            case ActionField.ArpSpa:
+            case ActionField.ArpTha:
+            case ActionField.ArpTpa:
+                if ((l3 = ArpHeader(d, in p)) < 0)
+                {
+                    return Outcome.Skipped;
+                }
+
+                // ARP carries no checksum.
+                ApplyMasked(d.Slice(l3 + ArpFieldOffset(field), v.Length), v, m);
+                return Outcome.Applied;
+
+            case ActionField.IcmpType:
+            case ActionField.IcmpCode:
+            case ActionField.Icmpv6Type:
+            case ActionField.Icmpv6Code:
+                return SetIcmpTypeCode(d, in p, field, v[0], m[0]);
+
+            case ActionField.NdTarget:
+            case ActionField.NdSll:
+            case ActionField.NdTll:
+                return SetNeighborDiscovery(d, in p, field, v, m);
+
+            default:
                 return Outcome.Invalid;
         }
     }
@@ -288,6 +351,161 @@ public static class ActionExecutor
         }
 
         return l3;
+    }
+
+    /// <summary>Offset of a whole Ethernet/IPv4 ARP or RARP header, or -1.</summary>
+    private static int ArpHeader(ReadOnlySpan<byte> d, in Packet p)
+    {
+        int l3 = p.L3Offset;
+        if (l3 == Packet.NoOffset || l3 < 2 || l3 + ArpLength > d.Length)
+        {
+            return -1;
+        }
+
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]);
+
+        // The same hardware and protocol the parser requires before it reads the fields into the key.
+        return (type == EtherTypes.Arp || type == EtherTypes.Rarp)
+            && BinaryPrimitives.ReadUInt32BigEndian(d[l3..]) == 0x00010800 && d[l3 + 4] == 6 && d[l3 + 5] == 4
+            ? l3
+            : -1;
+    }
+
+    private static int ArpFieldOffset(ActionField field) => field switch
+    {
+        ActionField.ArpOp => 6,
+        ActionField.ArpSha => 8,
+        ActionField.ArpSpa => 14,
+        ActionField.ArpTha => 18,
+        _ => 24,
+    };
+
+    /// <summary>
+    /// Offset of the whole ICMP (<paramref name="v6"/> false: in IPv4) or ICMPv6 (in IPv6) header's first
+    /// 4 bytes, type, code and checksum; -1 if the packet has none.
+    /// </summary>
+    private static int IcmpHeader(ReadOnlySpan<byte> d, in Packet p, bool v6)
+    {
+        int l4 = p.L4Offset;
+        if (l4 == Packet.NoOffset || l4 + 4 > d.Length)
+        {
+            return -1;
+        }
+
+        int l3;
+        if (!v6)
+        {
+            return (l3 = Ipv4Header(d, in p)) >= 0 && d[l3 + 9] == IpProtocols.Icmp ? l4 : -1;
+        }
+
+        return (l3 = Ipv6Header(d, in p)) >= 0 && Ipv6L4Protocol(d, l3, l4, out _, out _) == IpProtocols.IcmpV6 ? l4 : -1;
+    }
+
+    private static Outcome SetIcmpTypeCode(Span<byte> d, in Packet p, ActionField field, byte value, byte mask)
+    {
+        bool v6 = field is ActionField.Icmpv6Type or ActionField.Icmpv6Code;
+        int l4 = IcmpHeader(d, in p, v6);
+        if (l4 < 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        // Type and code share the first 16-bit word, covered by the checksum (ICMPv6's pseudo-header
+        // does not change), so one incremental update keeps it right in both versions.
+        bool type = field is ActionField.IcmpType or ActionField.Icmpv6Type;
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(d[l4..]);
+        ushort wordValue = type ? (ushort)(value << 8) : value;
+        ushort wordMask = type ? (ushort)(mask << 8) : mask;
+        ushort now = (ushort)((old & ~wordMask) | (wordValue & wordMask));
+        if (now != old)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(d[l4..], now);
+            Span<byte> csum = d[(l4 + 2)..];
+            BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
+        }
+
+        return Outcome.Applied;
+    }
+
+    /// <summary>
+    /// Neighbor solicitation or advertisement fields, as Open vSwitch's set(nd(...)): the target address,
+    /// or the first link-layer address option when it is of the kind asked for (never one added); the
+    /// ICMPv6 checksum follows.
+    /// </summary>
+    private static Outcome SetNeighborDiscovery(Span<byte> d, in Packet p, ActionField field, ReadOnlySpan<byte> v, ReadOnlySpan<byte> m)
+    {
+        int l4 = IcmpHeader(d, in p, v6: true);
+
+        // Type 135 or 136 with code 0 and the whole target, the parser's test for ND fields in the key.
+        if (l4 < 0 || l4 + NdOptionsOffset > d.Length || (d[l4] != 135 && d[l4] != 136) || d[l4 + 1] != 0)
+        {
+            return Outcome.Skipped;
+        }
+
+        Span<byte> target;
+        if (field == ActionField.NdTarget)
+        {
+            target = d.Slice(l4 + 8, 16);
+        }
+        else
+        {
+            // Options end with the IPv6 payload (Ethernet padding is not options) or the frame.
+            int l3 = p.L3Offset;
+            int end = Math.Min(d.Length, l3 + 40 + BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 4)..]));
+            int opt = FirstLinkLayerOption(d[..end], l4 + NdOptionsOffset);
+            if (opt < 0 || d[opt] != (field == ActionField.NdSll ? 1 : 2))
+            {
+                return Outcome.Skipped;
+            }
+
+            target = d.Slice(opt + 2, 6);
+        }
+
+        ushort oldSum = Checksum.Sum(target);
+        bool changed = false;
+        for (int i = 0; i < target.Length; i++)
+        {
+            byte now = (byte)((target[i] & ~m[i]) | (v[i] & m[i]));
+            changed |= now != target[i];
+            target[i] = now;
+        }
+
+        // Both the target (at 8) and an option's address (at 8k + 2) start on an even offset of the
+        // ICMPv6 message, so their sums line up with the checksum's 16-bit words.
+        if (changed)
+        {
+            Span<byte> csum = d[(l4 + 2)..];
+            BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), oldSum, Checksum.Sum(target)));
+        }
+
+        return Outcome.Applied;
+    }
+
+    /// <summary>
+    /// Offset of the first source (1) or target (2) link-layer address option of 8 bytes in the options
+    /// from <paramref name="opt"/>, or -1; a zero-length or overrunning option ends the walk.
+    /// </summary>
+    private static int FirstLinkLayerOption(ReadOnlySpan<byte> d, int opt)
+    {
+        // An option is at least 8 bytes, so the walk takes at most d.Length / 8 steps.
+        while (d.Length - opt >= 8)
+        {
+            byte type = d[opt];
+            int len = d[opt + 1] * 8;
+            if (len == 0 || len > d.Length - opt)
+            {
+                return -1;
+            }
+
+            if (len == 8 && (type == 1 || type == 2))
+            {
+                return opt;
+            }
+
+            opt += len;
+        }
+
+        return -1;
     }
 
     /// <summary>Offset of a whole fixed IPv6 header, or -1.</summary>

@@ -45,4 +45,35 @@ public enum ActionField : byte
     /// and TTL (8), so one masked set rewrites the label, TC or TTL alone, as Open vSwitch's set(mpls()) does.
     /// </summary>
     MplsLse = 19,
+    /// <summary>ARP (or RARP) opcode (2 bytes); Ethernet/IPv4 ARP only, as the parser reads it.</summary>
+    ArpOp = 20,
+    /// <summary>ARP sender protocol (IPv4) address (4 bytes).</summary>
+    ArpSpa = 21,
+    /// <summary>ARP target protocol (IPv4) address (4 bytes).</summary>
+    ArpTpa = 22,
+    /// <summary>ARP sender hardware (Ethernet) address (6 bytes).</summary>
+    ArpSha = 23,
+    /// <summary>ARP target hardware (Ethernet) address (6 bytes).</summary>
+    ArpTha = 24,
+    /// <summary>ICMPv4 type (1 byte); the ICMP checksum is patched.</summary>
+    IcmpType = 25,
+    /// <summary>ICMPv4 code (1 byte); the ICMP checksum is patched.</summary>
+    IcmpCode = 26,
+    /// <summary>ICMPv6 type (1 byte); the ICMPv6 checksum is patched.</summary>
+    Icmpv6Type = 27,
+    /// <summary>ICMPv6 code (1 byte); the ICMPv6 checksum is patched.</summary>
+    Icmpv6Code = 28,
+    /// <summary>
+    /// Target address of an IPv6 neighbor solicitation or advertisement (16 bytes; ICMPv6 type 135 or 136,
+    /// code 0); other packets are left alone. The ICMPv6 checksum is patched.
+    /// </summary>
+    NdTarget = 29,
+    /// <summary>
+    /// Source link-layer address option of a neighbor solicitation or advertisement (6 bytes). As in Open
+    /// vSwitch, only the first link-layer address option is looked at, and it is rewritten only when it
+    /// is a source one: an option is never added.
+    /// </summary>
+    NdSll = 30,
+    /// <summary>Target link-layer address option of a neighbor solicitation or advertisement (6 bytes); as <see cref="NdSll"/>.</summary>
+    NdTll = 31,
 }

@@ -108,6 +108,9 @@ public static class ActionFormatter
             case ActionType.SetMasked:
                 FormatSet(sb, a);
                 break;
+            case ActionType.Meter:
+                sb.Append(inv, $"meter({BinaryPrimitives.ReadUInt32LittleEndian(a[4..])})");
+                break;
         }
     }
 
@@ -167,13 +170,25 @@ public static class ActionFormatter
             ActionField.UdpDst => ("udp", "dst"),
             ActionField.SctpSrc => ("sctp", "src"),
             ActionField.MplsLse => ("mpls", "lse"),
+            ActionField.ArpOp => ("arp", "op"),
+            ActionField.ArpSpa => ("arp", "sip"),
+            ActionField.ArpTpa => ("arp", "tip"),
+            ActionField.ArpSha => ("arp", "sha"),
+            ActionField.ArpTha => ("arp", "tha"),
+            ActionField.IcmpType => ("icmp", "type"),
+            ActionField.IcmpCode => ("icmp", "code"),
+            ActionField.Icmpv6Type => ("icmpv6", "type"),
+            ActionField.Icmpv6Code => ("icmpv6", "code"),
+            ActionField.NdTarget => ("nd", "target"),
+            ActionField.NdSll => ("nd", "sll"),
+            ActionField.NdTll => ("nd", "tll"),
             _ => ("sctp", "dst"),
         };
 
         sb.Append("set(").Append(header).Append('(');
         switch (field)
         {
-            case ActionField.EthSrc or ActionField.EthDst:
+            case ActionField.EthSrc or ActionField.EthDst or ActionField.ArpSha or ActionField.ArpTha or ActionField.NdSll or ActionField.NdTll:
                 sb.Append(name).Append('=').Append(Mac(value));
                 if (!full)
                 {
@@ -198,7 +213,8 @@ public static class ActionFormatter
                 }
 
                 break;
-            case ActionField.Ipv4Src or ActionField.Ipv4Dst or ActionField.Ipv6Src or ActionField.Ipv6Dst:
+            case ActionField.Ipv4Src or ActionField.Ipv4Dst or ActionField.Ipv6Src or ActionField.Ipv6Dst
+                or ActionField.ArpSpa or ActionField.ArpTpa or ActionField.NdTarget:
                 sb.Append(name).Append('=').Append(new IPAddress(value).ToString());
                 if (!full)
                 {
@@ -208,6 +224,14 @@ public static class ActionFormatter
                 break;
             case ActionField.Ipv4Ttl or ActionField.Ipv6HopLimit:
                 sb.Append(name).Append('=').Append(value[0].ToString(inv));
+                break;
+            case ActionField.IcmpType or ActionField.IcmpCode or ActionField.Icmpv6Type or ActionField.Icmpv6Code:
+                sb.Append(name).Append('=').Append(value[0].ToString(inv));
+                if (!full)
+                {
+                    sb.Append(inv, $"/0x{mask[0]:x2}");
+                }
+
                 break;
             case ActionField.Ipv4Tos or ActionField.Ipv6Tc:
                 sb.Append(inv, $"{name}=0x{value[0]:x2}");

@@ -20,6 +20,7 @@ namespace FastPath.Datapath.Actions;
 /// <item><see cref="ActionType.PushMpls"/>, length 16: label stack entry (4 bytes), MPLS Ethernet type (0x8847
 /// or 0x8848), u8 flags (<see cref="PushMplsFromPacket"/>, in which case the entry bytes are zero), 5 pad bytes.</item>
 /// <item><see cref="ActionType.PopMpls"/>, length 8: the Ethernet type to restore (at least 0x0600), 2 pad bytes.</item>
+/// <item><see cref="ActionType.Meter"/>, length 8: u32 meter id, below <see cref="Meters.MeterTable.MaxMeters"/>.</item>
 /// </list>
 /// </remarks>
 public static class ActionProgram
@@ -44,7 +45,7 @@ public static class ActionProgram
     public const byte PushMplsFromPacket = 1;
 
     // Indexed by ActionField; 0 marks an unknown field.
-    private static ReadOnlySpan<byte> FieldSizes => [0, 6, 6, 2, 4, 4, 1, 1, 16, 16, 1, 4, 1, 2, 2, 2, 2, 2, 2, 4];
+    private static ReadOnlySpan<byte> FieldSizes => [0, 6, 6, 2, 4, 4, 1, 1, 16, 16, 1, 4, 1, 2, 2, 2, 2, 2, 2, 4, 2, 4, 4, 6, 6, 1, 1, 1, 1, 16, 6, 6];
 
     /// <summary>Size in bytes of <paramref name="field"/>'s value (and mask), or 0 for an unknown field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -61,7 +62,7 @@ public static class ActionProgram
     public static int FixedLength(ActionType type) => type switch
     {
         ActionType.Output or ActionType.PushVlan or ActionType.PopVlan or ActionType.DecTtl
-            or ActionType.PopMpls or ActionType.DecMplsTtl => 8,
+            or ActionType.PopMpls or ActionType.DecMplsTtl or ActionType.Meter => 8,
         ActionType.Userspace or ActionType.PushMpls => 16,
         _ => 0,
     };
@@ -88,8 +89,8 @@ public static class ActionProgram
     /// <summary>
     /// Checks that <paramref name="program"/> is well formed: whole headers, lengths that are multiples
     /// of 8 and fit, known types and fields, the exact size each needs, set values within their masks,
-    /// VLAN TPIDs the parser recognises, MPLS Ethernet types for push_mpls and a real Ethernet type for
-    /// pop_mpls. Run it on every program before it is installed.
+    /// VLAN TPIDs the parser recognises, MPLS Ethernet types for push_mpls, a real Ethernet type for
+    /// pop_mpls and meter ids the meter table can hold. Run it on every program before it is installed.
     /// </summary>
     public static ProgramValidation Validate(ReadOnlySpan<byte> program)
     {
@@ -123,6 +124,7 @@ public static class ActionProgram
                 ActionType.PushMpls => CheckPushMpls(action),
                 ActionType.PopMpls => CheckPopMpls(action),
                 ActionType.SetMasked => CheckSetMasked(action),
+                ActionType.Meter => CheckMeter(action),
                 _ => $"unknown action type {(ushort)type}",
             };
             if (error is not null)
@@ -181,6 +183,17 @@ public static class ActionProgram
         // Below 0x0600 the field is an 802.3 length: the frame would stop saying what it carries.
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(action[4..]);
         return type >= 0x0600 ? null : $"pop_mpls Ethernet type 0x{type:x4} is an 802.3 length, not a type";
+    }
+
+    private static string? CheckMeter(ReadOnlySpan<byte> action)
+    {
+        if (action.Length != 8)
+        {
+            return $"Meter must be 8 bytes, not {action.Length}";
+        }
+
+        uint id = BinaryPrimitives.ReadUInt32LittleEndian(action[4..]);
+        return id < Meters.MeterTable.MaxMeters ? null : $"meter id {id} is not below {Meters.MeterTable.MaxMeters}";
     }
 
     private static string? CheckSetMasked(ReadOnlySpan<byte> action)

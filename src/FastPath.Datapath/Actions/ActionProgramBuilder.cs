@@ -286,6 +286,61 @@ public sealed class ActionProgramBuilder
             _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
         }, port, mask);
 
+    /// <summary>Appends a meter action: packets over meter <paramref name="meterId"/>'s drop bands are dropped there, the others go on.</summary>
+    public ActionProgramBuilder Meter(uint meterId)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(meterId, (uint)Meters.MeterTable.MaxMeters);
+        Span<byte> a = Append(ActionType.Meter, 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(a[4..], meterId);
+        return this;
+    }
+
+    /// <summary>Appends a masked rewrite of the ARP opcode (Ethernet/IPv4 ARP and RARP only).</summary>
+    public ActionProgramBuilder SetArpOp(ushort op, ushort mask = 0xffff)
+    {
+        Span<byte> v = stackalloc byte[2];
+        Span<byte> m = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(v, op);
+        BinaryPrimitives.WriteUInt16BigEndian(m, mask);
+        return SetMasked(ActionField.ArpOp, v, m);
+    }
+
+    /// <summary>Appends a rewrite of the ARP sender protocol address, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetArpSpa(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.ArpSpa, AddressFamily.InterNetwork, address, mask);
+
+    /// <summary>Appends a rewrite of the ARP target protocol address, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetArpTpa(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.ArpTpa, AddressFamily.InterNetwork, address, mask);
+
+    /// <summary>Appends a rewrite of the ARP sender hardware address (6 bytes), masked when <paramref name="mask"/> is not empty.</summary>
+    public ActionProgramBuilder SetArpSha(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask = default) => SetMac(ActionField.ArpSha, mac, mask);
+
+    /// <summary>Appends a rewrite of the ARP target hardware address (6 bytes), masked when <paramref name="mask"/> is not empty.</summary>
+    public ActionProgramBuilder SetArpTha(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask = default) => SetMac(ActionField.ArpTha, mac, mask);
+
+    /// <summary>Appends a masked rewrite of the ICMPv4 type (the ICMP checksum follows).</summary>
+    public ActionProgramBuilder SetIcmpType(byte type, byte mask = 0xff) => SetByte(ActionField.IcmpType, type, mask);
+
+    /// <summary>Appends a masked rewrite of the ICMPv4 code (the ICMP checksum follows).</summary>
+    public ActionProgramBuilder SetIcmpCode(byte code, byte mask = 0xff) => SetByte(ActionField.IcmpCode, code, mask);
+
+    /// <summary>Appends a masked rewrite of the ICMPv6 type (the ICMPv6 checksum follows).</summary>
+    public ActionProgramBuilder SetIcmpv6Type(byte type, byte mask = 0xff) => SetByte(ActionField.Icmpv6Type, type, mask);
+
+    /// <summary>Appends a masked rewrite of the ICMPv6 code (the ICMPv6 checksum follows).</summary>
+    public ActionProgramBuilder SetIcmpv6Code(byte code, byte mask = 0xff) => SetByte(ActionField.Icmpv6Code, code, mask);
+
+    /// <summary>Appends a rewrite of a neighbor solicitation's or advertisement's target address, masked when <paramref name="mask"/> is given.</summary>
+    public ActionProgramBuilder SetNdTarget(IPAddress address, IPAddress? mask = null) =>
+        SetAddress(ActionField.NdTarget, AddressFamily.InterNetworkV6, address, mask);
+
+    /// <summary>Appends a rewrite of the ND source link-layer address option, if the packet has one (6 bytes; masked when <paramref name="mask"/> is not empty).</summary>
+    public ActionProgramBuilder SetNdSll(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask = default) => SetMac(ActionField.NdSll, mac, mask);
+
+    /// <summary>Appends a rewrite of the ND target link-layer address option, if the packet has one (6 bytes; masked when <paramref name="mask"/> is not empty).</summary>
+    public ActionProgramBuilder SetNdTll(ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask = default) => SetMac(ActionField.NdTll, mac, mask);
+
     /// <summary>The program in Open vSwitch datapath-action syntax.</summary>
     public override string ToString() => ActionFormatter.Format(AsSpan());
 
@@ -305,6 +360,9 @@ public sealed class ActionProgramBuilder
             throw new ArgumentOutOfRangeException(nameof(ethType), $"MPLS Ethernet type 0x{ethType:x4} is neither 0x8847 nor 0x8848");
         }
     }
+
+    private ActionProgramBuilder SetMac(ActionField field, ReadOnlySpan<byte> mac, ReadOnlySpan<byte> mask) =>
+        mask.IsEmpty ? Set(field, mac) : SetMasked(field, mac, mask);
 
     private ActionProgramBuilder SetByte(ActionField field, byte value, byte mask) =>
         SetMasked(field, [value], [mask]);

@@ -32,4 +32,12 @@ public enum ActionType : ushort
 
     /// <summary>Decrement the TTL of the outermost MPLS label; stop the packet when it would reach 0.</summary>
     DecMplsTtl = 9,
+
+    /// <summary>
+    /// Run the packet through a meter of the datapath's meter table: payload u32 meter id (little-endian).
+    /// A packet over the rate of a drop band is dropped there (execution stops with
+    /// <see cref="ExecStatus.MeterDropped"/>); a packet within the rate, or sent to a meter that does not
+    /// exist, goes on with the next action, as in Open vSwitch's userspace datapath.
+    /// </summary>
+    Meter = 10,
 }

@@ -17,4 +17,7 @@ public enum ExecStatus : byte
 
     /// <summary>push_vlan or push_mpls found no headroom left in the frame; execution stopped rather than forward the packet without the header.</summary>
     NoHeadroom = 3,
+
+    /// <summary>A meter action found the packet over the rate of one of its drop bands; the packet must be dropped.</summary>
+    MeterDropped = 4,
 }

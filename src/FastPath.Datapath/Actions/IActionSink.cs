@@ -4,7 +4,7 @@ namespace FastPath.Datapath.Actions;
 
 /// <summary>
 /// Receives the packets an action program outputs or sends to userspace. Implement it on a struct
-/// and pass it to <see cref="ActionExecutor.Execute{TSink}"/> so the calls are direct, not virtual.
+/// and pass it to <see cref="ActionExecutor"/>'s Execute so the calls are direct, not virtual.
 /// </summary>
 /// <remarks>
 /// Ownership contract: the executor keeps rewriting the same frame after an output that is not the

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using FastPath.Datapath.Actions;
 using FastPath.Datapath.Classifier;
 using FastPath.Datapath.Emc;
+using FastPath.Datapath.Meters;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Rings;
 using FastPath.Native;
@@ -38,6 +39,7 @@ public sealed class PmdThread : IDisposable
     private readonly SpscRing<Upcall> upcalls;
     private readonly PacketPool execPool;
     private readonly UpcallSuppressor upcallSuppressor;
+    private readonly MeterTable meters;
     private readonly HashSet<string> faultKinds = [];
     private readonly List<string> faults = [];
 
@@ -68,10 +70,15 @@ public sealed class PmdThread : IDisposable
     private ulong lastResortTsc;
     private ulong nowTsc;
 
-    /// <summary>Creates a PMD for core <paramref name="coreId"/> (-1: not pinned); call <see cref="Start"/> to run it.</summary>
-    public PmdThread(int coreId, PmdOptions? options = null)
+    /// <summary>
+    /// Creates a PMD for core <paramref name="coreId"/> (-1: not pinned); call <see cref="Start"/> to run it.
+    /// Meter actions run through <paramref name="meters"/>, the table its datapath shares among its PMDs
+    /// (a PMD of its own gets a table of its own), timed by the TSC of the batch being processed.
+    /// </summary>
+    public PmdThread(int coreId, PmdOptions? options = null, MeterTable? meters = null)
     {
         this.options = options ?? new PmdOptions();
+        this.meters = meters ?? new MeterTable();
         CoreId = coreId;
         classifier = new MegaflowClassifier(this.options.MaxMegaflows, this.options.HugePages);
         emc = new ExactMatchCache(this.options.EmcEntries, this.options.EmcInsertInvProb, this.options.EmcWays);
@@ -516,7 +523,7 @@ public sealed class PmdThread : IDisposable
                     continue;
                 }
 
-                ExecResult r = ActionExecutor.Execute(pool, ref p, actions, ref sink);
+                ExecResult r = ActionExecutor.Execute(pool, ref p, actions, ref sink, meters, nowTsc);
                 if (!r.Consumed)
                 {
                     if (r.Outputs == 0)
@@ -853,7 +860,7 @@ public sealed class PmdThread : IDisposable
 
         FlowExtractor.Extract(execPool.GetData(p), ref p, out _);
         var sink = new PmdSink(this, execPool);
-        ExecResult r = ActionExecutor.Execute(execPool, ref p, cmd.Actions, ref sink);
+        ExecResult r = ActionExecutor.Execute(execPool, ref p, cmd.Actions, ref sink, meters, Cpu.ReadTsc());
         if (!r.Consumed)
         {
             execPool.Free(p);
