@@ -38,16 +38,6 @@ public sealed class OfprotoThreadTests : IDisposable
         dp.Dispose();
     }
 
-    private static void WaitFor(Func<bool> done, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done())
-        {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
-            Thread.Sleep(1);
-        }
-    }
-
     [Fact]
     public void PacketsAreForwardedByTheMegaflowTheThreadInstalledAndFollowATableChange()
     {
@@ -57,7 +47,7 @@ public sealed class OfprotoThreadTests : IDisposable
             p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.9.9.9", (ushort)(100 + i), 53));
         }
 
-        WaitFor(() => p2.Sent.Count == 5, "5 packets on port 2");
+        Eventually.Until(() => p2.Sent.Count == 5, "5 packets on port 2");
         // Packets that missed before the megaflow was in all came up; they made one megaflow.
         Assert.Equal(1, ofproto.Invoke(() => ofproto.Upcalls.Ukeys.Count));
         Assert.Single(dp.Pmds[0].DumpFlows());
@@ -68,9 +58,9 @@ public sealed class OfprotoThreadTests : IDisposable
             xlate.Replace(0, Output3);
             return 0;
         });
-        WaitFor(() => dp.Pmds[0].DumpFlows().Single().Actions.SequenceEqual(Output3), "the megaflow to follow the change");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Single().Actions.SequenceEqual(Output3), "the megaflow to follow the change");
         p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.9.9.9", 999, 53));
-        WaitFor(() => p3.Sent.Count == 1, "the packet on port 3");
+        Eventually.Until(() => p3.Sent.Count == 1, "the packet on port 3");
         Assert.Equal(5, p2.Sent.Count);
         Assert.Null(ofproto.Fault);
     }
@@ -105,7 +95,7 @@ public sealed class OfprotoThreadTests : IDisposable
             Interlocked.Increment(ref ticks);
         });
         ofproto.Start();
-        WaitFor(() => Volatile.Read(ref ticks) >= 3, "three timer ticks");
+        Eventually.Until(() => Volatile.Read(ref ticks) >= 3, "three timer ticks");
         Assert.True(Volatile.Read(ref onThread));
         Assert.Throws<InvalidOperationException>(() => ofproto.AddTimer(_ => { }));
     }

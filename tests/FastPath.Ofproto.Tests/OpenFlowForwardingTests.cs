@@ -1,13 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.NetworkInformation;
 using FastPath.Datapath;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports.Memory;
 using FastPath.Ofproto.Tables;
 using FastPath.Ofproto.Xlate;
 using FastPath.OpenFlow.Rules;
-using PacketDotNet;
 
 namespace FastPath.Ofproto.Tests;
 
@@ -41,29 +38,10 @@ public sealed class OpenFlowForwardingTests : IDisposable
         dp.Dispose();
     }
 
-    private static byte[] Udp(string src, ushort sport)
-    {
-        var udp = new UdpPacket(sport, 53) { PayloadData = new byte[18] };
-        var ip = new IPv4Packet(IPAddress.Parse(src), IPAddress.Parse("10.0.0.2")) { PayloadPacket = udp, TimeToLive = 64 };
-        var eth = new EthernetPacket(PhysicalAddress.Parse("02-00-00-00-00-01"), PhysicalAddress.Parse("02-00-00-00-00-02"), EthernetType.IPv4) { PayloadPacket = ip };
-        udp.UpdateUdpChecksum();
-        ip.UpdateIPChecksum();
-        eth.UpdateCalculatedValues();
-        return eth.Bytes;
-    }
+    private static byte[] Udp(string src, ushort sport) => Upcalls.UpcallTestPackets.Udp4(src, "10.0.0.2", sport, 53);
 
     private void AddFlow(string text) =>
         ofproto.Invoke(() => pipeline.Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse(text)), Stopwatch.GetTimestamp()));
-
-    private static void WaitFor(Func<bool> done, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done())
-        {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
-            Thread.Sleep(1);
-        }
-    }
 
     [Fact]
     public void TheSeedRuleRewritesEveryPacketOfTheFlowAndCountsThem()
@@ -74,7 +52,7 @@ public sealed class OpenFlowForwardingTests : IDisposable
             p1.Inject(Udp("192.168.1.1", (ushort)(1000 + i)));
         }
 
-        WaitFor(() => p2.Sent.Count == 50, "50 packets on port 2");
+        Eventually.Until(() => p2.Sent.Count == 50, "50 packets on port 2");
         var expected = Enumerable.Range(0, 50).Select(i => Convert.ToHexString(Udp("192.181.137.1", (ushort)(1000 + i)))).ToHashSet();
         Assert.True(expected.SetEquals(p2.Sent.Select(Convert.ToHexString)), "the rewritten packets differ from the expected bytes");
 
@@ -84,7 +62,7 @@ public sealed class OpenFlowForwardingTests : IDisposable
         Assert.DoesNotContain("udp(", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("eth(", printed, StringComparison.Ordinal);
         Assert.Contains("192.168.1.1", printed, StringComparison.Ordinal);
-        WaitFor(() => ofproto.Invoke(() => pipeline.Rules.Single().Packets) == 50, "the rule's counter to reach 50");
+        Eventually.Until(() => ofproto.Invoke(() => pipeline.Rules.Single().Packets) == 50, "the rule's counter to reach 50");
     }
 
     [Fact]
@@ -92,11 +70,11 @@ public sealed class OpenFlowForwardingTests : IDisposable
     {
         AddFlow("in_port=1,ip,actions=output:2");
         p1.Inject(Udp("10.0.0.1", 1));
-        WaitFor(() => p2.Sent.Count == 1, "the first packet");
+        Eventually.Until(() => p2.Sent.Count == 1, "the first packet");
         ofproto.Invoke(() => pipeline.Apply(new FlowMod(FlowModCommand.Delete, new FlowRule { Match = default }), Stopwatch.GetTimestamp()));
-        WaitFor(() => dp.Pmds[0].DumpFlows().Count == 0, "the megaflow to go with its rule");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Count == 0, "the megaflow to go with its rule");
         p1.Inject(Udp("10.0.0.1", 2));
-        WaitFor(() => ofproto.Invoke(() => ofproto.Upcalls.Misses) == 2, "the second miss");
+        Eventually.Until(() => ofproto.Invoke(() => ofproto.Upcalls.Misses) == 2, "the second miss");
         Thread.Sleep(50);
         Assert.Single(p2.Sent);
     }

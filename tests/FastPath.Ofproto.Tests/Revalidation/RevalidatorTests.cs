@@ -41,17 +41,6 @@ public sealed class RevalidatorTests : IDisposable
 
     private static byte[] From(string src, ushort sport = 1) => UpcallTestPackets.Udp4(src, "10.9.9.9", sport, 53);
 
-    private void PollUntil(Func<bool> done, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done())
-        {
-            handler.Poll(Stopwatch.GetTimestamp());
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
-            Thread.Sleep(1);
-        }
-    }
-
     // Sends n packets of a flow and waits until port `outPort` has received `expected` in all.
     private void SendAndWait(string src, int n, MemoryNetdev outPort, int expected)
     {
@@ -60,7 +49,7 @@ public sealed class RevalidatorTests : IDisposable
             p1.Inject(From(src, (ushort)(100 + i)));
         }
 
-        PollUntil(() => outPort.Sent.Count >= expected, $"{expected} packets out");
+        Eventually.Until(() => outPort.Sent.Count >= expected, $"{expected} packets out", () => handler.Poll(Stopwatch.GetTimestamp()));
     }
 
     [Fact]
@@ -87,11 +76,11 @@ public sealed class RevalidatorTests : IDisposable
         xlate.Replace(0, Output3);
         revalidator.Run(Stopwatch.GetTimestamp());
         Assert.Equal(1, revalidator.Modified);
-        PollUntil(() => dp.Pmds[0].DumpFlows()[0].Actions.SequenceEqual(Output3), "the modify to apply");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows()[0].Actions.SequenceEqual(Output3), "the modify to apply", () => handler.Poll(Stopwatch.GetTimestamp()));
 
         int translations = xlate.Translations;
         p1.Inject(From("10.0.0.1", 999));
-        PollUntil(() => p3.Sent.Count == 1, "the packet on the new port");
+        Eventually.Until(() => p3.Sent.Count == 1, "the packet on the new port", () => handler.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(3, p2.Sent.Count);
         Assert.Equal(translations, xlate.Translations);
         Assert.Equal(Output3, Assert.Single(dp.Pmds[0].DumpFlows()).Actions);
@@ -104,12 +93,12 @@ public sealed class RevalidatorTests : IDisposable
         xlate.RemoveAt(1);
         revalidator.Run(Stopwatch.GetTimestamp());
         Assert.Equal(1, revalidator.ChangedDeleted);
-        PollUntil(() => dp.Pmds[0].DumpFlows().Count == 0, "the megaflow to go");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Count == 0, "the megaflow to go", () => handler.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(0, handler.Ukeys.Count);
 
         // The next packet comes up, finds no rule, and is dropped.
         p1.Inject(From("10.0.0.2", 7));
-        PollUntil(() => handler.TranslationDrops == 1, "the dropped miss");
+        Eventually.Until(() => handler.TranslationDrops == 1, "the dropped miss", () => handler.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(2, p2.Sent.Count);
     }
 
@@ -129,7 +118,7 @@ public sealed class RevalidatorTests : IDisposable
         // At 10.5 s flow A has been idle 10.5 s, B only 1.5 s.
         revalidator.Run(t0 + (long)(10.5 * Stopwatch.Frequency));
         Assert.Equal(1, revalidator.IdleDeleted);
-        PollUntil(() => dp.Pmds[0].DumpFlows().Count == 1, "the idle megaflow to go");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Count == 1, "the idle megaflow to go", () => handler.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(RuleB.Key, Assert.Single(dp.Pmds[0].DumpFlows()).Match.Key);
     }
 
@@ -141,7 +130,7 @@ public sealed class RevalidatorTests : IDisposable
         SendAndWait("10.0.0.1", 1, p2, 1);
         revalidator.Run(Stopwatch.GetTimestamp());
         Assert.Equal(1, revalidator.UnknownDeleted);
-        PollUntil(() => dp.Pmds[0].DumpFlows().Count == 1, "the stray megaflow to go");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Count == 1, "the stray megaflow to go", () => handler.Poll(Stopwatch.GetTimestamp()));
 
         dp.FlushFlows();
         revalidator.Run(Stopwatch.GetTimestamp());

@@ -27,18 +27,6 @@ public class UpcallHandlerTests
         return (dp, p1, p2, p3);
     }
 
-    // Polls the handler until the condition holds (bounded).
-    private static void PollUntil(UpcallHandler h, Func<bool> done, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done())
-        {
-            h.Poll(Stopwatch.GetTimestamp());
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
-            Thread.Sleep(1);
-        }
-    }
-
     [Fact]
     public void AMissInstallsItsMegaflowAndTheFirstPacketIsExecutedToo()
     {
@@ -50,7 +38,7 @@ public class UpcallHandlerTests
 
         byte[] pkt = UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", 1000, 53);
         p1.Inject(pkt);
-        PollUntil(h, () => !p2.Sent.IsEmpty, "the executed first packet");
+        Eventually.Until(() => !p2.Sent.IsEmpty, "the executed first packet", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.True(p2.Sent.TryDequeue(out byte[]? first));
         Assert.Equal(pkt, first);
         Assert.Equal(1, h.MegaflowsPut);
@@ -62,7 +50,7 @@ public class UpcallHandlerTests
             p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", (ushort)(2000 + i), 53));
         }
 
-        PollUntil(h, () => p2.Sent.Count == 20, "20 forwarded packets");
+        Eventually.Until(() => p2.Sent.Count == 20, "20 forwarded packets", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(1, xlate.Translations);
         Assert.Equal(1, dp.GetPmdStats()[0].Upcalls);
         DatapathFlow flow = Assert.Single(dp.Pmds[0].DumpFlows());
@@ -83,7 +71,7 @@ public class UpcallHandlerTests
         var xlate = new RuleListTranslator([]);
         var h = new UpcallHandler(dp.Pmds, xlate);
         p1.Inject(UpcallTestPackets.Udp4("10.0.0.9", "10.0.0.2", 1, 2));
-        PollUntil(h, () => h.TranslationDrops == 1, "the dropped miss");
+        Eventually.Until(() => h.TranslationDrops == 1, "the dropped miss", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(0, h.MegaflowsPut);
         Assert.Empty(dp.Pmds[0].DumpFlows());
         Assert.True(p2.Sent.IsEmpty);
@@ -105,12 +93,12 @@ public class UpcallHandlerTests
             p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
         }
 
-        PollUntil(h, () => h.Misses == 50, "50 misses from port 1");
+        Eventually.Until(() => h.Misses == 50, "50 misses from port 1", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(10, h.MegaflowsPut);
         Assert.Equal(40, h.RateLimited);
 
         p3.Inject(UpcallTestPackets.Udp4("10.3.0.1", "10.0.0.2", 1, 2));
-        PollUntil(h, () => h.MegaflowsPut == 11, "port 3's megaflow");
+        Eventually.Until(() => h.MegaflowsPut == 11, "port 3's megaflow", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(40, h.RateLimited);
     }
 
@@ -130,7 +118,7 @@ public class UpcallHandlerTests
             }
 
             long target = (round + 1) * 30;
-            PollUntil(h, () => h.MegaflowsPut == target && dp.Pmds[0].Replies.Count == 0, $"round {round}");
+            Eventually.Until(() => h.MegaflowsPut == target && dp.Pmds[0].Replies.Count == 0, $"round {round}", () => h.Poll(Stopwatch.GetTimestamp()));
         }
 
         Assert.Equal(300, h.MegaflowsPut);
