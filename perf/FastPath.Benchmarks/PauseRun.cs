@@ -361,23 +361,17 @@ public static partial class PauseRun
     // flow, so no collection of its making stops the PMD.
     private static void Dump(PmdThread pmd, int expected)
     {
-        var buffer = new FlowDumpBuffer();
         int n = 0;
-        int cursor = 0;
         long packets = 0;
-        do
+        pmd.ForEachChunk(new FlowDumpBuffer(), chunk =>
         {
-            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer));
-            Check(reply);
-            for (int i = 0; i < buffer.Count; i++)
+            for (int i = 0; i < chunk.Count; i++)
             {
-                packets += buffer.StatsAt(i).Packets + buffer.ActionsAt(i).Length + (long)buffer.MatchAt(i).Key.ReadOnlyWords[0];
+                packets += chunk.StatsAt(i).Packets + chunk.ActionsAt(i).Length + (long)chunk.MatchAt(i).Key.ReadOnlyWords[0];
             }
 
-            n += buffer.Count;
-            cursor = reply.NextCursor;
-        }
-        while (cursor >= 0);
+            n += chunk.Count;
+        });
 
         if (n != expected)
         {

@@ -17,8 +17,8 @@ internal static unsafe partial class AlignedMemory
     // Room in front of the block for its origin, keeping the block on a cache line.
     private const nuint Header = 64;
 
-    private const int ProtReadWrite = 0x1 | 0x2;
-    private const int MapPrivateAnonymous = 0x02 | 0x20;
+    internal const int ProtReadWrite = 0x1 | 0x2;
+    internal const int MapPrivateAnonymous = 0x02 | 0x20;
 
     /// <summary>
     /// <paramref name="bytes"/> zeroed bytes on a 64-byte boundary; free with <see cref="Free"/>.
@@ -82,8 +82,8 @@ internal static unsafe partial class AlignedMemory
     }
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static partial void* Mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
+    internal static partial void* Mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
 
     [LibraryImport("libc", EntryPoint = "munmap")]
-    private static partial int Munmap(void* addr, nuint length);
+    internal static partial int Munmap(void* addr, nuint length);
 }

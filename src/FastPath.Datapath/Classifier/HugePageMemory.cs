@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace FastPath.Datapath.Classifier;
 
 /// <summary>
@@ -12,13 +10,12 @@ namespace FastPath.Datapath.Classifier;
 /// takes one fault per 8192 records). When the pool is empty or not configured (<c>vm.nr_hugepages</c>),
 /// <see cref="TryMap"/> returns null and the caller falls back to small pages.
 /// </remarks>
-internal static unsafe partial class HugePageMemory
+internal static unsafe class HugePageMemory
 {
     /// <summary>The size of one huge page, and the unit of every block here.</summary>
     public const nuint PageSize = 2 * 1024 * 1024;
 
-    private const int ProtReadWrite = 0x1 | 0x2;
-    private const int MapPrivateAnonymousHugetlb = 0x02 | 0x20 | 0x40000;
+    private const int MapHugetlb = 0x40000;
 
     /// <summary>
     /// <paramref name="bytes"/> (a multiple of <see cref="PageSize"/>) of zeroed huge-page memory, faulted in on
@@ -32,16 +29,10 @@ internal static unsafe partial class HugePageMemory
         }
 
         // Without MAP_NORESERVE the kernel reserves the pages now, so a touch later never fails with SIGBUS.
-        void* p = Mmap(null, bytes, ProtReadWrite, MapPrivateAnonymousHugetlb, -1, 0);
+        void* p = AlignedMemory.Mmap(null, bytes, AlignedMemory.ProtReadWrite, AlignedMemory.MapPrivateAnonymous | MapHugetlb, -1, 0);
         return p == (void*)-1 ? null : p;
     }
 
     /// <summary>Returns a block from <see cref="TryMap"/> of <paramref name="bytes"/> bytes to the pool.</summary>
-    public static void Unmap(void* block, nuint bytes) => Munmap(block, bytes);
-
-    [LibraryImport("libc", EntryPoint = "mmap")]
-    private static partial void* Mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [LibraryImport("libc", EntryPoint = "munmap")]
-    private static partial int Munmap(void* addr, nuint length);
+    public static void Unmap(void* block, nuint bytes) => AlignedMemory.Munmap(block, bytes);
 }

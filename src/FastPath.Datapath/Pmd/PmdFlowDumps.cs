@@ -19,6 +19,33 @@ public static class PmdFlowDumps
     public static List<DatapathFlow> DumpFlows(this PmdThread pmd, int chunk = PmdCommand.DefaultDumpChunk, TimeSpan? timeout = null) =>
         [.. pmd.EnumerateFlows(chunk, timeout)];
 
+    /// <summary>
+    /// Walks every megaflow of <paramref name="pmd"/> chunk by chunk into <paramref name="buffer"/>, calling
+    /// <paramref name="visit"/> with each filled chunk, to be read in place (<see cref="FlowDumpBuffer.MatchAt"/>
+    /// and its siblings): the walk allocates nothing per flow. The buffer grows when a flow's actions need it.
+    /// </summary>
+    public static void ForEachChunk(this PmdThread pmd, FlowDumpBuffer buffer, Action<FlowDumpBuffer> visit, TimeSpan? timeout = null)
+    {
+        int cursor = 0;
+        do
+        {
+            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer), timeout);
+            if (!reply.Ok)
+            {
+                throw new InvalidOperationException($"PMD refused {reply.Kind}: {reply.Error}");
+            }
+
+            if (buffer.ActionBytesNeeded > 0)
+            {
+                buffer.EnsureActionBytes(buffer.ActionBytesNeeded);
+            }
+
+            visit(buffer);
+            cursor = reply.NextCursor;
+        }
+        while (cursor >= 0);
+    }
+
     // The one buffer is reused chunk after chunk: each chunk is copied out before the next is asked for.
     private static IEnumerable<DatapathFlow> Walk(PmdThread pmd, FlowDumpBuffer buffer, TimeSpan? timeout)
     {

@@ -68,32 +68,14 @@ public sealed class Revalidator
         }
     }
 
-    private void RunPmd(int index, long nowTicks, long maxIdleTicks)
-    {
-        PmdThread pmd = commands.Pmds[index];
-        int cursor = 0;
-        do
+    private void RunPmd(int index, long nowTicks, long maxIdleTicks) =>
+        commands.Pmds[index].ForEachChunk(buffer, chunk =>
         {
-            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer));
-            if (!reply.Ok)
+            for (int j = 0; j < chunk.Count; j++)
             {
-                throw new InvalidOperationException($"PMD refused a flow dump: {reply.Error}");
+                Visit(index, in chunk.MatchAt(j), chunk.StatsAt(j), nowTicks, maxIdleTicks);
             }
-
-            if (buffer.ActionBytesNeeded > 0)
-            {
-                buffer.EnsureActionBytes(buffer.ActionBytesNeeded);
-            }
-
-            for (int j = 0; j < buffer.Count; j++)
-            {
-                Visit(index, in buffer.MatchAt(j), buffer.StatsAt(j), nowTicks, maxIdleTicks);
-            }
-
-            cursor = reply.NextCursor;
-        }
-        while (cursor >= 0);
-    }
+        });
 
     private void Visit(int index, in FlowMatch match, MegaflowStats stats, long nowTicks, long maxIdleTicks)
     {
@@ -111,14 +93,7 @@ public sealed class Revalidator
         long bytes = stats.Bytes - u.Bytes;
         if (packets > 0)
         {
-            if (u.Credited != null)
-            {
-                foreach (IFlowStatsSink sink in u.Credited)
-                {
-                    sink.Credit(packets, bytes, nowTicks);
-                }
-            }
-
+            FlowStatsCredit.CreditAll(u.Credited, packets, bytes, nowTicks);
             u.LastActiveTicks = nowTicks;
         }
 

@@ -59,7 +59,8 @@ public sealed class OfPipeline
     public List<RemovedRule> Apply(FlowMod mod, long nowTicks)
     {
         FlowRule r = mod.Rule;
-        if (r.TableId >= TableCount && !(mod.AllTables && mod.Command is FlowModCommand.Delete or FlowModCommand.DeleteStrict or FlowModCommand.Modify or FlowModCommand.ModifyStrict))
+        // Table 255 ("all") is allowed for modify and delete only.
+        if (r.TableId >= TableCount && (mod.Command == FlowModCommand.Add || !mod.AllTables))
         {
             throw new FlowModException(FlowModError.BadTableId, $"no table {r.TableId}");
         }

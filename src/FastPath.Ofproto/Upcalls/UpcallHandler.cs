@@ -153,13 +153,7 @@ public sealed class UpcallHandler
                 Executed++;
 
                 // The megaflow's counters never see this packet: the rules are credited with it here.
-                if (t.Credited != null)
-                {
-                    foreach (IFlowStatsSink sink in t.Credited)
-                    {
-                        sink.Credit(1, upcall.Length, nowTicks);
-                    }
-                }
+                FlowStatsCredit.CreditAll(t.Credited, 1, upcall.Length, nowTicks);
             }
             else
             {

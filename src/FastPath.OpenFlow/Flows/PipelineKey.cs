@@ -46,13 +46,6 @@ public struct PipelineKey : IEquatable<PipelineKey>
         public const int Reg0 = 160;
     }
 
-    /// <summary>First word of each staged-lookup stage: pipeline metadata, L2, L3, L4, plus the end.</summary>
-    /// <remarks>
-    /// The pipeline-only words (16-23) belong to the metadata stage, which is looked at first, so they are
-    /// listed as a separate leading range by <see cref="StageOf"/>; the datapath key's own stages follow.
-    /// </remarks>
-    public static ReadOnlySpan<byte> StageStartWords => [0, 2, 5, 14, 16];
-
     [FieldOffset(0)] private FlowKey packet;
 
     /// <summary>The datapath key: what a megaflow matches on.</summary>
