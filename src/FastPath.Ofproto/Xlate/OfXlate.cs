@@ -30,7 +30,7 @@ namespace FastPath.Ofproto.Xlate;
 /// exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
 /// </para>
 /// </remarks>
-public sealed class OfXlate : IFlowTranslator
+public sealed partial class OfXlate : IFlowTranslator
 {
     private readonly OfPipeline pipeline;
     private readonly BridgePorts ports;
@@ -109,7 +109,7 @@ public sealed class OfXlate : IFlowTranslator
     }
 
     // One translation: the working flow, what it depended on, what it wrote, and the actions so far.
-    private sealed class Context
+    private sealed partial class Context
     {
         private readonly OfXlate x;
         private readonly uint inPort;
