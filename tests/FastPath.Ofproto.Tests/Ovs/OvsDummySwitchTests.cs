@@ -266,6 +266,36 @@ public class OvsDummySwitchTests(ITestOutputHelper output)
         Assert.Equal([3], b.Trace("in_port=1,ip").OutputPorts);
     }
 
+    /// <summary>
+    /// What ofproto/trace's Megaflow line leaves out: Open vSwitch's datapath flows always match whether the
+    /// packet has a VLAN tag, and a tagged packet's VID, even when no rule looked at them. The differential
+    /// tests compare FastPath's megaflows with this, the flow OVS actually installs.
+    /// </summary>
+    [Fact]
+    public void DatapathFlowsMatchTagPresenceAndVidThoughTheMegaflowLineOmitsThem()
+    {
+        using OvsDummySwitch ovs = StartSwitch();
+        ovs.AddFlows(["in_port=1,ip,actions=output:2"]);
+        const string Ip = "eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1,dst=2)";
+        const string Eth = "in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),";
+        Assert.DoesNotContain("vlan", ovs.Trace("in_port=1,udp,dl_vlan=5,dl_vlan_pcp=3").Megaflow.Text, StringComparison.Ordinal);
+
+        // Untagged, then tagged VID 5 PCP 3, then VID 5 PCP 6 (same megaflow), then VID 6 (a new one).
+        ovs.AppCtl("netdev-dummy/receive", "p1", Eth + Ip);
+        ovs.AppCtl("netdev-dummy/receive", "p1", Eth + $"eth_type(0x8100),vlan(vid=5,pcp=3),encap({Ip})");
+        ovs.AppCtl("netdev-dummy/receive", "p1", Eth + $"eth_type(0x8100),vlan(vid=5,pcp=6),encap({Ip})");
+        ovs.AppCtl("netdev-dummy/receive", "p1", Eth + $"eth_type(0x8100),vlan(vid=6,pcp=3),encap({Ip})");
+        string[] flows = [];
+        Eventually.Until(
+            () => (flows = ovs.AppCtl("dpctl/dump-flows").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("actions:", StringComparison.Ordinal)).ToArray()).Length >= 3,
+            "three datapath flows");
+        output.WriteLine(string.Join("\n", flows));
+        Assert.Equal(3, flows.Length);
+        Assert.Single(flows, f => !f.Contains("vlan(", StringComparison.Ordinal));
+        Assert.Single(flows, f => f.Contains("vlan(vid=5,pcp=3/0x0)", StringComparison.Ordinal) && f.Contains("packets:1,", StringComparison.Ordinal));
+        Assert.Single(flows, f => f.Contains("vlan(vid=6,pcp=3/0x0)", StringComparison.Ordinal));
+    }
+
     private OvsDummySwitch StartSwitch(int ports = 4)
     {
         OvsDummySwitch s = OvsDummySwitch.Start(ports);
