@@ -110,12 +110,13 @@ public sealed class OfprotoThread : IDisposable
         }
 
         Task<T> t = InvokeAsync(work);
-        if (!t.Wait(timeout ?? TimeSpan.FromSeconds(30)))
+        if (!((IAsyncResult)t).AsyncWaitHandle.WaitOne(timeout ?? TimeSpan.FromSeconds(30)))
         {
             throw new TimeoutException("the ofproto thread did not answer");
         }
 
-        return t.Result;
+        // The work's own exception, not wrapped: callers catch FlowModException and the like.
+        return t.GetAwaiter().GetResult();
     }
 
     /// <summary>Stops the thread and waits for it.</summary>

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using FastPath.Datapath.Pmd;
+using FastPath.Ofproto.Tables;
+using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow.Rules;
+using FastPath.Packets;
+
+namespace FastPath.Ofproto.Bridge;
+
+/// <summary>
+/// One OpenFlow bridge's slow path, assembled: its tables, its ports, the translator over them, and the
+/// ofproto thread that owns them, serves the PMDs' upcalls, revalidates megaflows, expires timed-out rules and
+/// reports packet-ins and flow-removed notices. Other threads change it only through the methods here, which
+/// run their work on the ofproto thread.
+/// </summary>
+public sealed class OfBridge : IDisposable
+{
+    private readonly IFlowRemovedSink? flowRemoved;
+    private long nextExpiry;
+
+    /// <summary>
+    /// A bridge named <paramref name="name"/> over <paramref name="pmds"/>, reporting to <paramref name="packetIns"/>
+    /// and <paramref name="flowRemoved"/> (either may be null: nobody listens). Add ports, then <see cref="Start"/>.
+    /// </summary>
+    public OfBridge(string name, IReadOnlyList<PmdThread> pmds, OfBridgeOptions? options = null, IPacketInSink? packetIns = null, IFlowRemovedSink? flowRemoved = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        Options = options ?? new OfBridgeOptions();
+        this.flowRemoved = flowRemoved;
+        Xlate = new OfXlate(Pipeline, Ports, packetIns, Options.Xlate);
+        Thread = new OfprotoThread(pmds, Xlate, Options.Ofproto);
+        long interval = (long)(Options.ExpiryInterval.TotalSeconds * Stopwatch.Frequency);
+        Thread.AddTimer(now =>
+        {
+            if (now >= nextExpiry)
+            {
+                nextExpiry = now + interval;
+                Report(Pipeline.Expire(now), now);
+            }
+        });
+    }
+
+    /// <summary>The bridge's name (as ofproto/trace and the tools call it).</summary>
+    public string Name { get; }
+
+    /// <summary>The options it runs with.</summary>
+    public OfBridgeOptions Options { get; }
+
+    /// <summary>The OpenFlow tables. Owned by the ofproto thread: touch them only inside <see cref="Invoke{T}"/>.</summary>
+    public OfPipeline Pipeline { get; } = new();
+
+    /// <summary>The bridge's ports as xlate sees them. Owned by the ofproto thread, like the tables.</summary>
+    public BridgePorts Ports { get; } = new();
+
+    /// <summary>The translator over the tables and ports.</summary>
+    public OfXlate Xlate { get; }
+
+    /// <summary>The slow-path thread.</summary>
+    public OfprotoThread Thread { get; }
+
+    /// <summary>Starts the slow-path thread.</summary>
+    public void Start() => Thread.Start();
+
+    /// <summary>Runs <paramref name="work"/> on the ofproto thread and waits for its result.</summary>
+    public T Invoke<T>(Func<T> work) => Thread.Invoke(work);
+
+    /// <summary>
+    /// Applies <paramref name="mod"/> on the ofproto thread and returns the rules it removed; those that asked
+    /// for it are reported as removed by deletion, as OpenFlow says.
+    /// </summary>
+    /// <exception cref="FlowModException">The flow-mod was refused; nothing changed.</exception>
+    public IReadOnlyList<RemovedRule> Apply(FlowMod mod) => Thread.Invoke(() =>
+    {
+        long now = Stopwatch.GetTimestamp();
+        List<RemovedRule> removed = Pipeline.Apply(mod, now);
+        Report(removed, now);
+        return removed;
+    });
+
+    /// <summary>Adds rules written as <c>ovs-ofctl add-flow</c> takes them, in order, each replacing an identical one.</summary>
+    /// <exception cref="OpenFlow.Text.FlowSyntaxException">A line does not parse; the lines before it were added.</exception>
+    /// <exception cref="FlowModException">A rule was refused; the lines before it were added.</exception>
+    public void AddFlows(IEnumerable<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse(line)));
+        }
+    }
+
+    /// <summary>Traces <paramref name="flow"/> through the tables as they are now (ofproto/trace), changing nothing.</summary>
+    public XlateTrace Trace(FlowKey flow) => Thread.Invoke(() => Xlate.Trace(flow));
+
+    /// <summary>Stops the slow-path thread.</summary>
+    public void Dispose() => Thread.Dispose();
+
+    private void Report(List<RemovedRule> removed, long now)
+    {
+        if (flowRemoved is null)
+        {
+            return;
+        }
+
+        foreach (RemovedRule r in removed)
+        {
+            if ((r.Rule.Spec.Flags & FlowModFlags.SendFlowRem) != 0)
+            {
+                flowRemoved.Deliver(new FlowRemoved(r.Rule, r.Reason, Stopwatch.GetElapsedTime(r.Rule.CreatedTicks, now)));
+            }
+        }
+    }
+}

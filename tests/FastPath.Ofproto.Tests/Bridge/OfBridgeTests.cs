@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FastPath.Datapath;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports.Memory;
+using FastPath.Ofproto.Bridge;
+using FastPath.Ofproto.Tables;
+using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow.Flows;
+using FastPath.OpenFlow.Rules;
+using FastPath.OpenFlow.Text;
+
+namespace FastPath.Ofproto.Tests.Bridge;
+
+/// <summary>
+/// A bridge's slow path assembled over a real datapath: rules time out by themselves, their megaflows go with
+/// them, and rules that asked for it are reported removed with the reason and their final counters.
+/// </summary>
+public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
+{
+    private readonly NetdevDatapath dp = new([-1]);
+    private readonly MemoryNetdev p1 = new("p1");
+    private readonly MemoryNetdev p2 = new("p2");
+    private readonly OfBridge bridge;
+    private readonly ConcurrentQueue<FlowRemoved> removed = new();
+
+    public OfBridgeTests()
+    {
+        dp.Start();
+        dp.AddPort(p1, 1);
+        dp.AddPort(p2, 2);
+        bridge = new OfBridge("br0", dp.Pmds, flowRemoved: this);
+        bridge.Ports.Set(1);
+        bridge.Ports.Set(2);
+        bridge.Start();
+    }
+
+    [Theory]
+    public void Deliver(FlowRemoved notice) => removed.Enqueue(notice);
+
+    public void Dispose()
+    {
+        bridge.Dispose();
+        dp.Dispose();
+    }
+
+    private static byte[] Udp(ushort sport) => Upcalls.UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", sport, 53);
+
+    private int RuleCount() => bridge.Invoke(() => bridge.Pipeline.Count);
+
+    [Fact]
+    public void AHardTimeoutRemovesTheRuleAndItsMegaflowAndReportsIt()
+    {
+        bridge.AddFlows(["in_port=1,hard_timeout=1,send_flow_rem,actions=output:2"]);
+        p1.Inject(Udp(1));
+        Eventually.Until(() => p2.Sent.Count == 1, "the first packet");
+        Assert.Single(dp.Pmds[0].DumpFlows());
+
+        Eventually.Until(() => RuleCount() == 0, "the rule to expire");
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().Count == 0, "its megaflow to go");
+        FlowRemoved notice = Assert.Single(removed);
+        Assert.Equal(FlowRemovedReason.HardTimeout, notice.Reason);
+        Assert.True(notice.Duration >= TimeSpan.FromSeconds(1), $"removed after {notice.Duration}");
+
+        // The next packet misses: nothing forwards by the expired rule.
+        p1.Inject(Udp(2));
+        Eventually.Until(() => bridge.Invoke(() => bridge.Thread.Upcalls.Misses) == 2, "the second miss");
+        Assert.Single(p2.Sent);
+    }
+
+    [Fact]
+    public void AnIdleTimeoutWaitsWhileTrafficFlowsAndCountsItWhenTheRuleGoes()
+    {
+        bridge.AddFlows(["in_port=1,idle_timeout=2,send_flow_rem,actions=output:2"]);
+
+        // Traffic for 3 s, longer than the idle timeout: the megaflow's use reaches the rule through revalidation.
+        var sw = Stopwatch.StartNew();
+        ushort sent = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            p1.Inject(Udp(++sent));
+            Thread.Sleep(100);
+        }
+
+        Assert.Equal(1, RuleCount());
+        Eventually.Until(() => p2.Sent.Count == sent, $"all {sent} packets");
+
+        Eventually.Until(() => RuleCount() == 0, "the idle rule to expire");
+        FlowRemoved notice = Assert.Single(removed);
+        Assert.Equal(FlowRemovedReason.IdleTimeout, notice.Reason);
+        Assert.Equal(sent, notice.Rule.Packets);
+        Assert.True(notice.Duration >= TimeSpan.FromSeconds(3), $"removed after {notice.Duration}");
+    }
+
+    [Fact]
+    public void DeletionIsReportedOnlyForRulesThatAskedForIt()
+    {
+        bridge.AddFlows(["priority=2,in_port=1,send_flow_rem,cookie=0x7,actions=output:2", "priority=1,in_port=2,actions=output:1"]);
+        IReadOnlyList<RemovedRule> gone = bridge.Apply(new FlowMod(FlowModCommand.Delete, new FlowRule { Match = default }));
+        Assert.Equal(2, gone.Count);
+        FlowRemoved notice = Assert.Single(removed);
+        Assert.Equal(FlowRemovedReason.Delete, notice.Reason);
+        Assert.Equal(0x7ul, notice.Rule.Spec.Cookie);
+    }
+
+    [Fact]
+    public void ARefusedFlowModChangesNothingAndSaysWhy()
+    {
+        bridge.AddFlows(["in_port=1,actions=output:2"]);
+        FlowModException e = Assert.Throws<FlowModException>(() => bridge.Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse("in_port=1,actions=group:5"))));
+        Assert.Contains("group", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, RuleCount());
+    }
+
+    [Fact]
+    public void TraceSeesTheTablesAsTheyAreNow()
+    {
+        bridge.AddFlows(["in_port=1,ip,nw_src=192.168.1.1,actions=mod_nw_src:192.181.137.1,output:2"]);
+        PipelineMatch flow = MatchText.Parse("in_port=1,udp,nw_src=192.168.1.1,nw_dst=10.0.0.2,tp_src=1000,tp_dst=53");
+        XlateTrace t = bridge.Trace(flow.PacketPart.Key);
+        Assert.True(t.Succeeded, t.Error);
+        Assert.Equal("set(ipv4(src=192.181.137.1)),2", Datapath.Actions.ActionFormatter.Format(t.Actions));
+    }
+}
