@@ -4,6 +4,9 @@
 # PMD core, pcap replayed from memory into port 1, null port 2), Open vSwitch on the same pcaps and rules
 # in the same run, alternating so both see the same machine. Prints one line per run, the medians and the
 # FastPath/OVS ratio, and writes out/bench/results.csv and out/bench/forwarding.svg.
+# FastPath loads the rule sets (tests/data/rules-s1.txt, rules-s2.txt) as OpenFlow rules into a bridge, and its
+# slow path installs the megaflows from the warm-up's upcalls; Open vSwitch gets the same files (OVS_RULES_DIR
+# overrides where they are read from).
 #
 # With BASELINE_DIR pointing to another built checkout of FastPath (e.g. a `git worktree` of an older commit,
 # with perf/FastPath.Benchmarks built in Release), that build is timed too, in the same rounds, as "baseline".
@@ -11,13 +14,14 @@
 # With FASTPATH_EMC_WAYS=2 the EMC is two-way set-associative (as OVS's) instead of direct-mapped.
 #
 #   scripts/bench-compare.sh [ROUNDS] [SECONDS]
-#   OVS_ANCHOR=/path/to/ovs-dpdk.sh OVS_RULES_DIR=/path/to/rules scripts/bench-compare.sh 3 5
+#   OVS_ANCHOR=/path/to/ovs-dpdk.sh scripts/bench-compare.sh 3 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 SECS=${2:-5}
 CORE=${BENCH_CORE:-1}
 OUT=out/bench
+RULES_DIR=${OVS_RULES_DIR:-$PWD/tests/data}
 mkdir -p "$OUT"
 scripts/setup.sh >/dev/null
 dotnet build perf/FastPath.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
@@ -43,7 +47,7 @@ for r in $(seq 1 "$ROUNDS"); do
     bash "$OVS_ANCHOR" start >/dev/null 2>&1
     for w in "1 s1 flows-1.pcap" "10000 s2 flows-10k.pcap"; do
       set -- $w
-      timed ovs "$r" "$1" "$2" bash "$OVS_ANCHOR" run "$PWD/$OUT/$3" "$OVS_RULES_DIR/rules-$2.txt" "$SECS"
+      timed ovs "$r" "$1" "$2" bash "$OVS_ANCHOR" run "$PWD/$OUT/$3" "$RULES_DIR/rules-$2.txt" "$SECS"
     done
     bash "$OVS_ANCHOR" stop >/dev/null 2>&1; sleep 2
   fi

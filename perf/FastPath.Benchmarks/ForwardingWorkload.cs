@@ -1,53 +1,92 @@
+using System.Globalization;
 using FastPath.Datapath.CaptureFiles;
 using FastPath.Datapath.Flows;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
+using FastPath.Ofproto.Bridge;
 using FastPath.Traffic;
 
 namespace FastPath.Benchmarks;
 
 /// <summary>
 /// One PMD forwarding a replayed capture (port 1, looped forever, each packet copied into a fresh frame)
-/// to a null port (port 2) through hand-installed megaflows: the end-to-end setup of the Open vSwitch
-/// reference, in process.
+/// to a null port (port 2): the end-to-end setup of the Open vSwitch reference, in process. The reference
+/// rule set is loaded as OpenFlow rules into a bridge whose slow path installs the megaflows from the first
+/// packets' upcalls, as Open vSwitch's does; or, for measurements of the PMD alone, megaflows computed
+/// beforehand are installed by hand.
 /// </summary>
 public sealed class ForwardingWorkload : IDisposable
 {
     private readonly ReplayNetdev replay;
     private readonly NullNetdev sink;
+    private readonly OfBridge? bridge;
 
     /// <summary>
     /// Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2");
     /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.
     /// </summary>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false)
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath)
     {
-        List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
-        List<ReferenceRuleSets.Rule> rules = ruleSet switch
+        if (ruleSet is not ("s1" or "s2"))
         {
-            "s1" => ReferenceRuleSets.S1(),
-            "s2" => ReferenceRuleSets.S2(),
-            _ => throw new ArgumentException($"unknown rule set '{ruleSet}' (s1 or s2)", nameof(ruleSet)),
-        };
-        Megaflows = ReferenceRuleSets.Megaflows(rules, packets);
+            throw new ArgumentException($"unknown rule set '{ruleSet}' (s1 or s2)", nameof(ruleSet));
+        }
+
+        List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
+        Source = source;
         Pmd = new PmdThread(-1, options ?? new PmdOptions());
         replay = new ReplayNetdev("replay", PcapFile.FromPackets(packets), loops: 0, frameCount: 4096);
         sink = new NullNetdev("null");
         Submit(PmdCommand.PortAdd(2, sink.GetTxQueue(0), sharedTx ? new Lock() : null));
-        foreach (var (match, actions) in Megaflows)
+        if (source == MegaflowSource.Precomputed)
         {
-            Submit(PmdCommand.FlowPut(match, actions));
+            Megaflows = ReferenceRuleSets.Megaflows(ruleSet == "s1" ? ReferenceRuleSets.S1() : ReferenceRuleSets.S2(), packets);
+            foreach (var (match, actions) in Megaflows)
+            {
+                Submit(PmdCommand.FlowPut(match, actions));
+            }
         }
 
         Submit(PmdCommand.RxqAdd(1, replay.GetRxQueue(0)));
+        if (source == MegaflowSource.SlowPath)
+        {
+            // From here on the ofproto thread owns the PMD's upcall and reply rings.
+            bridge = new OfBridge("br0", [Pmd]);
+            bridge.Ports.Set(1);
+            bridge.Ports.Set(2);
+            bridge.AddFlows(RuleLines(ruleSet));
+            bridge.Start();
+        }
+    }
+
+    /// <summary>Where the megaflows come from.</summary>
+    public MegaflowSource Source { get; }
+
+    /// <summary>The megaflows installed by hand (empty when the slow path installs them).</summary>
+    public List<(FlowMatch Match, byte[] Actions)> Megaflows { get; } = [];
+
+    /// <summary>Megaflows in the PMD now: those the slow path installed and keeps, or those installed by hand.</summary>
+    public int MegaflowCount => bridge?.Invoke(() => bridge.Thread.Upcalls.Ukeys.Count) ?? Megaflows.Count;
+
+    /// <summary>The slow path's counters, one line (empty when megaflows were installed by hand).</summary>
+    public string SlowPathSummary => bridge?.Invoke(() =>
+    {
+        var u = bridge.Thread.Upcalls;
+        return string.Create(CultureInfo.InvariantCulture, $"misses={u.Misses} megaflows_put={u.MegaflowsPut} already_installed={u.AlreadyInstalled} executed={u.Executed} rate_limited={u.RateLimited}");
+    }) ?? string.Empty;
+
+    /// <summary>The reference rule set <paramref name="ruleSet"/> ("s1", "s2") as ovs-ofctl add-flows lines.</summary>
+    public static IReadOnlyList<string> RuleLines(string ruleSet)
+    {
+        using Stream s = typeof(ForwardingWorkload).Assembly.GetManifestResourceStream($"rules-{ruleSet}.txt")
+            ?? throw new ArgumentException($"no rule set '{ruleSet}'", nameof(ruleSet));
+        using var reader = new StreamReader(s);
+        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#'))];
     }
 
     /// <summary>The PMD under test (run inline on the caller's thread).</summary>
     public PmdThread Pmd { get; }
-
-    /// <summary>The megaflows installed.</summary>
-    public List<(FlowMatch Match, byte[] Actions)> Megaflows { get; }
 
     /// <summary>Packets the null port has counted.</summary>
     public long Sent => sink.GetStats().TxPackets;
@@ -62,6 +101,7 @@ public sealed class ForwardingWorkload : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        bridge?.Dispose();
         Pmd.Dispose();
         replay.Dispose();
         sink.Dispose();

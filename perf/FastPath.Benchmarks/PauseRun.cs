@@ -41,7 +41,7 @@ public static partial class PauseRun
     public static double Run(int flows, int core, TextWriter output)
     {
         var options = new PmdOptions { MaxMegaflows = flows + 65536, CommandRingSize = RingSize };
-        using var w = new ForwardingWorkload(10_000, "s2", options);
+        using var w = new ForwardingWorkload(10_000, "s2", options, source: MegaflowSource.Precomputed);
         PmdThread pmd = w.Pmd;
         int tid = -1;
         bool stop = false;

@@ -102,9 +102,10 @@ public sealed class OfprotoThread : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the ofproto thread and waits for it (from any other thread).</summary>
+    /// <remarks>Before <see cref="Start"/> the caller owns the slow path's state, so the work runs on the caller's thread.</remarks>
     public T Invoke<T>(Func<T> work, TimeSpan? timeout = null)
     {
-        if (IsCurrentThread)
+        if (IsCurrentThread || thread.ThreadState.HasFlag(System.Threading.ThreadState.Unstarted))
         {
             return work();
         }

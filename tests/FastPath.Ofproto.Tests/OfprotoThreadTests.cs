@@ -39,6 +39,16 @@ public sealed class OfprotoThreadTests : IDisposable
     }
 
     [Fact]
+    public void BeforeStartInvokedWorkRunsOnTheCallerAndAfterOnTheThread()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        Assert.Equal(caller, ofproto.Invoke(() => Environment.CurrentManagedThreadId));
+        ofproto.Start();
+        Assert.NotEqual(caller, ofproto.Invoke(() => Environment.CurrentManagedThreadId));
+        Assert.True(ofproto.Invoke(() => ofproto.IsCurrentThread));
+    }
+
+    [Fact]
     public void PacketsAreForwardedByTheMegaflowTheThreadInstalledAndFollowATableChange()
     {
         ofproto.Start();

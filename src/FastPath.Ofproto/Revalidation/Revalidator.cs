@@ -54,6 +54,9 @@ public sealed class Revalidator
     /// <summary>Ukeys forgotten because their megaflow was gone from the PMD.</summary>
     public long Vanished { get; private set; }
 
+    /// <summary>PMD walks abandoned because the PMD did not answer.</summary>
+    public long UnansweredWalks { get; private set; }
+
     /// <summary>One pass over every PMD at <paramref name="nowTicks"/> (Stopwatch ticks).</summary>
     public void Run(long nowTicks)
     {
@@ -63,7 +66,19 @@ public sealed class Revalidator
         {
             long passStart = nowTicks;
             commands.DrainReplies(i);
-            RunPmd(i, nowTicks, maxIdleTicks);
+            try
+            {
+                RunPmd(i, nowTicks, maxIdleTicks);
+            }
+            catch (TimeoutException)
+            {
+                // A PMD that does not answer (stopped, or run inline by a caller that is not polling it now)
+                // is skipped this pass: its dump is incomplete, so nothing is forgotten, and the other PMDs
+                // and the upcalls carry on.
+                UnansweredWalks++;
+                continue;
+            }
+
             Vanished += ukeys.RemoveUnseen(i, pass, passStart);
         }
     }
@@ -75,7 +90,7 @@ public sealed class Revalidator
             {
                 Visit(index, in chunk.MatchAt(j), chunk.StatsAt(j), nowTicks, maxIdleTicks);
             }
-        });
+        }, options.PmdTimeout);
 
     private void Visit(int index, in FlowMatch match, MegaflowStats stats, long nowTicks, long maxIdleTicks)
     {

@@ -8,4 +8,7 @@ public sealed record RevalidatorOptions
 
     /// <summary>Flows per dump chunk (one PMD command each).</summary>
     public int DumpChunk { get; init; } = 1024;
+
+    /// <summary>How long a PMD may take to answer one dump chunk before its walk is abandoned for this pass.</summary>
+    public TimeSpan PmdTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -60,6 +60,9 @@ public sealed class UpcallHandler
     /// <summary>Executes a PMD's full command ring refused (the packet was dropped).</summary>
     public long ExecuteRingFull { get; private set; }
 
+    /// <summary>Misses whose megaflow was already installed or on its way: executed, not installed again.</summary>
+    public long AlreadyInstalled { get; private set; }
+
     /// <summary>Packets that userspace actions sent up.</summary>
     public long ActionUpcalls { get; private set; }
 
@@ -125,7 +128,13 @@ public sealed class UpcallHandler
             return;
         }
 
-        if (t.Install)
+        if (t.Install && ukeys.TryGet(index, t.Megaflow, out Ukey? present) && present!.Actions.AsSpan().SequenceEqual(t.Actions))
+        {
+            // Packets of a flow that missed before its megaflow was in place: the megaflow is already on its
+            // way, so this one is only executed (Open vSwitch's "ukey exists" case).
+            AlreadyInstalled++;
+        }
+        else if (t.Install)
         {
             if (!commands.TryPut(index, t.Megaflow, t.Actions))
             {

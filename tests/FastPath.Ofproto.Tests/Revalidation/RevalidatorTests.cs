@@ -53,6 +53,28 @@ public sealed class RevalidatorTests : IDisposable
     }
 
     [Fact]
+    public void APmdThatDoesNotAnswerIsSkippedAndItsMegaflowsKept()
+    {
+        SendAndWait("10.0.0.1", 1, p2, 1);
+        Assert.Equal(1, handler.Ukeys.Count);
+
+        // A second PMD that never runs: its walk times out, the pass goes on, and the first PMD's ukey stays.
+        using var idle = new PmdThread(-1);
+        var ukeys = new UkeyTable(2);
+        foreach (Ukey u in handler.Ukeys.Of(0).Values)
+        {
+            ukeys.Set(0, u);
+        }
+
+        var both = new UpcallHandler(new PmdCommandPool([dp.Pmds[0], idle]), ukeys, xlate);
+        var r = new Revalidator(both, xlate, new RevalidatorOptions { PmdTimeout = TimeSpan.FromMilliseconds(50) });
+        r.Run(Stopwatch.GetTimestamp());
+        Assert.Equal(1, r.UnansweredWalks);
+        Assert.Equal(1, ukeys.Count);
+        Assert.Equal(1, r.Passes);
+    }
+
+    [Fact]
     public void TrafficOfAMegaflowIsCreditedToItsRule()
     {
         SendAndWait("10.0.0.1", 10, p2, 10);

@@ -64,6 +64,30 @@ public class UpcallHandlerTests
     }
 
     [Fact]
+    public void MissesQueuedBeforeTheirMegaflowIsInPlaceAreExecutedAndInstallItOnce()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        FlowMatch rule = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.0.0.1").Build();
+        var xlate = new RuleListTranslator([(rule, Output2)]);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+
+        // Five packets of the flow miss before the slow path has looked at any of them.
+        for (int i = 0; i < 5; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", (ushort)(1000 + i), 53));
+        }
+
+        Eventually.Until(() => dp.GetPmdStats()[0].Upcalls == 5, "five misses");
+        Eventually.Until(() => p2.Sent.Count == 5, "all five executed", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(5, h.Misses);
+        Assert.Equal(1, h.MegaflowsPut);
+        Assert.Equal(4, h.AlreadyInstalled);
+        Assert.Equal(5, h.Executed);
+        Assert.Single(dp.Pmds[0].DumpFlows());
+    }
+
+    [Fact]
     public void AMissTheTranslatorDropsIsNeitherInstalledNorExecuted()
     {
         var (dp, p1, p2, _) = Start();
