@@ -38,7 +38,7 @@ public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
         bridge.Start();
     }
 
-    public void Deliver(FlowRemoved notice) => removed.Enqueue(notice);
+    void IFlowRemovedSink.Deliver(FlowRemoved notice) => removed.Enqueue(notice);
 
     public void Dispose()
     {
