@@ -18,6 +18,8 @@ namespace FastPath.Ofproto.Trace;
 /// headers come in the order Open vSwitch commits them (Ethernet, IP, transport, ICMP, ND), and the VLAN
 /// actions, kept in their own order, follow: sets on different headers, and a tag pushed or popped, do not
 /// depend on one another. A <c>push_vlan</c> followed by a set of that tag prints as the push of the tag set.
+/// Actions after the last one that hands the packet over (output, userspace, meter) are left out: they
+/// change a packet that is then freed, and Open vSwitch does not emit them either.
 /// Values print masked, numbers in Open vSwitch's bases (<c>tos=0x10/0xfc</c>, <c>dst=80/0xfff0</c>).
 /// </para>
 /// <para>
@@ -66,6 +68,11 @@ public static class OdpActionFormat
             actions.Add(program.Slice(pos, len).ToArray());
             pos += len;
         }
+
+        // What follows the last action that hands the packet over (output, userspace, meter) changes a packet
+        // nobody sees: Open vSwitch never commits it, and neither is it printed here.
+        int last = actions.FindLastIndex(a => TypeOf(a) is ActionType.Output or ActionType.Userspace or ActionType.Meter);
+        actions.RemoveRange(last + 1, actions.Count - last - 1);
 
         var parts = new List<string>();
         var run = new List<byte[]>();
