@@ -50,10 +50,9 @@ public static class Program
     {
         var flows = new Option<FileInfo>("--flows") { Description = "rules in ovs-ofctl add-flows syntax (one per line)", Required = true };
         var ports = new Option<int>("--ports") { Description = "the bridge has OpenFlow ports 1..N", DefaultValueFactory = _ => 4 };
-        var portNames = new Option<string[]>("--port-names")
+        var portNames = new Option<string?>("--port-names")
         {
-            Description = "name the ports instead (p1,p2,... are ports 1, 2...; p1=5 names port 5); names may stand in in_port= and output:",
-            AllowMultipleArgumentsPerToken = true,
+            Description = "name the ports instead, comma-separated (p1,p2,... are ports 1, 2...; p1=5 names port 5); names may stand in in_port= and output:",
         };
         var bridge = new Option<string>("--bridge") { Description = "the bridge's name, as printed", DefaultValueFactory = _ => "br0" };
         var flow = new Argument<string>("flow") { Description = "the flow to trace (in_port=1,tcp,nw_src=10.0.0.1,tcp_dst=80), or in_port=N with a packet" };
@@ -64,7 +63,7 @@ public static class Program
         };
         cmd.Validators.Add(r =>
         {
-            if (r.GetResult(ports) is { Implicit: false } && r.GetValue(portNames) is { Length: > 0 })
+            if (r.GetResult(ports) is { Implicit: false } && !string.IsNullOrEmpty(r.GetValue(portNames)))
             {
                 r.AddError("give either --ports N or --port-names, not both");
             }
@@ -74,7 +73,7 @@ public static class Program
             try
             {
                 Console.Write(OfprotoTrace.Run(
-                    r.GetValue(flows)!.FullName, r.GetValue(portNames) ?? [], r.GetValue(ports), r.GetValue(bridge)!, r.GetValue(flow)!, r.GetValue(packet)));
+                    r.GetValue(flows)!.FullName, r.GetValue(portNames) is { } names ? [names] : [], r.GetValue(ports), r.GetValue(bridge)!, r.GetValue(flow)!, r.GetValue(packet)));
                 return 0;
             }
             catch (TraceFailedException e)
