@@ -160,7 +160,7 @@ public sealed partial class OfXlate : IFlowTranslator
             catch (XlateException e)
             {
                 error = e.Message;
-                Trace?.Add($"translation refused: {e.Message}");
+                Trace?.Note($"translation refused: {e.Message}");
                 return false;
             }
         }

@@ -91,6 +91,18 @@ public class TraceReportTests
     }
 
     [Fact]
+    public void ARefusedTranslationSaysWhyInstallsNothingAndDrops()
+    {
+        // FastPath's xlate does not yet parse a packet again after pop_mpls for a later table.
+        string report = Report(
+            "in_port=1,mpls,mpls_label=5,mpls_bos=1,mpls_ttl=9",
+            "table=0,mpls,actions=pop_mpls:0x0800,goto_table:1",
+            "table=1,actions=output:2");
+        Assert.Contains("\n     >> translation refused: a table lookup after pop_mpls", report);
+        Assert.EndsWith("\nMegaflow: none\nDatapath actions: drop\n", report);
+    }
+
+    [Fact]
     public void APacketInHexIsParsedByFastPathsParser()
     {
         byte[] frame = Upcalls.UpcallTestPackets.Udp4("192.168.1.1", "10.0.0.2", 1000, 53);
