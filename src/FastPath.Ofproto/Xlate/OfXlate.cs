@@ -160,7 +160,7 @@ public sealed partial class OfXlate : IFlowTranslator
             catch (XlateException e)
             {
                 error = e.Message;
-                Trace?.Add($"translation refused: {e.Message}");
+                Trace?.Note($"translation refused: {e.Message}");
                 return false;
             }
         }
@@ -180,7 +180,7 @@ public sealed partial class OfXlate : IFlowTranslator
                 Depend(lookupWc);
                 if (rule == null)
                 {
-                    Trace?.Add($"{table}. No match.");
+                    Trace?.Miss(table, x.options.TableMissToController);
                     if (x.options.TableMissToController)
                     {
                         Commit();
@@ -193,7 +193,7 @@ public sealed partial class OfXlate : IFlowTranslator
                 }
 
                 Rules.Add(rule);
-                Trace?.Add($"{table}. {OpenFlow.Text.MatchText.Format(rule.Spec.Match)}, priority {rule.Spec.Priority}, cookie 0x{rule.Spec.Cookie:x}");
+                Trace?.Rule(table, rule);
                 OfInstructionSet ins = rule.Spec.Instructions;
                 foreach (OfAction a in ins.ApplyActions)
                 {
@@ -218,6 +218,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     }
                 }
 
+                Trace?.Instructions(ins, flow, actionSet);
                 if (ins.WriteMetadata is (ulong value, ulong mask))
                 {
                     flow.Metadata = (flow.Metadata & ~mask) | (value & mask);
@@ -226,6 +227,11 @@ public sealed partial class OfXlate : IFlowTranslator
                 if (ins.GotoTable is not byte next)
                 {
                     // The end of the pipeline: the action set runs.
+                    if (actionSet.Count > 0)
+                    {
+                        Trace?.ExecutingActionSet();
+                    }
+
                     foreach (OfAction a in OrderedActionSet())
                     {
                         if (stopped)
@@ -304,6 +310,7 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void Do(OfAction action, OfRule rule)
         {
+            Trace?.Action(action, flow);
             switch (action)
             {
                 case OutputAction o:
@@ -413,11 +420,13 @@ public sealed partial class OfXlate : IFlowTranslator
                         Commit();
                         Actions.Output(o.Port);
                     }
+                    else
+                    {
+                        Trace?.Note(o.Port == inPort ? "skipping output to input port" : "Nonexistent output port");
+                    }
 
                     break;
             }
-
-            Trace?.Add($"    output:{OfPorts.Format(o.Port)}");
         }
 
         private void Move(MoveAction m)
