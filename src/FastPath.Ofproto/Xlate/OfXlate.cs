@@ -332,7 +332,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     SetVlan(vid: null, pcp: p.Pcp);
                     break;
                 case PushVlanAction p:
-                    PushVlan(p.EtherType, 0, keepOuter: true);
+                    PushVlan(p.EtherType, 0, overExisting: true);
                     break;
                 case PopVlanAction:
                     PopVlan();
@@ -455,7 +455,7 @@ public sealed partial class OfXlate : IFlowTranslator
             {
                 // OpenFlow 1.0's mod_vlan_vid/mod_vlan_pcp push a tag on an untagged packet.
                 ushort tci = (ushort)(((pcp ?? 0) << 13) | (vid ?? 0));
-                PushVlan(EtherTypes.Vlan8021Q, tci, keepOuter: false);
+                PushVlan(EtherTypes.Vlan8021Q, tci, overExisting: false);
                 return;
             }
 
@@ -470,14 +470,15 @@ public sealed partial class OfXlate : IFlowTranslator
             }
         }
 
-        private void PushVlan(ushort tpid, ushort tci, bool keepOuter)
+        private void PushVlan(ushort tpid, ushort tci, bool overExisting)
         {
             Commit();
-            if (keepOuter && HasTag(out ushort outer))
+            if (overExisting)
             {
-                // OpenFlow's push_vlan copies VID and PCP from the tag it goes over: those bits are the packet's.
-                UnWildcard(FlowKey.Offsets.Vlan0 + 2, [0xef, 0xff]);
-                tci = (ushort)(outer & ~FlowKey.VlanCfi);
+                // OpenFlow 1.3 says push_vlan copies VID and PCP from the tag it goes over; Open vSwitch, which
+                // users compare us with, pushes VID 0 and PCP 0 whatever is there (VlanPushVersusOvsTests holds us to it against
+                // ovs-vswitchd). We do as it does: only whether a tag is there stays a property of the packet.
+                HasTag(out _);
             }
 
             Actions.PushVlan(tpid, tci);
