@@ -10,7 +10,7 @@ namespace FastPath.Benchmarks;
 /// The slow path's OpenFlow classifier: lookups with wildcard tracking (what each upcall pays) on tables of
 /// mixed masks. Rules come in twelve shapes (L2 switching, IPv4 and IPv6
 /// routes of several prefix lengths, 5-tuple ACL entries, metadata/register matches of later tables), so a
-/// table has twelve subtables and both address tries are busy. Half the packets are built to hit a rule
+/// table has twelve subtables, both IPv4 address tries are busy and the ACL shapes have ports tries. Half the packets are built to hit a rule
 /// (their other fields random), half are random traffic from the same address ranges, which mostly misses.
 /// </summary>
 [MemoryDiagnoser]

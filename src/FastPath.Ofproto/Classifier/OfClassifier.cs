@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using FastPath.OpenFlow.Flows;
 using FastPath.Packets;
 
@@ -7,7 +9,8 @@ namespace FastPath.Ofproto.Classifier;
 /// An OpenFlow flow table's classifier: finds the highest-priority rule matching a packet and reports every
 /// bit of the packet the answer depended on, so the slow path can install the widest megaflow that is still
 /// correct. The ideas are those of Open vSwitch's classifier (NSDI 2015): tuple space search, subtables by
-/// descending priority with early exit, staged lookup and prefix tries on nw_src and nw_dst.
+/// descending priority with early exit, staged lookup, prefix tries on the IPv4 addresses and per-subtable
+/// tries of the L4 ports.
 /// </summary>
 /// <typeparam name="TRule">The caller's rule object (an OpenFlow rule with its actions and counters).</typeparam>
 /// <remarks>
@@ -16,11 +19,14 @@ namespace FastPath.Ofproto.Classifier;
 /// flow on every bit the lookup set in the wildcards gets the same rule (or none) from the same classifier.
 /// </para>
 /// <para>
-/// A subtable that cannot match is ruled out by one of several proofs: the stages its staged lookup looked at
-/// (metadata, L2, L3, L4, cumulatively), or, when its mask is a prefix on nw_src or nw_dst, the leading address
-/// bits with which that field's trie shows no rule of the subtable has the packet's prefix. Only one proof per
-/// subtable is un-wildcarded, chosen after the scan: subtables with a single proof first, then for each of the
-/// others the proof that adds the fewest bits to those already needed.
+/// What a lookup un-wildcards is what Open vSwitch 3.1's classifier (<c>find_match_wc</c>) un-wildcards for the
+/// same rules and packet, so that FastPath's megaflows are never narrower than its. Per subtable, stage by stage
+/// (metadata, L2, L3, L4; the last the subtable has is the final one): before a stage, the IPv4 prefix tries on
+/// nw_dst and nw_src may show that no rule of the subtable has the packet's prefix (then only the leading
+/// address bits that showed it and the stages already passed are un-wildcarded); otherwise a stage that no rule
+/// agrees with rules the subtable out with the stages up to it. A final stage with L4 ports that finds no rule
+/// un-wildcards only the port bits the subtable's ports trie needs. A subtable that has a match un-wildcards its
+/// whole mask.
 /// </para>
 /// <para>
 /// Ties: OpenFlow leaves overlapping rules of one priority undefined; here the winner is the rule in the
@@ -39,12 +45,10 @@ public sealed class OfClassifier<TRule>
     private readonly Dictionary<PipelineKey, OfSubtable<TRule>> subtablesByMask = [];
     private readonly List<OfSubtable<TRule>> ordered = [];
     private readonly Dictionary<TRule, OfRuleNode<TRule>> nodes = new(ReferenceEqualityComparer.Instance);
-    private readonly PrefixTrie[] tries = [new(FlowKey.Offsets.NwSrc), new(FlowKey.Offsets.NwDst)];
+    // One per field of OfSubtable<TRule>.Ipv4TrieFields: every rule's prefix there, when its subtable's mask is
+    // a CIDR prefix on the field and the rule may match IPv4, ARP or RARP.
+    private readonly PrefixTrie[] tries = [new(), new()];
     private long subtableSequence;
-
-    // Scratch for the subtables a lookup ruled out, one slot per subtable (grown as subtables are created, so
-    // that a lookup allocates nothing).
-    private RuledOut[] pending = new RuledOut[8];
 
     /// <summary>Makes an empty classifier using every technique.</summary>
     public OfClassifier()
@@ -114,12 +118,8 @@ public sealed class OfClassifier<TRule>
         bool newSubtable = !subtablesByMask.TryGetValue(m.Mask, out OfSubtable<TRule>? s);
         if (s is null)
         {
-            s = new OfSubtable<TRule>(m.Mask, subtableSequence++, tries);
+            s = new OfSubtable<TRule>(m.Mask, subtableSequence++);
             subtablesByMask.Add(m.Mask, s);
-            if (pending.Length < subtablesByMask.Count)
-            {
-                Array.Resize(ref pending, pending.Length * 2);
-            }
         }
 
         ReadOnlySpan<ulong> key = m.Key.ReadOnlyWords;
@@ -129,11 +129,14 @@ public sealed class OfClassifier<TRule>
         {
             e = new OfSubtableEntry<TRule>(m.Key, hash);
             s.AddEntry(e);
-            for (int t = 0; t < tries.Length; t++)
+            if (s.TrieStage >= 0 && s.InIpv4Tries(m.Key))
             {
-                if (s.PrefixLengths[t] > 0)
+                for (int t = 0; t < tries.Length; t++)
                 {
-                    tries[t].Insert(tries[t].Read(m.Key.ReadOnlyBytes), s.PrefixLengths[t]);
+                    if (s.Ipv4PrefixLengths[t] > 0)
+                    {
+                        tries[t].Insert(Ipv4Field(m.Key, t), s.Ipv4PrefixLengths[t]);
+                    }
                 }
             }
         }
@@ -251,8 +254,7 @@ public sealed class OfClassifier<TRule>
         bool earlyExit = (Techniques & OfClassifierTechniques.PriorityEarlyExit) != 0;
         bool staged = (Techniques & OfClassifierTechniques.StagedLookup) != 0;
         bool useTries = (Techniques & OfClassifierTechniques.PrefixTries) != 0;
-        var probes = new TrieProbes();
-        int pendingCount = 0;
+        var lookups = new TrieLookups();
         OfRuleNode<TRule>? best = null;
         List<OfSubtable<TRule>> list = ordered;
         for (int i = 0; i < list.Count; i++)
@@ -264,41 +266,61 @@ public sealed class OfClassifier<TRule>
                 break;
             }
 
-            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref probes, ref pendingCount);
+            OfSubtableEntry<TRule>? e = LookupSubtable(s, key, f, wc, staged, useTries, ref lookups);
             if (e is not null && (best is null || e.Rules[0].Priority > best.Priority))
             {
                 best = e.Rules[0];
             }
         }
 
-        ResolveRuledOut(wc, pendingCount);
         return best?.Rule;
     }
 
-    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieProbes probes, ref int pendingCount)
+    /// <summary>
+    /// Searches one subtable, un-wildcarding what its answer depended on (see the class remarks for the order
+    /// of the proofs; each one holds for every packet that shares the bits it un-wildcards).
+    /// </summary>
+    private OfSubtableEntry<TRule>? LookupSubtable(OfSubtable<TRule> s, in PipelineKey flow, ReadOnlySpan<ulong> f, Span<ulong> wc, bool staged, bool useTries, ref TrieLookups lookups)
     {
         ulong h = KeyHash.Seed;
         int last = s.StageEnd.Length - 1;
+
+        // Words of the stages passed: what a proof found at a later stage adds to its own bits.
+        int passed = 0;
         for (int stage = 0; stage < last; stage++)
         {
+            if (useTries && stage == s.TrieStage && TriesRuleOut(s, flow, wc, ref lookups))
+            {
+                s.Unwildcard(wc, passed);
+                return null;
+            }
+
             h = s.HashStage(h, f, stage);
             if (staged && !s.StageMayMatch(stage, KeyHash.Finish(h)))
             {
                 // No rule of this subtable agrees with the packet on the stages so far: only they mattered.
-                RuleOut(s, flow, s.StageEnd[stage], useTries, ref probes, ref pendingCount);
+                s.Unwildcard(wc, s.StageEnd[stage]);
                 return null;
             }
+
+            passed = s.StageEnd[stage];
         }
 
         if (last >= 0)
         {
+            if (useTries && last == s.TrieStage && TriesRuleOut(s, flow, wc, ref lookups))
+            {
+                s.Unwildcard(wc, passed);
+                return null;
+            }
+
             h = s.HashStage(h, f, last);
         }
 
         OfSubtableEntry<TRule>? e = s.Find(f, KeyHash.Finish(h));
-        if (e is null)
+        if (e is null && useTries && s.PortsTrie is not null)
         {
-            RuleOut(s, flow, s.Words.Length, useTries, ref probes, ref pendingCount);
+            s.UnwildcardPortsMiss(wc, passed, OfSubtable<TRule>.PortsOf(flow));
             return null;
         }
 
@@ -307,98 +329,59 @@ public sealed class OfClassifier<TRule>
     }
 
     /// <summary>
-    /// Records the proofs that no rule of <paramref name="s"/> matches: its mask's first <paramref name="words"/>
-    /// words (the stages looked at), and for each trie that applies and shows that no rule of the subtable has
-    /// the packet's address prefix, the prefix bits that show it. Each proof holds for every packet sharing its
-    /// bits, whatever the other fields, so any one of them will do; <see cref="ResolveRuledOut"/> picks.
+    /// Open vSwitch's <c>check_tries</c>: whether an IPv4 trie shows that no rule of <paramref name="s"/> has the
+    /// packet's prefix, with no more address bits than the subtable's own prefix (or bits already needed); when
+    /// it does, those bits are un-wildcarded, with dl_type, on which the trie's use depends.
     /// </summary>
-    private void RuleOut(OfSubtable<TRule> s, in PipelineKey flow, int words, bool useTries, ref TrieProbes probes, ref int pendingCount)
+    private bool TriesRuleOut(OfSubtable<TRule> s, in PipelineKey flow, Span<ulong> wc, ref TrieLookups lookups)
     {
-        ref RuledOut r = ref pending[pendingCount++];
-        r.Subtable = s;
-        r.Words = words;
-        r.SourceBits = -1;
-        r.DestinationBits = -1;
-        if (!useTries || !s.UsesTries)
-        {
-            return;
-        }
-
         for (int t = 0; t < tries.Length; t++)
         {
-            int length = s.PrefixLengths[t];
+            int length = s.Ipv4PrefixLengths[t];
             if (length == 0)
             {
                 continue;
             }
 
-            ref PrefixTrie.Probe p = ref t == 0 ? ref probes.Source : ref probes.Destination;
-            if (!p.Done)
+            ref TrieLookup l = ref t == 0 ? ref lookups.Destination : ref lookups.Source;
+            if (!l.Done)
             {
-                p = tries[t].Lookup(tries[t].Read(flow.ReadOnlyBytes));
-            }
-
-            if (!p.Has(length))
-            {
-                (t == 0 ? ref r.SourceBits : ref r.DestinationBits) = Math.Min(length, p.CheckedBits);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Un-wildcards one proof per ruled-out subtable, once the lookup knows the bits its matches needed anyway.
-    /// Subtables with only the stage proof go first (they have no choice); then each of the others takes the
-    /// proof that adds the fewest bits to what is already un-wildcarded (the stage proof on a tie).
-    /// </summary>
-    private void ResolveRuledOut(Span<ulong> wc, int pendingCount)
-    {
-        for (int i = 0; i < pendingCount; i++)
-        {
-            ref RuledOut r = ref pending[i];
-            if (r.SourceBits < 0 && r.DestinationBits < 0)
-            {
-                r.Subtable!.Unwildcard(wc, r.Words);
-            }
-        }
-
-        Span<byte> wcBytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(wc);
-        for (int i = 0; i < pendingCount; i++)
-        {
-            ref RuledOut r = ref pending[i];
-            if (r.SourceBits < 0 && r.DestinationBits < 0)
-            {
-                r.Subtable = null;
-                continue;
-            }
-
-            int best = -1;
-            int bestCost = r.Subtable!.NewBits(wc, r.Words);
-            for (int t = 0; t < tries.Length && bestCost > 0; t++)
-            {
-                int bits = t == 0 ? r.SourceBits : r.DestinationBits;
-                if (bits >= 0)
+                l.Done = true;
+                if (BinaryPrimitives.ReadUInt16BigEndian(flow.ReadOnlyBytes[FlowKey.Offsets.DlType..]) == EtherTypes.Ipv4)
                 {
-                    int cost = tries[t].NewBits(wcBytes, bits);
-                    if (cost < bestCost)
-                    {
-                        (best, bestCost) = (t, cost);
-                    }
+                    l.Bits = tries[t].Lookup(Ipv4Field(flow, t), out l.Lengths);
+                }
+                else
+                {
+                    // The field is not an IPv4 address in this packet: every length "present", nothing skipped.
+                    l.Lengths = uint.MaxValue;
                 }
             }
 
-            if (best < 0)
+            if (((l.Lengths >> (length - 1)) & 1) != 0)
             {
-                r.Subtable.Unwildcard(wc, r.Words);
-            }
-            else
-            {
-                tries[best].Unwildcard(wcBytes, best == 0 ? r.SourceBits : r.DestinationBits);
+                continue;
             }
 
-            // Drop the reference so that a removed subtable is not kept alive by the scratch array.
-            r.Subtable = null;
+            Span<byte> wcBytes = MemoryMarshal.AsBytes(wc);
+            Span<byte> field = wcBytes.Slice(OfSubtable<TRule>.Ipv4TrieFields[t], 4);
+            uint need = PrefixTrie.PrefixMask(l.Bits);
+            uint have = BinaryPrimitives.ReadUInt32BigEndian(field);
+            if (l.Bits <= length || (have & need) == need)
+            {
+                // Beyond the subtable's own prefix, the trie's bits (it is shared by every subtable) are used
+                // only when other subtables needed them anyway.
+                BinaryPrimitives.WriteUInt32BigEndian(field, have | need);
+                wcBytes.Slice(FlowKey.Offsets.DlType, 2).Fill(0xff);
+                return true;
+            }
         }
+
+        return false;
     }
+
+    private static uint Ipv4Field(in PipelineKey key, int trie) =>
+        BinaryPrimitives.ReadUInt32BigEndian(key.ReadOnlyBytes[OfSubtable<TRule>.Ipv4TrieFields[trie]..]);
 
     private OfRuleNode<TRule>? FindNode(in PipelineMatch match, int priority)
     {
@@ -422,11 +405,14 @@ public sealed class OfClassifier<TRule>
         if (e.Rules.Count == 0)
         {
             s.RemoveEntry(e);
-            for (int t = 0; t < tries.Length; t++)
+            if (s.TrieStage >= 0 && s.InIpv4Tries(e.Key))
             {
-                if (s.PrefixLengths[t] > 0)
+                for (int t = 0; t < tries.Length; t++)
                 {
-                    tries[t].Remove(tries[t].Read(e.Key.ReadOnlyBytes), s.PrefixLengths[t]);
+                    if (s.Ipv4PrefixLengths[t] > 0)
+                    {
+                        tries[t].Remove(Ipv4Field(e.Key, t), s.Ipv4PrefixLengths[t]);
+                    }
                 }
             }
         }
@@ -485,19 +471,22 @@ public sealed class OfClassifier<TRule>
     private static OfClassifierRule<TRule> Describe(OfRuleNode<TRule> n) =>
         new(new PipelineMatch { Key = n.Entry.Key, Mask = n.Subtable.Mask }, n.Priority, n.Rule);
 
-    /// <summary>A subtable a lookup ruled out, with the proofs it has (-1: that trie proves nothing).</summary>
-    private struct RuledOut
+    /// <summary>One lookup's result in one IPv4 trie: computed when a subtable first needs it, then shared.</summary>
+    private struct TrieLookup
     {
-        public OfSubtable<TRule>? Subtable;
-        public int Words;
-        public int SourceBits;
-        public int DestinationBits;
+        public bool Done;
+
+        // Bit L-1 set: some rule has the packet's first L bits as its prefix.
+        public uint Lengths;
+
+        // Leading bits of the packet's address that decided Lengths.
+        public int Bits;
     }
 
-    /// <summary>The lazily run probes of one lookup, one per trie.</summary>
-    private struct TrieProbes
+    /// <summary>The lookups of one classifier lookup, one per IPv4 trie.</summary>
+    private struct TrieLookups
     {
-        public PrefixTrie.Probe Source;
-        public PrefixTrie.Probe Destination;
+        public TrieLookup Destination;
+        public TrieLookup Source;
     }
 }

@@ -17,7 +17,11 @@ public enum OfClassifierTechniques
     /// <summary>Staged lookup: a subtable ruled out at stage k (metadata, L2, L3, L4) un-wildcards only stages up to k.</summary>
     StagedLookup = 2,
 
-    /// <summary>Prefix tries on nw_src and nw_dst: a subtable whose prefix cannot match may un-wildcard only the prefix bits that showed it.</summary>
+    /// <summary>
+    /// Prefix tries on the IPv4 nw_dst and nw_src (a subtable whose prefix no rule shares with the packet may
+    /// un-wildcard only the address bits that showed it) and each subtable's trie of its rules' L4 ports (a miss
+    /// un-wildcards only the port bits that tell the packet's ports from every rule's).
+    /// </summary>
     PrefixTries = 4,
 
     /// <summary>Everything (the default).</summary>

@@ -1,7 +1,9 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastPath.OpenFlow.Flows;
+using FastPath.Packets;
 
 namespace FastPath.Ofproto.Classifier;
 
@@ -21,6 +23,8 @@ internal sealed class OfSubtable<TRule>
     /// <summary>Number of lookup stages.</summary>
     public const int StageCount = 4;
 
+    private const int L3Stage = 2;
+
     private readonly Dictionary<ulong, int>[] stageIndex;
     private readonly Dictionary<ulong, OfSubtableEntry<TRule>> entries = [];
     private readonly SortedSet<int> priorities = [];
@@ -29,14 +33,14 @@ internal sealed class OfSubtable<TRule>
     /// <summary>Builds an empty subtable for <paramref name="mask"/>.</summary>
     /// <param name="mask">The mask every rule of the subtable has.</param>
     /// <param name="sequence">Creation order: among subtables of one highest priority the older is searched first.</param>
-    /// <param name="tries">The classifier's prefix tries, to learn which of them this mask is a prefix of.</param>
-    public OfSubtable(in PipelineKey mask, long sequence, PrefixTrie[] tries)
+    public OfSubtable(in PipelineKey mask, long sequence)
     {
         Mask = mask;
         Sequence = sequence;
         ReadOnlySpan<ulong> m = mask.ReadOnlyWords;
         var words = new List<int>();
         var stageEnd = new List<int>();
+        var stageNumbers = new List<int>();
         for (int stage = 0; stage < StageCount; stage++)
         {
             int before = words.Count;
@@ -51,6 +55,7 @@ internal sealed class OfSubtable<TRule>
             if (words.Count > before)
             {
                 stageEnd.Add(words.Count);
+                stageNumbers.Add(stage);
             }
         }
 
@@ -68,13 +73,36 @@ internal sealed class OfSubtable<TRule>
             stageIndex[i] = [];
         }
 
-        PrefixLengths = new int[tries.Length];
-        for (int t = 0; t < tries.Length; t++)
+        ReadOnlySpan<byte> mb = mask.ReadOnlyBytes;
+        Ipv4PrefixLengths = new int[Ipv4TrieFields.Length];
+        for (int t = 0; t < Ipv4TrieFields.Length; t++)
         {
-            PrefixLengths[t] = tries[t].PrefixLengthOf(mask.ReadOnlyBytes);
-            UsesTries |= PrefixLengths[t] > 0;
+            Ipv4PrefixLengths[t] = PrefixTrie.PrefixLengthOf(BinaryPrimitives.ReadUInt32BigEndian(mb[Ipv4TrieFields[t]..]));
+            if (Ipv4PrefixLengths[t] > 0)
+            {
+                // Both address fields are in the L3 stage, which the mask then has.
+                TrieStage = stageNumbers.IndexOf(L3Stage);
+            }
+        }
+
+        PortsMask = BinaryPrimitives.ReadUInt32BigEndian(mb[FlowKey.Offsets.TpSrc..]);
+        if (PortsMask != 0)
+        {
+            // Rules are told apart by their ports up to the mask's last bit (Open vSwitch's ports_mask_len); the
+            // ports are in the L4 stage, the last one.
+            PortsMaskLength = PrefixTrie.Bits - BitOperations.TrailingZeroCount(PortsMask);
+            PortsTrie = new PrefixTrie();
+            FinalStageOtherBits = new ulong[Words.Length];
+            ulong portBits = PortsWordMask();
+            for (int i = StageEnd.Length > 1 ? StageEnd[^2] : 0; i < Words.Length; i++)
+            {
+                FinalStageOtherBits[i] = Words[i] == FlowKey.Offsets.TpSrc / 8 ? MaskWords[i] & ~portBits : MaskWords[i];
+            }
         }
     }
+
+    /// <summary>The IPv4 address fields that have a prefix trie, in the order lookups check them (nw_dst, then nw_src, as Open vSwitch's default).</summary>
+    public static ReadOnlySpan<int> Ipv4TrieFields => [FlowKey.Offsets.NwDst, FlowKey.Offsets.NwSrc];
 
     /// <summary>The mask.</summary>
     public PipelineKey Mask { get; }
@@ -91,11 +119,26 @@ internal sealed class OfSubtable<TRule>
     /// <summary>For each non-empty stage, the index in <see cref="Words"/> where it ends.</summary>
     public int[] StageEnd { get; }
 
-    /// <summary>Per classifier trie, the mask's prefix length on that field (0: the trie does not apply).</summary>
-    public int[] PrefixLengths { get; }
+    /// <summary>Per entry of <see cref="Ipv4TrieFields"/>, the mask's prefix length on that field (0: not a CIDR prefix there, the trie does not apply).</summary>
+    public int[] Ipv4PrefixLengths { get; }
 
-    /// <summary>Whether some trie applies (the mask is a prefix on nw_src or nw_dst).</summary>
-    public bool UsesTries { get; }
+    /// <summary>The index in <see cref="StageEnd"/> of the L3 stage when some IPv4 trie applies, else -1.</summary>
+    public int TrieStage { get; } = -1;
+
+    /// <summary>The mask of the L4 ports (tp_src and tp_dst as one big-endian word; ICMP type and code too).</summary>
+    public uint PortsMask { get; }
+
+    /// <summary>Leading bits of the ports word up to the mask's last bit; 0 when the mask has no port bits.</summary>
+    public int PortsMaskLength { get; }
+
+    /// <summary>The masked ports of every entry, as prefixes of <see cref="PortsMaskLength"/>; null when the mask has no port bits.</summary>
+    public PrefixTrie? PortsTrie { get; }
+
+    /// <summary>
+    /// Per index of <see cref="Words"/> in the last stage, the mask's bits other than the ports (TCP flags share
+    /// the ports' word here; Open vSwitch keeps them in L3): the ports trie says nothing about them.
+    /// </summary>
+    public ulong[]? FinalStageOtherBits { get; }
 
     /// <summary>The highest priority of the subtable's rules.</summary>
     public int MaxPriority { get; private set; } = int.MinValue;
@@ -187,18 +230,38 @@ internal sealed class OfSubtable<TRule>
         }
     }
 
-    /// <summary>How many bits <see cref="Unwildcard"/> of <paramref name="wordCount"/> words would add to <paramref name="wildcards"/>.</summary>
-    public int NewBits(ReadOnlySpan<ulong> wildcards, int wordCount)
+    /// <summary>
+    /// Sets in <paramref name="wildcards"/> what shows that a packet whose full lookup missed matches no rule,
+    /// when the mask has ports: the stages before the last (<paramref name="passedWords"/> words), the last
+    /// stage's bits other than the ports, and of the ports only the leading bits the ports trie needs to tell
+    /// the packet's masked ports from every rule's.
+    /// </summary>
+    public void UnwildcardPortsMiss(Span<ulong> wildcards, int passedWords, uint packetPorts)
     {
+        Unwildcard(wildcards, passedWords);
         int[] words = Words;
-        ulong[] mask = MaskWords;
-        int bits = 0;
-        for (int i = 0; i < wordCount; i++)
+        ulong[] other = FinalStageOtherBits!;
+        for (int i = StageEnd.Length > 1 ? StageEnd[^2] : 0; i < words.Length; i++)
         {
-            bits += BitOperations.PopCount(mask[i] & ~wildcards[words[i]]);
+            wildcards[words[i]] |= other[i];
         }
 
-        return bits;
+        int bits = PortsTrie!.Lookup(packetPorts & PortsMask, out _);
+        uint need = PortsMask & PrefixTrie.PrefixMask(bits);
+        Span<byte> ports = MemoryMarshal.AsBytes(wildcards).Slice(FlowKey.Offsets.TpSrc, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(ports, BinaryPrimitives.ReadUInt32BigEndian(ports) | need);
+    }
+
+    /// <summary>
+    /// Whether an entry with values <paramref name="key"/> goes into the IPv4 tries: when it may match an IPv4,
+    /// ARP or RARP packet, whose address fields those are in Open vSwitch (IPv6 addresses and MPLS labels share
+    /// the bytes here, but have fields of their own there, which have no trie).
+    /// </summary>
+    public bool InIpv4Tries(in PipelineKey key)
+    {
+        ushort m = BinaryPrimitives.ReadUInt16BigEndian(Mask.ReadOnlyBytes[FlowKey.Offsets.DlType..]);
+        ushort v = BinaryPrimitives.ReadUInt16BigEndian(key.ReadOnlyBytes[FlowKey.Offsets.DlType..]);
+        return (EtherTypes.Ipv4 & m) == v || (EtherTypes.Arp & m) == v || (EtherTypes.Rarp & m) == v;
     }
 
     /// <summary>Adds a new entry (its values not yet present).</summary>
@@ -222,6 +285,8 @@ internal sealed class OfSubtable<TRule>
             ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(stageIndex[s], KeyHash.Finish(h), out _);
             count++;
         }
+
+        PortsTrie?.Insert(PortsOf(entry.Key), PortsMaskLength);
     }
 
     /// <summary>Removes an entry that <see cref="AddEntry"/> added.</summary>
@@ -263,6 +328,8 @@ internal sealed class OfSubtable<TRule>
                 stageIndex[s].Remove(k);
             }
         }
+
+        PortsTrie?.Remove(PortsOf(entry.Key), PortsMaskLength);
     }
 
     /// <summary>Counts a rule of <paramref name="priority"/>; true when the highest priority changed.</summary>
@@ -301,5 +368,17 @@ internal sealed class OfSubtable<TRule>
         bool changed = max != MaxPriority;
         MaxPriority = max;
         return changed;
+    }
+
+    /// <summary>The ports word (tp_src, tp_dst) of <paramref name="key"/>, its first bit the most significant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint PortsOf(in PipelineKey key) => BinaryPrimitives.ReadUInt32BigEndian(key.ReadOnlyBytes[FlowKey.Offsets.TpSrc..]);
+
+    // The bits of the ports in their 64-bit word of a key.
+    private static ulong PortsWordMask()
+    {
+        PipelineKey k = default;
+        k.Bytes.Slice(FlowKey.Offsets.TpSrc, 4).Fill(0xff);
+        return k.ReadOnlyWords[FlowKey.Offsets.TpSrc / 8];
     }
 }

@@ -1,90 +1,43 @@
-using System.Buffers.Binary;
-
 namespace FastPath.Ofproto.Classifier;
 
 /// <summary>
-/// A path-compressed binary trie of the address prefixes that the classifier's rules match on one 128-bit
-/// address field (nw_src or nw_dst), as the prefix tries of the NSDI 2015 Open vSwitch paper.
+/// A path-compressed binary trie of 32-bit prefixes with a count per prefix, as the prefix tries of Open
+/// vSwitch's classifier (NSDI 2015): one per IPv4 address field for the whole classifier, and one per subtable
+/// for its rules' L4 ports (tp_src and tp_dst as one 32-bit word).
 /// </summary>
 /// <remarks>
 /// <para>
-/// The field is taken as the key's 16 bytes at <see cref="ByteOffset"/> whatever the packet's dl_type: an IPv4
-/// address is the first 4 of them (the rest of a key's field is zero), an IPv6 address all 16, so an IPv4 /24
-/// and an IPv6 /64 are both leading-bit prefixes of the same 128 bits. Rules of different protocols may then
-/// share trie paths; that can only make a lookup prove less, never something wrong, because what is proved is
-/// about bits alone.
+/// A value's first bit is its most significant one (the wire's first bit for a big-endian field).
 /// </para>
 /// <para>
-/// A probe walks a packet's address down the trie and returns which prefix lengths have a stored prefix equal
-/// to the packet's leading bits, and how many leading bits the walk looked at. Any packet sharing those bits
-/// walks the same path, so a subtable whose prefix length is missing from the set can be skipped by
-/// un-wildcarding only min(length, bits looked at) bits of the field.
+/// <see cref="Lookup"/> answers two questions for a packet's value, in the way Open vSwitch 3.1 does, so that
+/// the megaflows agree with its: which prefix lengths have a stored prefix equal to the value's leading bits,
+/// and how many leading bits of the value a packet must share with this one to get the same answer.
 /// </para>
 /// </remarks>
 internal sealed class PrefixTrie
 {
-    /// <summary>Width of the field in bits.</summary>
-    public const int Bits = 128;
+    /// <summary>Width of a value in bits.</summary>
+    public const int Bits = 32;
 
+    // Length 0, never holds a prefix (prefix lengths are 1-32): the fork on the first bit.
     private readonly Node root = new();
 
-    /// <summary>Makes an empty trie over the 16 bytes at <paramref name="byteOffset"/> of a pipeline key.</summary>
-    public PrefixTrie(int byteOffset) => ByteOffset = byteOffset;
+    /// <summary>Whether no prefix is stored.</summary>
+    public bool IsEmpty => root.Zero is null && root.One is null;
 
-    /// <summary>Where the field starts in a pipeline key.</summary>
-    public int ByteOffset { get; }
+    /// <summary>The first <paramref name="length"/> (0-32) bits set.</summary>
+    public static uint PrefixMask(int length) => length == 0 ? 0 : uint.MaxValue << (Bits - length);
 
-    /// <summary>What one probe found.</summary>
-    public struct Probe
+    /// <summary>The length of <paramref name="mask"/> as a prefix, or 0 when it is empty or has a hole (not a CIDR mask).</summary>
+    public static int PrefixLengthOf(uint mask)
     {
-        /// <summary>Whether the probe has run (probes are lazy: only a lookup that reaches a trie subtable pays).</summary>
-        public bool Done;
-
-        /// <summary>Bit L-1 set when a stored prefix of length L equals the address's first L bits.</summary>
-        public UInt128 Lengths;
-
-        /// <summary>How many leading bits of the address the walk looked at.</summary>
-        public int CheckedBits;
-
-        /// <summary>Whether a stored prefix of <paramref name="length"/> (1-128) equals the address's first bits.</summary>
-        public readonly bool Has(int length) => ((Lengths >> (length - 1)) & UInt128.One) != UInt128.Zero;
+        int ones = System.Numerics.BitOperations.LeadingZeroCount(~mask);
+        return mask == PrefixMask(ones) ? ones : 0;
     }
 
-    /// <summary>The field of <paramref name="key"/> as a number whose most significant bit is the field's first bit.</summary>
-    public UInt128 Read(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadUInt128BigEndian(key.Slice(ByteOffset, 16));
-
-    /// <summary>The first <paramref name="length"/> bits set.</summary>
-    public static UInt128 PrefixMask(int length) => length == 0 ? UInt128.Zero : UInt128.MaxValue << (Bits - length);
-
-    /// <summary>
-    /// The prefix length of a subtable's mask on this field: 0 when the mask leaves the field alone or is not a
-    /// leading-bit prefix (such subtables do not use the trie).
-    /// </summary>
-    public int PrefixLengthOf(ReadOnlySpan<byte> mask)
-    {
-        UInt128 m = Read(mask);
-        int ones = (int)UInt128.LeadingZeroCount(~m);
-        return m == PrefixMask(ones) ? ones : 0;
-    }
-
-    /// <summary>Sets the first <paramref name="bits"/> bits of this field in <paramref name="wildcards"/>.</summary>
-    public void Unwildcard(Span<byte> wildcards, int bits)
-    {
-        if (bits == 0)
-        {
-            return;
-        }
-
-        Span<byte> field = wildcards.Slice(ByteOffset, 16);
-        BinaryPrimitives.WriteUInt128BigEndian(field, BinaryPrimitives.ReadUInt128BigEndian(field) | PrefixMask(bits));
-    }
-
-    /// <summary>How many bits <see cref="Unwildcard"/> of <paramref name="bits"/> bits would add to <paramref name="wildcards"/>.</summary>
-    public int NewBits(ReadOnlySpan<byte> wildcards, int bits) =>
-        (int)UInt128.PopCount(PrefixMask(bits) & ~BinaryPrimitives.ReadUInt128BigEndian(wildcards.Slice(ByteOffset, 16)));
-
-    /// <summary>Adds one rule's prefix (<paramref name="length"/> 1-128; bits past it are ignored).</summary>
-    public void Insert(UInt128 value, int length)
+    /// <summary>Adds one prefix (<paramref name="length"/> 1-32; bits past it are ignored).</summary>
+    public void Insert(uint value, int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Bits);
@@ -130,8 +83,8 @@ internal sealed class PrefixTrie
         }
     }
 
-    /// <summary>Removes one rule's prefix; false when it was not there.</summary>
-    public bool Remove(UInt128 value, int length)
+    /// <summary>Removes one prefix; false when it was not there.</summary>
+    public bool Remove(uint value, int length)
     {
         if (length is < 1 or > Bits)
         {
@@ -150,44 +103,50 @@ internal sealed class PrefixTrie
         return found;
     }
 
-    /// <summary>Walks <paramref name="address"/> down the trie.</summary>
-    public Probe Lookup(UInt128 address)
+    /// <summary>
+    /// Walks <paramref name="value"/> down the trie. <paramref name="lengths"/> gets bit L-1 set for each length
+    /// L at which a stored prefix equals the value's first L bits. The result is how many leading bits decided
+    /// that: every value sharing them gets the same <paramref name="lengths"/> below the result.
+    /// </summary>
+    /// <remarks>
+    /// Open vSwitch's rules: a walk that leaves an edge part way counts the first bit that differs; one that finds
+    /// no edge for the next bit counts that bit too, unless it stands on a leaf (nothing below could differ) or
+    /// the trie is empty; one that uses up all 32 bits counts them all.
+    /// </remarks>
+    public int Lookup(uint value, out uint lengths)
     {
-        var p = new Probe { Done = true };
+        lengths = 0;
         Node n = root;
         while (true)
         {
             if (n.Count > 0)
             {
-                p.Lengths |= UInt128.One << (n.Length - 1);
+                lengths |= 1u << (n.Length - 1);
             }
 
-            if (n.Zero is null && n.One is null)
+            if (n.Length == Bits)
             {
-                // Nothing below: the next bit need not be looked at.
-                p.CheckedBits = n.Length;
-                return p;
+                return Bits;
             }
 
-            Node? c = Bit(address, n.Length) ? n.One : n.Zero;
+            Node? c = Bit(value, n.Length) ? n.One : n.Zero;
             if (c is null)
             {
-                p.CheckedBits = n.Length + 1;
-                return p;
+                bool leaf = n.Zero is null && n.One is null;
+                return leaf ? n.Length : n.Length + 1;
             }
 
-            int common = CommonBits(address & PrefixMask(c.Length), c.Prefix);
+            int common = CommonBits(value, c.Prefix);
             if (common < c.Length)
             {
-                p.CheckedBits = common + 1;
-                return p;
+                return common + 1;
             }
 
             n = c;
         }
     }
 
-    private static Node? RemoveBelow(Node n, UInt128 value, int length, ref bool found)
+    private static Node? RemoveBelow(Node n, uint value, int length, ref bool found)
     {
         if (n.Length > length || CommonBits(n.Prefix, value) < n.Length)
         {
@@ -216,8 +175,8 @@ internal sealed class PrefixTrie
             SetChild(n, one, RemoveBelow(c, value, length, ref found));
         }
 
-        // Keep the trie compressed: a node that holds no prefix is kept only where two paths fork, so probes
-        // do not look at bits that no longer tell rules apart.
+        // Keep the trie compressed: a node that holds no prefix is kept only where two paths fork, so lookups
+        // do not count bits that no longer tell prefixes apart.
         if (n.Count > 0 || (n.Zero is not null && n.One is not null))
         {
             return n;
@@ -226,9 +185,9 @@ internal sealed class PrefixTrie
         return n.Zero ?? n.One;
     }
 
-    private static bool Bit(UInt128 v, int index) => ((v >> (Bits - 1 - index)) & UInt128.One) != UInt128.Zero;
+    private static bool Bit(uint v, int index) => ((v >> (Bits - 1 - index)) & 1) != 0;
 
-    private static int CommonBits(UInt128 a, UInt128 b) => (int)UInt128.LeadingZeroCount(a ^ b);
+    private static int CommonBits(uint a, uint b) => System.Numerics.BitOperations.LeadingZeroCount(a ^ b);
 
     private static void SetChild(Node n, bool one, Node? child)
     {
@@ -244,7 +203,7 @@ internal sealed class PrefixTrie
 
     private sealed class Node
     {
-        public UInt128 Prefix;
+        public uint Prefix;
         public int Length;
         public int Count;
         public Node? Zero;

@@ -113,6 +113,7 @@ public sealed partial class OfXlate : IFlowTranslator
     {
         private readonly OfXlate x;
         private readonly uint inPort;
+        private readonly bool inputTagged;
         private readonly PendingSets pending = new();
         private readonly List<OfAction> actionSet = [];
         private PipelineKey flow;
@@ -127,6 +128,7 @@ public sealed partial class OfXlate : IFlowTranslator
             this.x = x;
             flow = PipelineKey.FromPacket(key);
             inPort = key.InPort;
+            inputTagged = (key.Vlan0Tci & FlowKey.VlanCfi) != 0;
 
             // A megaflow always names its input port (outputs are relative to it) and its recirculation id.
             wildcards.Bytes.Slice(FlowKey.Offsets.InPort, 8).Fill(0xff);
@@ -145,6 +147,17 @@ public sealed partial class OfXlate : IFlowTranslator
             get
             {
                 PipelineKey w = wildcards;
+                Span<byte> m = w.Bytes;
+                if ((m[FlowKey.Offsets.Vlan0 + 2] & 0x10) != 0 && !inputTagged)
+                {
+                    // An untagged packet's key has both tags zero, so matching "no tag" already fixes them:
+                    // the VID or PCP bits a table looked at (its rule wanted a tag) add nothing. Dropping them
+                    // gives the mask Open vSwitch's datapath installs (no VLAN in the key) and lets such
+                    // megaflows share masks.
+                    m.Slice(FlowKey.Offsets.Vlan0, 8).Clear();
+                    m[FlowKey.Offsets.Vlan0 + 2] = 0x10;
+                }
+
                 return w.PacketPart;
             }
         }

@@ -164,6 +164,27 @@ public class OfXlateTests
     }
 
     [Fact]
+    public void AnUntaggedPacketsMegaflowMatchesOnlyTheAbsenceOfATag()
+    {
+        // The dl_vlan rule's subtable is ruled out at L2 with its VID bits; for an untagged packet "no tag"
+        // already fixes them (Open vSwitch's datapath flow has no VLAN at all), so only the present bit stays.
+        var h = new XlateHarness(null, "priority=200,in_port=1,dl_vlan=5,actions=output:2", "priority=100,in_port=1,actions=output:3");
+        FlowTranslation t = h.Translate(Udp("10.0.0.1", "10.0.0.2"));
+        Assert.Equal("3", Format(t.Actions));
+        Assert.Equal(new byte[] { 0, 0, 0x10, 0, 0, 0, 0, 0 }, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.Vlan0..(FlowKey.Offsets.Vlan0 + 8)]);
+
+        // A tagged packet's VID is what the rule looked at: it stays.
+        FlowKey tagged = Udp("10.0.0.1", "10.0.0.2");
+        tagged.Bytes[FlowKey.Offsets.Vlan0] = 0x81;
+        tagged.Bytes[FlowKey.Offsets.Vlan0 + 2] = 0x10;
+        tagged.Bytes[FlowKey.Offsets.Vlan0 + 3] = 7;
+        t = h.Translate(tagged);
+        Assert.Equal("3", Format(t.Actions));
+        Assert.Equal(0x1f, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.Vlan0 + 2] & 0x1f);
+        Assert.Equal(0xff, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.Vlan0 + 3]);
+    }
+
+    [Fact]
     public void AnUnsupportedActionIsRefusedAndCounted()
     {
         var h = new XlateHarness(null, "actions=NORMAL");
