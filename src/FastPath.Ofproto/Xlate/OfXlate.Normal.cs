@@ -32,10 +32,12 @@ public sealed partial class OfXlate
     private long NormalVersion => ports.Normal.Version;
 
     /// <summary>
-    /// The slow path's periodic work for translations: ages out learned addresses (NORMAL's MAC table) at
-    /// <paramref name="nowTicks"/> (Stopwatch ticks). Give it to <see cref="OfprotoThread.AddTimer"/>.
+    /// The slow path's periodic work for translations, for <see cref="OfprotoThread.AddTimer"/>: ages out NORMAL's
+    /// learned addresses. They age by the bridge's clock (<see cref="NormalBridge.Now"/>), the one translations
+    /// learn and look up by: the Stopwatch <paramref name="nowTicks"/> comes from, unless the bridge was given
+    /// another clock (a test's), which then wins.
     /// </summary>
-    public void RunPeriodic(long nowTicks) => ports.Normal.Expire(nowTicks);
+    public void RunPeriodic(long nowTicks) => ports.Normal.Expire(ports.Normal.Now);
 
     /// <summary>
     /// Re-learns a megaflow's source address whenever the megaflow forwarded packets. Stale once the ports or
