@@ -12,8 +12,8 @@ namespace FastPath.Ofproto.Xlate;
 /// <remarks>
 /// <para>
 /// Each output's VLAN change is relative to the frame as NORMAL saw it; the datapath actions go from one
-/// output's headers to the next one's (a flood to an access port and a trunk reads
-/// <c>push_vlan(vid=10,pcp=0),4,pop_vlan,2</c> or the other way round). After NORMAL the pipeline's flow is
+/// output's headers to the next one's (from an access port of VLAN 10, a flood to access port 2 and trunk 4 reads
+/// <c>2,push_vlan(vid=10,pcp=0),4</c>; outputs go in port order). After NORMAL the pipeline's flow is
 /// what it was before (as Open vSwitch's <c>output_normal</c> restores <c>flow-&gt;vlans</c>); if the datapath's
 /// headers then differ, the next action that emits anything first brings them back.
 /// </para>
