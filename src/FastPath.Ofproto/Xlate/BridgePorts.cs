@@ -8,6 +8,12 @@ public sealed class BridgePorts
 {
     private readonly SortedDictionary<uint, bool> ports = [];
 
+    /// <summary>A bridge without ports; <paramref name="normal"/> is the NORMAL action's state (a new default one when null).</summary>
+    public BridgePorts(NormalBridge? normal = null) => Normal = normal ?? new NormalBridge();
+
+    /// <summary>The NORMAL action's per-port VLAN configuration and MAC learning table; a port removed is forgotten there too.</summary>
+    public NormalBridge Normal { get; }
+
     /// <summary>Changes with every port added, removed or reconfigured.</summary>
     public long Version { get; private set; }
 
@@ -39,6 +45,7 @@ public sealed class BridgePorts
                 LocalPort = null;
             }
 
+            Normal.ForgetPort(number);
             Version++;
         }
     }

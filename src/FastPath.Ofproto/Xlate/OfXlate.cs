@@ -26,7 +26,7 @@ namespace FastPath.Ofproto.Xlate;
 /// never matched.
 /// </para>
 /// <para>
-/// Not yet: NORMAL, groups and meters (the pipeline refuses rules that use groups or meters while none
+/// NORMAL is in OfXlate.Normal.cs. Not yet: groups and meters (the pipeline refuses rules that use groups or meters while none
 /// exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
 /// </para>
 /// </remarks>
@@ -48,7 +48,7 @@ public sealed partial class OfXlate : IFlowTranslator
     }
 
     /// <inheritdoc/>
-    public long Version => pipeline.Version + ports.Version;
+    public long Version => pipeline.Version + ports.Version + NormalVersion;
 
     /// <summary>Translations refused (an unsupported combination), each dropping its packet.</summary>
     public long Failures { get; private set; }
@@ -62,7 +62,8 @@ public sealed partial class OfXlate : IFlowTranslator
     /// <inheritdoc/>
     public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
     {
-        var ctx = new Context(this, key);
+        // Only a real packet teaches NORMAL its source (a revalidation passes none), as Open vSwitch's allow_side_effects.
+        var ctx = new Context(this, key) { MayLearn = !packet.IsEmpty };
         if (!ctx.Run(out string? error))
         {
             Failures++;
@@ -82,10 +83,12 @@ public sealed partial class OfXlate : IFlowTranslator
     }
 
     /// <summary>Translates like <see cref="Translate"/> and also says, step by step, what happened (for ofproto/trace).</summary>
-    public XlateTrace Trace(in FlowKey key)
+    /// <param name="key">The flow.</param>
+    /// <param name="learn">Whether NORMAL learns the source as for a real packet (ofproto/trace's -generate); by default a trace changes nothing.</param>
+    public XlateTrace Trace(in FlowKey key, bool learn = false)
     {
         var trace = new XlateTrace();
-        var ctx = new Context(this, key) { Trace = trace };
+        var ctx = new Context(this, key) { Trace = trace, MayLearn = learn };
         trace.Succeeded = ctx.Run(out string? error);
         trace.Error = error;
         trace.Megaflow = new FlowMatch(key, ctx.MegaflowMask);
@@ -297,6 +300,7 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void Commit()
         {
+            RestoreVlansAfterNormal();
             if (!pending.Commit(flow, ref wildcards, Actions, out string? error))
             {
                 throw new XlateException(error!);
@@ -425,7 +429,8 @@ public sealed partial class OfXlate : IFlowTranslator
                     Actions.Userspace(x.controllers.CookieOf(PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
                     break;
                 case OfPorts.Normal:
-                    throw new XlateException("the NORMAL action is not translated yet");
+                    Normal();
+                    break;
                 default:
                     // OpenFlow never sends a packet back where it came in unless told IN_PORT; nor to a port the bridge lacks.
                     if (o.Port != inPort && x.ports.Contains(o.Port))

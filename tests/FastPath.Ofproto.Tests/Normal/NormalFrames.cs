@@ -4,9 +4,31 @@ using FastPath.Packets;
 
 namespace FastPath.Ofproto.Tests.Normal;
 
-/// <summary>Flow keys of Ethernet frames, built as FlowExtractor fills them (TCI with CFI set when a tag is present).</summary>
+/// <summary>Flow keys of Ethernet frames, built as FlowExtractor fills them (TCI with CFI set when a tag is present), and such frames.</summary>
 internal static class NormalFrames
 {
+    /// <summary>
+    /// A UDP/IPv4 frame from <paramref name="src"/> to <paramref name="dst"/>, with an 802.1Q header carrying
+    /// <paramref name="tci"/> when its <see cref="FlowKey.VlanCfi"/> bit (the key's "present") is set.
+    /// </summary>
+    public static byte[] Udp(ulong src, ulong dst, ushort tci = 0, ushort sport = 1000)
+    {
+        byte[] untagged = Upcalls.UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", sport, 53);
+        EthernetAddress.Write(dst, untagged);
+        EthernetAddress.Write(src, untagged.AsSpan(6));
+        if ((tci & FlowKey.VlanCfi) == 0)
+        {
+            return untagged;
+        }
+
+        byte[] tagged = new byte[untagged.Length + 4];
+        untagged.AsSpan(0, 12).CopyTo(tagged);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(12), EtherTypes.Vlan8021Q);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(14), (ushort)(tci & ~FlowKey.VlanCfi));
+        untagged.AsSpan(12).CopyTo(tagged.AsSpan(16));
+        return tagged;
+    }
+
     public static FlowKey Key(uint inPort, ulong src, ulong dst, ushort tci = 0, ushort innerTci = 0, ushort ethType = EtherTypes.Ipv4, ushort tpid = EtherTypes.Vlan8021Q)
     {
         FlowKey k = default;
