@@ -168,6 +168,7 @@ public sealed partial class OfXlate : IFlowTranslator
         private void RunTables()
         {
             byte table = 0;
+            OfRule? last = null;
             for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
             {
                 if (mplsPopped)
@@ -189,9 +190,17 @@ public sealed partial class OfXlate : IFlowTranslator
                         Trace?.Add("    -> table miss: sent to the controller");
                     }
 
+                    // The pipeline ends here, and its action set still runs, as in Open vSwitch (OpenFlow 1.3
+                    // would drop the packet; Open vSwitch, the oracle, executes what earlier tables wrote).
+                    if (last != null)
+                    {
+                        RunActionSet(last);
+                    }
+
                     break;
                 }
 
+                last = rule;
                 Rules.Add(rule);
                 Trace?.Add($"{table}. {OpenFlow.Text.MatchText.Format(rule.Spec.Match)}, priority {rule.Spec.Priority}, cookie 0x{rule.Spec.Cookie:x}");
                 OfInstructionSet ins = rule.Spec.Instructions;
@@ -226,21 +235,25 @@ public sealed partial class OfXlate : IFlowTranslator
                 if (ins.GotoTable is not byte next)
                 {
                     // The end of the pipeline: the action set runs.
-                    foreach (OfAction a in OrderedActionSet())
-                    {
-                        if (stopped)
-                        {
-                            break;
-                        }
-
-                        Do(a, rule);
-                    }
-
+                    RunActionSet(rule);
                     break;
                 }
 
                 Trace?.Add($"    goto_table:{next}");
                 table = next;
+            }
+        }
+
+        private void RunActionSet(OfRule rule)
+        {
+            foreach (OfAction a in OrderedActionSet())
+            {
+                if (stopped)
+                {
+                    break;
+                }
+
+                Do(a, rule);
             }
         }
 
@@ -325,7 +338,9 @@ public sealed partial class OfXlate : IFlowTranslator
                     SetVlan(vid: null, pcp: p.Pcp);
                     break;
                 case PushVlanAction p:
-                    PushVlan(p.EtherType, 0, keepOuter: true);
+                    // As Open vSwitch does, the new tag starts at VID 0, PCP 0 whatever tag it goes over (OpenFlow
+                    // 1.3 would copy the outer tag's; OVS, the oracle, does not, and neither does FastPath).
+                    PushVlan(p.EtherType, 0);
                     break;
                 case PopVlanAction:
                     PopVlan();
@@ -446,7 +461,7 @@ public sealed partial class OfXlate : IFlowTranslator
             {
                 // OpenFlow 1.0's mod_vlan_vid/mod_vlan_pcp push a tag on an untagged packet.
                 ushort tci = (ushort)(((pcp ?? 0) << 13) | (vid ?? 0));
-                PushVlan(EtherTypes.Vlan8021Q, tci, keepOuter: false);
+                PushVlan(EtherTypes.Vlan8021Q, tci);
                 return;
             }
 
@@ -461,16 +476,9 @@ public sealed partial class OfXlate : IFlowTranslator
             }
         }
 
-        private void PushVlan(ushort tpid, ushort tci, bool keepOuter)
+        private void PushVlan(ushort tpid, ushort tci)
         {
             Commit();
-            if (keepOuter && HasTag(out ushort outer))
-            {
-                // OpenFlow's push_vlan copies VID and PCP from the tag it goes over: those bits are the packet's.
-                UnWildcard(FlowKey.Offsets.Vlan0 + 2, [0xef, 0xff]);
-                tci = (ushort)(outer & ~FlowKey.VlanCfi);
-            }
-
             Actions.PushVlan(tpid, tci);
             Span<byte> k = flow.Bytes;
             k.Slice(FlowKey.Offsets.Vlan0, 4).CopyTo(k.Slice(FlowKey.Offsets.Vlan1, 4));
