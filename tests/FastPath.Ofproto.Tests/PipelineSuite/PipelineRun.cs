@@ -9,6 +9,9 @@ internal sealed class PipelineRun
     /// <summary>What left the ports for the second packet (the megaflow the first installed).</summary>
     public List<(string Port, byte[] Bytes)> Second { get; set; } = [];
 
+    /// <summary>When each phase of the run ended, from its start.</summary>
+    public List<(string Phase, TimeSpan At)> Timings { get; } = [];
+
     /// <summary>Megaflows installed after the first packet.</summary>
     public int Megaflows { get; set; }
 

@@ -33,6 +33,7 @@ public sealed class PipelineSuiteTests(PipelineSwitch sw, ITestOutputHelper outp
         PipelineRun run = sw.Run(c);
         List<string> differences = run.Differences(c);
         string rules = string.Join("\n  ", c.Rules);
+        output.WriteLine(string.Join(", ", run.Timings.Select(t => $"{t.Phase} {t.At.TotalMilliseconds:0.0} ms")));
         if (PipelineKnownDifferences.Cases.TryGetValue(name, out string? why))
         {
             output.WriteLine($"known difference from Open vSwitch: {why}\n{string.Join("\n", differences)}");
