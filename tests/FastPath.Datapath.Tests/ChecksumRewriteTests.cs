@@ -310,6 +310,24 @@ public sealed class ChecksumRewriteTests : IDisposable
     }
 
     [Fact]
+    public void SctpPortRewriteKeepsAWrongCrcWrongByTheSameBits()
+    {
+        // Open vSwitch patches the CRC by what the rewrite changed: a corrupt packet stays corrupt (the pipeline
+        // suite caught FastPath making it valid).
+        byte[] frame = ActionTestPackets.Sctp(ipv6: false);
+        const int l4 = L3 + 20;
+        frame[l4 + 8] ^= 0x5a;
+        uint error = ReferenceChecksum.SctpStored(frame, l4) ^ ReferenceChecksum.SctpCrc(frame, l4, frame.Length);
+        Assert.NotEqual(0u, error);
+
+        var (r, bytes, _, _) = h.Run(frame, new ActionProgramBuilder().SetTpDst(TransportProtocol.Sctp, 2222));
+
+        Assert.Equal(0, r.Skipped);
+        Assert.Equal(2222, BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(l4 + 2)));
+        Assert.Equal(error, ReferenceChecksum.SctpStored(bytes, l4) ^ ReferenceChecksum.SctpCrc(bytes, l4, bytes.Length));
+    }
+
+    [Fact]
     public void SctpCrcCoversTheIpPayloadNotTheEthernetPadding()
     {
         byte[] frame = ActionTestPackets.Sctp(ipv6: false, chunkData: 1, padTo: 72);

@@ -727,18 +727,24 @@ public static class ActionExecutor
             return Outcome.Applied;
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(port, now);
         if (proto == IpProtocols.Sctp)
         {
+            // As Open vSwitch does: the CRC changes by what the rewrite changes, so a packet that arrived with a
+            // wrong CRC leaves with one just as wrong (the receiver still drops it) rather than being made valid.
             Span<byte> sctp = d[l4..ipEnd];
             Span<byte> crc = sctp.Slice(8, 4);
-            crc.Clear();
 
             // SCTP sends the CRC32c least significant byte first (RFC 4960 appendix B).
-            BinaryPrimitives.WriteUInt32LittleEndian(crc, Checksum.Crc32c(sctp));
+            uint received = BinaryPrimitives.ReadUInt32LittleEndian(crc);
+            crc.Clear();
+            uint before = Checksum.Crc32c(sctp);
+            BinaryPrimitives.WriteUInt16BigEndian(port, now);
+            uint after = Checksum.Crc32c(sctp);
+            BinaryPrimitives.WriteUInt32LittleEndian(crc, received ^ before ^ after);
         }
         else
         {
+            BinaryPrimitives.WriteUInt16BigEndian(port, now);
             UpdateL4Checksum(d, l4, proto, false, old, now);
         }
 

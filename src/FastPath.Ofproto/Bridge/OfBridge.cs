@@ -31,6 +31,8 @@ public sealed class OfBridge : IDisposable
         Xlate = new OfXlate(Pipeline, Ports, packetIns, Options.Xlate);
         Thread = new OfprotoThread(pmds, Xlate, Options.Ofproto);
         long interval = (long)(Options.ExpiryInterval.TotalSeconds * Stopwatch.Frequency);
+        // NORMAL's MAC table ages on the same thread that learns into it.
+        Thread.AddTimer(Xlate.RunPeriodic);
         Thread.AddTimer(now =>
         {
             if (now >= nextExpiry)

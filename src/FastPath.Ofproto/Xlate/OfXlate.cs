@@ -184,6 +184,7 @@ public sealed partial class OfXlate : IFlowTranslator
         private void RunTables()
         {
             byte table = 0;
+            OfRule? last = null;
             for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
             {
                 if (mplsPopped)
@@ -205,9 +206,17 @@ public sealed partial class OfXlate : IFlowTranslator
                         Trace?.Add("    -> table miss: sent to the controller");
                     }
 
+                    // The pipeline ends here, and its action set still runs, as in Open vSwitch (OpenFlow 1.3
+                    // would drop the packet; Open vSwitch, the oracle, executes what earlier tables wrote).
+                    if (last != null)
+                    {
+                        RunActionSet(last);
+                    }
+
                     break;
                 }
 
+                last = rule;
                 Rules.Add(rule);
                 Trace?.Rule(table, rule);
                 OfInstructionSet ins = rule.Spec.Instructions;
@@ -243,26 +252,30 @@ public sealed partial class OfXlate : IFlowTranslator
                 if (ins.GotoTable is not byte next)
                 {
                     // The end of the pipeline: the action set runs.
-                    if (actionSet.Count > 0)
-                    {
-                        Trace?.ExecutingActionSet();
-                    }
-
-                    foreach (OfAction a in OrderedActionSet())
-                    {
-                        if (stopped)
-                        {
-                            break;
-                        }
-
-                        Do(a, rule);
-                    }
-
+                    RunActionSet(rule);
                     break;
                 }
 
                 Trace?.Add($"    goto_table:{next}");
                 table = next;
+            }
+        }
+
+        private void RunActionSet(OfRule rule)
+        {
+            if (actionSet.Count > 0)
+            {
+                Trace?.ExecutingActionSet();
+            }
+
+            foreach (OfAction a in OrderedActionSet())
+            {
+                if (stopped)
+                {
+                    break;
+                }
+
+                Do(a, rule);
             }
         }
 
@@ -349,7 +362,9 @@ public sealed partial class OfXlate : IFlowTranslator
                     SetVlan(vid: null, pcp: p.Pcp);
                     break;
                 case PushVlanAction p:
-                    PushVlan(p.EtherType, 0, overExisting: true);
+                    // As Open vSwitch does, the new tag starts at VID 0, PCP 0 whatever tag it goes over (OpenFlow
+                    // 1.3 would copy the outer tag's; OVS, the oracle, does not, and neither does FastPath).
+                    PushVlan(p.EtherType, 0);
                     break;
                 case PopVlanAction:
                     PopVlan();
@@ -473,7 +488,7 @@ public sealed partial class OfXlate : IFlowTranslator
             {
                 // OpenFlow 1.0's mod_vlan_vid/mod_vlan_pcp push a tag on an untagged packet.
                 ushort tci = (ushort)(((pcp ?? 0) << 13) | (vid ?? 0));
-                PushVlan(EtherTypes.Vlan8021Q, tci, overExisting: false);
+                PushVlan(EtherTypes.Vlan8021Q, tci);
                 return;
             }
 
@@ -488,17 +503,9 @@ public sealed partial class OfXlate : IFlowTranslator
             }
         }
 
-        private void PushVlan(ushort tpid, ushort tci, bool overExisting)
+        private void PushVlan(ushort tpid, ushort tci)
         {
             Commit();
-            if (overExisting)
-            {
-                // OpenFlow 1.3 says push_vlan copies VID and PCP from the tag it goes over; Open vSwitch, which
-                // users compare us with, pushes VID 0 and PCP 0 whatever is there (VlanPushVersusOvsTests holds us to it against
-                // ovs-vswitchd). We do as it does: only whether a tag is there stays a property of the packet.
-                HasTag(out _);
-            }
-
             Actions.PushVlan(tpid, tci);
             Span<byte> k = flow.Bytes;
             k.Slice(FlowKey.Offsets.Vlan0, 4).CopyTo(k.Slice(FlowKey.Offsets.Vlan1, 4));

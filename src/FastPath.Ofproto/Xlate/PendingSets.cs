@@ -73,8 +73,10 @@ public sealed class PendingSets
         written.Bytes[FlowKey.Offsets.Vlan0 + 2] &= 0xef;
         Emit(ActionField.VlanTci, FlowKey.Offsets.Vlan0 + 2, 2);
 
+        bool arp = dlType is EtherTypes.Arp or EtherTypes.Rarp;
         bool l3 = HasWritten(FlowKey.Offsets.NwSrc, 16) || HasWritten(FlowKey.Offsets.NwDst, 16)
-            || HasWritten(FlowKey.Offsets.NwTos, 2) || HasWritten(FlowKey.Offsets.Ipv6Label, 4);
+            || HasWritten(FlowKey.Offsets.NwTos, 2) || HasWritten(FlowKey.Offsets.Ipv6Label, 4)
+            || HasWritten(FlowKey.Offsets.NwProto, 1) || HasWritten(FlowKey.Offsets.ArpSha, 16) || HasWritten(FlowKey.Offsets.NdTarget, 16);
         bool l4 = HasWritten(FlowKey.Offsets.TpSrc, 4);
         if (l3 || l4)
         {
@@ -84,6 +86,22 @@ public sealed class PendingSets
         if (mpls)
         {
             Emit(ActionField.MplsLse, FlowKey.Offsets.MplsLse, 4);
+        }
+        else if (arp)
+        {
+            // The key keeps the opcode's low byte where IP keeps its protocol; the datapath sets all 16 bits.
+            if (HasWritten(FlowKey.Offsets.NwProto, 1))
+            {
+                ReadOnlySpan<byte> op = [0, current.ReadOnlyBytes[FlowKey.Offsets.NwProto]];
+                ReadOnlySpan<byte> opMask = [0, written.ReadOnlyBytes[FlowKey.Offsets.NwProto]];
+                actions.SetMasked(ActionField.ArpOp, op, opMask);
+                written.Bytes[FlowKey.Offsets.NwProto] = 0;
+            }
+
+            Emit(ActionField.ArpSpa, FlowKey.Offsets.NwSrc, 4);
+            Emit(ActionField.ArpTpa, FlowKey.Offsets.NwDst, 4);
+            Emit(ActionField.ArpSha, FlowKey.Offsets.ArpSha, 6);
+            Emit(ActionField.ArpTha, FlowKey.Offsets.ArpTha, 6);
         }
         else if (ipv4)
         {
@@ -101,6 +119,16 @@ public sealed class PendingSets
             Emit(ActionField.Ipv6Label, FlowKey.Offsets.Ipv6Label, 4);
         }
 
+        bool nd = HasWritten(FlowKey.Offsets.NdTarget, 16) || HasWritten(FlowKey.Offsets.ArpSha, 16);
+        if (ipv6 && nwProto == IpProtocols.IcmpV6 && nd)
+        {
+            // Neighbor discovery's fields share the key with ARP's hardware addresses: the protocol decides.
+            UnWildcard(ref wildcards, FlowKey.Offsets.NwProto, 1);
+            Emit(ActionField.NdTarget, FlowKey.Offsets.NdTarget, 16);
+            Emit(ActionField.NdSll, FlowKey.Offsets.ArpSha, 6);
+            Emit(ActionField.NdTll, FlowKey.Offsets.ArpTha, 6);
+        }
+
         if (l4 && (ipv4 || ipv6))
         {
             UnWildcard(ref wildcards, FlowKey.Offsets.NwProto, 1);
@@ -115,6 +143,19 @@ public sealed class PendingSets
             {
                 Emit(src, FlowKey.Offsets.TpSrc, 2);
                 Emit(dst, FlowKey.Offsets.TpDst, 2);
+            }
+
+            // ICMP's type and code sit in the low bytes of the key's L4 port words.
+            (ActionField type, ActionField code) = (ipv4, nwProto) switch
+            {
+                (true, IpProtocols.Icmp) => (ActionField.IcmpType, ActionField.IcmpCode),
+                (false, IpProtocols.IcmpV6) => (ActionField.Icmpv6Type, ActionField.Icmpv6Code),
+                _ => ((ActionField)0, (ActionField)0),
+            };
+            if (type != 0)
+            {
+                Emit(type, FlowKey.Offsets.TpSrc + 1, 1);
+                Emit(code, FlowKey.Offsets.TpDst + 1, 1);
             }
         }
 

@@ -121,6 +121,17 @@ public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
     }
 
     [Fact]
+    public void NormalFloodsAnUnknownDestinationAndLearnsTheSource()
+    {
+        const ulong A = 0x0200_0000_000a, B = 0x0200_0000_000b;
+        bridge.AddFlows(["actions=NORMAL"]);
+        p1.Inject(Normal.NormalFrames.Udp(A, B));
+        Eventually.Until(() => p2.Sent.Count == 1, "the flooded frame");
+        uint learned = bridge.Invoke(() => bridge.Ports.Normal.Table.TryLookup(A, 0, bridge.Ports.Normal.Now, out uint port) ? port : 0);
+        Assert.Equal(1u, learned);
+    }
+
+    [Fact]
     public void TraceSeesTheTablesAsTheyAreNow()
     {
         bridge.AddFlows(["in_port=1,ip,nw_src=192.168.1.1,actions=mod_nw_src:192.181.137.1,output:2"]);

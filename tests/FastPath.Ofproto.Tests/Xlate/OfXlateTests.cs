@@ -185,6 +185,29 @@ public class OfXlateTests
     }
 
     [Fact]
+    public void PushVlanOverATagStartsTheNewTagAtZeroAsOpenVSwitchDoes()
+    {
+        // Open vSwitch's push_vlan does not copy the VID and PCP of the tag it goes over (the pipeline suite's
+        // push-vlan-over-tag cases): the new tag is 0, and the megaflow need not match the old tag's bits.
+        var h = new XlateHarness(null, "actions=push_vlan:0x88a8,output:2");
+        byte[] frame = Upcalls.UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", 1000, 53);
+        byte[] tagged = [.. frame[..12], 0x81, 0x00, 0x60, 0x0a, .. frame[12..]];
+        FlowTranslation t = h.Translate(XlateHarness.KeyOf(tagged, 1));
+        Assert.Equal("push_vlan(tpid=0x88a8,vid=0,pcp=0),2", Format(t.Actions));
+        Assert.Equal(0, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.Vlan0 + 2] & 0xef);
+        Assert.Equal(0, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.Vlan0 + 3]);
+    }
+
+    [Fact]
+    public void AMissInALaterTableStillRunsTheActionSetAsOpenVSwitchDoes()
+    {
+        // The pipeline suite's action-set-dropped-on-miss: Open vSwitch outputs what table 0 wrote although
+        // table 1 has no rule for the packet.
+        var h = new XlateHarness(null, "table=0,actions=write_actions(output:2),goto_table:1", "table=1,tcp,actions=output:3");
+        Assert.Equal("2", Format(h.Translate(Udp("10.0.0.1", "10.0.0.2")).Actions));
+    }
+
+    [Fact]
     public void AnUnsupportedActionIsRefusedAndCounted()
     {
         // A lookup after pop_mpls would need the packet parsed again, which xlate does not do.

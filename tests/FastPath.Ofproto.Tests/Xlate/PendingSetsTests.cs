@@ -110,6 +110,64 @@ public class PendingSetsTests
     }
 
     [Fact]
+    public void ArpFieldsUseTheArpSetsAndTheOpcodeIsSixteenBits()
+    {
+        PipelineKey flow = Packet(EtherTypes.Arp, 2);
+        var sets = new PendingSets();
+        sets.Mark(FlowKey.Offsets.NwProto, [0xff]);
+        BinaryPrimitives.WriteUInt32BigEndian(flow.Bytes[FlowKey.Offsets.NwSrc..], 0x0a090807);
+        sets.Mark(FlowKey.Offsets.NwSrc, [0xff, 0xff, 0xff, 0xff]);
+        flow.Bytes.Slice(FlowKey.Offsets.ArpTha, 6).Fill(0x0b);
+        sets.Mark(FlowKey.Offsets.ArpTha, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        PipelineKey wc = default;
+        byte[] expected = new ActionProgramBuilder()
+            .SetMasked(ActionField.ArpOp, [0, 2], [0, 0xff])
+            .Set(ActionField.ArpSpa, [10, 9, 8, 7])
+            .Set(ActionField.ArpTha, [11, 11, 11, 11, 11, 11])
+            .ToArray();
+        Assert.Equal(expected, Commit(sets, flow, ref wc));
+        Assert.Equal(0xffff, BinaryPrimitives.ReadUInt16BigEndian(wc.ReadOnlyBytes[FlowKey.Offsets.DlType..]));
+    }
+
+    [Theory]
+    [InlineData(EtherTypes.Ipv4, IpProtocols.Icmp, ActionField.IcmpType, ActionField.IcmpCode)]
+    [InlineData(EtherTypes.Ipv6, IpProtocols.IcmpV6, ActionField.Icmpv6Type, ActionField.Icmpv6Code)]
+    public void IcmpTypeAndCodeUseTheIcmpSetsOfTheProtocol(ushort dlType, byte proto, ActionField type, ActionField code)
+    {
+        PipelineKey flow = Packet(dlType, proto);
+        var sets = new PendingSets();
+        flow.Bytes[FlowKey.Offsets.TpSrc + 1] = 129;
+        flow.Bytes[FlowKey.Offsets.TpDst + 1] = 5;
+        sets.Mark(FlowKey.Offsets.TpSrc, [0, 0xff]);
+        sets.Mark(FlowKey.Offsets.TpDst, [0, 0xff]);
+        PipelineKey wc = default;
+        Assert.Equal(new ActionProgramBuilder().Set(type, [129]).Set(code, [5]).ToArray(), Commit(sets, flow, ref wc));
+        Assert.Equal(0xff, wc.ReadOnlyBytes[FlowKey.Offsets.NwProto]);
+    }
+
+    [Fact]
+    public void NeighborDiscoveryFieldsUseTheNdSets()
+    {
+        PipelineKey flow = Packet(EtherTypes.Ipv6, IpProtocols.IcmpV6);
+        var sets = new PendingSets();
+        flow.Bytes[FlowKey.Offsets.NdTarget + 15] = 0x99;
+        sets.Mark(FlowKey.Offsets.NdTarget + 15, [0xff]);
+        flow.Bytes.Slice(FlowKey.Offsets.ArpSha, 6).Fill(0x0a);
+        sets.Mark(FlowKey.Offsets.ArpSha, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        PipelineKey wc = default;
+        byte[] target = new byte[16];
+        byte[] targetMask = new byte[16];
+        target[15] = 0x99;
+        targetMask[15] = 0xff;
+        byte[] expected = new ActionProgramBuilder()
+            .SetMasked(ActionField.NdTarget, target, targetMask)
+            .Set(ActionField.NdSll, [10, 10, 10, 10, 10, 10])
+            .ToArray();
+        Assert.Equal(expected, Commit(sets, flow, ref wc));
+        Assert.Equal(0xff, wc.ReadOnlyBytes[FlowKey.Offsets.NwProto]);
+    }
+
+    [Fact]
     public void PipelineOnlyFieldsNeverReachTheDatapath()
     {
         PipelineKey flow = Packet(EtherTypes.Ipv4, 17);
@@ -124,8 +182,8 @@ public class PendingSetsTests
     [Fact]
     public void AWriteWithNoDatapathSetForThePacketIsAnError()
     {
-        // ICMP type lives in tp_src; the datapath has no ICMP set yet.
-        PipelineKey flow = Packet(EtherTypes.Ipv4, 1);
+        // GRE has no ports: a write to the key's L4 words has no datapath set for it.
+        PipelineKey flow = Packet(EtherTypes.Ipv4, 47);
         var sets = new PendingSets();
         sets.Mark(FlowKey.Offsets.TpSrc, [0xff, 0xff]);
         PipelineKey wc = default;
