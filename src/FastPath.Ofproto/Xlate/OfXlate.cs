@@ -26,8 +26,8 @@ namespace FastPath.Ofproto.Xlate;
 /// never matched.
 /// </para>
 /// <para>
-/// Not yet: NORMAL, groups and meters (the pipeline refuses rules that use groups or meters while none
-/// exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
+/// Not yet: NORMAL, groups (the pipeline refuses rules that use groups while none exist), and lookups
+/// after pop_mpls (such a translation is refused and the packet dropped, counted). Meters: OfXlate.Meters.cs.
 /// </para>
 /// </remarks>
 public sealed partial class OfXlate : IFlowTranslator
@@ -195,6 +195,11 @@ public sealed partial class OfXlate : IFlowTranslator
                 Rules.Add(rule);
                 Trace?.Add($"{table}. {OpenFlow.Text.MatchText.Format(rule.Spec.Match)}, priority {rule.Spec.Priority}, cookie 0x{rule.Spec.Cookie:x}");
                 OfInstructionSet ins = rule.Spec.Instructions;
+                if (ins.Meter is uint meter)
+                {
+                    Meter(meter);
+                }
+
                 foreach (OfAction a in ins.ApplyActions)
                 {
                     if (stopped)
