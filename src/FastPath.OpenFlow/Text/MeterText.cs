@@ -49,7 +49,7 @@ public static class MeterText
 
             if (b.Type == OfMeterBandType.DscpRemark && b.PrecLevel == 0)
             {
-                throw new FlowSyntaxException("band must have 'prec_level'");
+                throw new FlowSyntaxException("'dscp_remark' band must have 'prec_level'");
             }
 
             if (b.Rate == 0)
