@@ -1,5 +1,7 @@
+using FastPath.Datapath.Actions;
 using FastPath.Datapath.CaptureFiles;
 using FastPath.Datapath.Flows;
+using FastPath.Datapath.Meters;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
@@ -19,9 +21,11 @@ public sealed class ForwardingWorkload : IDisposable
 
     /// <summary>
     /// Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2");
-    /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.
+    /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock; with
+    /// <paramref name="meter"/> every megaflow first runs the packet through that meter (datapath meter 0), as xlate
+    /// puts a rule's meter instruction.
     /// </summary>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false)
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MeterConfig? meter = null)
     {
         List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
         List<ReferenceRuleSets.Rule> rules = ruleSet switch
@@ -31,7 +35,15 @@ public sealed class ForwardingWorkload : IDisposable
             _ => throw new ArgumentException($"unknown rule set '{ruleSet}' (s1 or s2)", nameof(ruleSet)),
         };
         Megaflows = ReferenceRuleSets.Megaflows(rules, packets);
-        Pmd = new PmdThread(-1, options ?? new PmdOptions());
+        var meters = new MeterTable();
+        if (meter is not null)
+        {
+            meters.Set(0, meter);
+            byte[] meterAction = new ActionProgramBuilder().Meter(0).ToArray();
+            Megaflows = Megaflows.ConvertAll(m => (m.Match, (byte[])[.. meterAction, .. m.Actions]));
+        }
+
+        Pmd = new PmdThread(-1, options ?? new PmdOptions(), meters);
         replay = new ReplayNetdev("replay", PcapFile.FromPackets(packets), loops: 0, frameCount: 4096);
         sink = new NullNetdev("null");
         Submit(PmdCommand.PortAdd(2, sink.GetTxQueue(0), sharedTx ? new Lock() : null));
