@@ -1,6 +1,8 @@
 using System.Globalization;
+using FastPath.Datapath.Actions;
 using FastPath.Datapath.CaptureFiles;
 using FastPath.Datapath.Flows;
+using FastPath.Datapath.Meters;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Replay;
@@ -24,24 +26,39 @@ public sealed class ForwardingWorkload : IDisposable
 
     /// <summary>
     /// Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2");
-    /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.
+    /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock; with
+    /// <paramref name="meter"/> every megaflow first runs the packet through that meter (datapath meter 0), as xlate
+    /// puts a rule's meter instruction.
     /// </summary>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath)
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath, MeterConfig? meter = null)
     {
         if (ruleSet is not ("s1" or "s2"))
         {
             throw new ArgumentException($"unknown rule set '{ruleSet}' (s1 or s2)", nameof(ruleSet));
         }
 
+        if (meter is not null && source != MegaflowSource.Precomputed)
+        {
+            throw new ArgumentException("a meter goes with precomputed megaflows (the slow path meters by OpenFlow meters)", nameof(meter));
+        }
+
         List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
         Source = source;
-        Pmd = new PmdThread(-1, options ?? new PmdOptions());
+        var meters = new MeterTable();
+        Pmd = new PmdThread(-1, options ?? new PmdOptions(), meters);
         replay = new ReplayNetdev("replay", PcapFile.FromPackets(packets), loops: 0, frameCount: 4096);
         sink = new NullNetdev("null");
         Submit(PmdCommand.PortAdd(2, sink.GetTxQueue(0), sharedTx ? new Lock() : null));
         if (source == MegaflowSource.Precomputed)
         {
             Megaflows = ReferenceRuleSets.Megaflows(ruleSet == "s1" ? ReferenceRuleSets.S1() : ReferenceRuleSets.S2(), packets);
+            if (meter is not null)
+            {
+                meters.Set(0, meter);
+                byte[] meterAction = new ActionProgramBuilder().Meter(0).ToArray();
+                Megaflows = Megaflows.ConvertAll(m => (m.Match, (byte[])[.. meterAction, .. m.Actions]));
+            }
+
             foreach (var (match, actions) in Megaflows)
             {
                 Submit(PmdCommand.FlowPut(match, actions));

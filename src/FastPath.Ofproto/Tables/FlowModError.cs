@@ -18,8 +18,8 @@ public enum FlowModError
     /// <summary>OFPET_BAD_ACTION / OFPBAC_BAD_OUT_GROUP: no such group.</summary>
     BadOutGroup,
 
-    /// <summary>OFPET_METER_MOD_FAILED / OFPMMFC_UNKNOWN_METER: no such meter.</summary>
-    UnknownMeter,
+    /// <summary>OFPET_METER_MOD_FAILED / OFPMMFC_INVALID_METER: no such meter (what Open vSwitch answers to a meter instruction naming none).</summary>
+    InvalidMeter,
 
     /// <summary>OFPET_BAD_ACTION / OFPBAC_MATCH_INCONSISTENT and other action errors (a prerequisite missing).</summary>
     BadAction,

@@ -39,7 +39,7 @@ public sealed class OfPipeline
     /// <summary>Groups that exist; a rule may only send to one of these. Groups arrive with their own work.</summary>
     public Func<uint, bool> GroupExists { get; set; } = _ => false;
 
-    /// <summary>Meters that exist; a rule may only use one of these.</summary>
+    /// <summary>Meters that exist; a rule may only use one of these. <see cref="Meters.OfMeterTable"/> sets it to its own.</summary>
     public Func<uint, bool> MeterExists { get; set; } = _ => false;
 
     /// <summary>Rules in all tables.</summary>
@@ -110,6 +110,24 @@ public sealed class OfPipeline
 
         return removed;
     }
+
+    /// <summary>
+    /// Removes every rule <paramref name="predicate"/> selects, for <paramref name="reason"/> (a meter's delete
+    /// takes the rules that use it, as Open vSwitch does); returns them.
+    /// </summary>
+    public List<RemovedRule> RemoveWhere(Func<OfRule, bool> predicate, FlowRemovedReason reason)
+    {
+        List<OfRule> selected = Rules.Where(predicate).ToList();
+        foreach (OfRule rule in selected)
+        {
+            Remove(rule);
+        }
+
+        return selected.ConvertAll(r => new RemovedRule(r, reason));
+    }
+
+    /// <summary>Marks the tables changed though no rule did (a meter came or went), so every megaflow is re-translated.</summary>
+    internal void Invalidate() => Version++;
 
     /// <summary>Removes the rules whose idle or hard timeout passed at <paramref name="nowTicks"/>; returns them with the reason.</summary>
     public List<RemovedRule> Expire(long nowTicks)
@@ -254,7 +272,7 @@ public sealed class OfPipeline
 
         if (set.Meter is uint meter && !MeterExists(meter))
         {
-            throw new FlowModException(FlowModError.UnknownMeter, $"no meter {meter}");
+            throw new FlowModException(FlowModError.InvalidMeter, $"no meter {meter}");
         }
 
         foreach (OfAction a in AllActions(set))

@@ -26,8 +26,8 @@ namespace FastPath.Ofproto.Xlate;
 /// never matched.
 /// </para>
 /// <para>
-/// NORMAL is in OfXlate.Normal.cs. Not yet: groups and meters (the pipeline refuses rules that use groups or meters while none
-/// exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
+/// NORMAL is in OfXlate.Normal.cs, meters in OfXlate.Meters.cs. Not yet: groups (the pipeline refuses rules that
+/// use groups while none exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
 /// </para>
 /// </remarks>
 public sealed partial class OfXlate : IFlowTranslator
@@ -220,6 +220,11 @@ public sealed partial class OfXlate : IFlowTranslator
                 Rules.Add(rule);
                 Trace?.Rule(table, rule);
                 OfInstructionSet ins = rule.Spec.Instructions;
+                if (ins.Meter is uint meter)
+                {
+                    Meter(meter);
+                }
+
                 foreach (OfAction a in ins.ApplyActions)
                 {
                     if (stopped)

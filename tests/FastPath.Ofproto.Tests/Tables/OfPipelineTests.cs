@@ -130,7 +130,7 @@ public class OfPipelineTests
 
     [Theory]
     [InlineData("actions=group:5", FlowModError.BadOutGroup)]
-    [InlineData("actions=meter:1,output:1", FlowModError.UnknownMeter)]
+    [InlineData("actions=meter:1,output:1", FlowModError.InvalidMeter)]
     public void InvalidRulesAreRefusedWithTheirOpenFlowErrorAndChangeNothing(string rule, FlowModError error)
     {
         var p = new OfPipeline();
