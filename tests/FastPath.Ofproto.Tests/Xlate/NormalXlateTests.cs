@@ -71,13 +71,14 @@ public class NormalXlateTests
         Assert.Equal("2,push_vlan(vid=10,pcp=0),3", Actions(t));
         Assert.True(t.Install);
 
-        // The megaflow: in_port, both addresses, dl_type, and the outer tag's VID and presence; nothing of L3 or L4.
+        // The megaflow: in_port, both addresses, dl_type, and that the frame has no tag (which, for an untagged
+        // frame, fixes the VID NORMAL looked at); nothing of L3 or L4.
         FlowKey m = t.Megaflow.Mask;
         Assert.True(Masks(m, FlowKey.Offsets.InPort, 4));
         Assert.Equal(Enumerable.Repeat((byte)0xff, 12), MaskBytes(m).AsSpan(FlowKey.Offsets.DlDst, 12).ToArray());
         Assert.True(Masks(m, FlowKey.Offsets.DlType, 2));
-        Assert.Equal(0x1f, MaskBytes(m)[FlowKey.Offsets.Vlan0 + 2]);
-        Assert.Equal(0xff, MaskBytes(m)[FlowKey.Offsets.Vlan0 + 3]);
+        Assert.Equal(0x10, MaskBytes(m)[FlowKey.Offsets.Vlan0 + 2]);
+        Assert.Equal(0x00, MaskBytes(m)[FlowKey.Offsets.Vlan0 + 3]);
         Assert.False(Masks(m, FlowKey.Offsets.NwSrc, 4), "nw_src must stay wildcarded");
         Assert.False(Masks(m, FlowKey.Offsets.NwDst, 4), "nw_dst must stay wildcarded");
         Assert.False(Masks(m, FlowKey.Offsets.TpSrc, 4), "L4 ports must stay wildcarded");
