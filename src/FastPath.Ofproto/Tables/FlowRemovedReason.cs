@@ -11,4 +11,7 @@ public enum FlowRemovedReason
 
     /// <summary>OFPRR_DELETE: a flow-mod deleted it.</summary>
     Delete,
+
+    /// <summary>OFPRR_GROUP_DELETE: the group it sends to was deleted.</summary>
+    GroupDelete,
 }
