@@ -7,6 +7,7 @@ namespace FastPath.Ofproto.Xlate;
 public sealed class BridgePorts
 {
     private readonly SortedDictionary<uint, bool> ports = [];
+    private readonly HashSet<uint> down = [];
 
     /// <summary>Changes with every port added, removed or reconfigured.</summary>
     public long Version { get; private set; }
@@ -39,12 +40,29 @@ public sealed class BridgePorts
                 LocalPort = null;
             }
 
+            down.Remove(number);
+
             Version++;
         }
     }
 
     /// <summary>Whether port <paramref name="number"/> exists.</summary>
     public bool Contains(uint number) => ports.ContainsKey(number);
+
+    /// <summary>
+    /// Marks port <paramref name="number"/> live (its link up, as OpenFlow's OFPPS_LIVE) or not; a change moves
+    /// <see cref="Version"/>, so the megaflows that chose a group bucket by it are translated again.
+    /// </summary>
+    public void SetLive(uint number, bool live)
+    {
+        if (live ? down.Remove(number) : down.Add(number))
+        {
+            Version++;
+        }
+    }
+
+    /// <summary>Whether port <paramref name="number"/> exists and is live (what fast-failover and select buckets watch).</summary>
+    public bool IsLive(uint number) => ports.ContainsKey(number) && !down.Contains(number);
 
     /// <summary>Whether port <paramref name="number"/> is left out of FLOOD.</summary>
     public bool IsNoFlood(uint number) => ports.TryGetValue(number, out bool noFlood) && noFlood;

@@ -278,6 +278,7 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void Commit()
         {
+            BeforeCommit();
             if (!pending.Commit(flow, ref wildcards, Actions, out string? error))
             {
                 throw new XlateException(error!);
@@ -363,6 +364,9 @@ public sealed partial class OfXlate : IFlowTranslator
                 case DecMplsTtlAction:
                     Commit();
                     Actions.DecMplsTtl();
+                    break;
+                case GroupAction g:
+                    Group(g, rule);
                     break;
                 case SetQueueAction:
                     // No QoS queues on FastPath's ports: selecting one changes nothing, as on an OVS port without QoS.
