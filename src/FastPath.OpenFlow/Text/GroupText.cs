@@ -241,7 +241,7 @@ public static class GroupText
         return s.ToString();
     }
 
-    /// <summary>A bucket's actions as ovs-ofctl prints them: with no match to go by, OpenFlow 1.0 forms stay as written.</summary>
+    /// <summary>A bucket's actions as ovs-ofctl prints them: with no match to tell TCP from UDP, mod_tp_src and mod_tp_dst stay as written.</summary>
     public static string FormatActions(IReadOnlyList<OfAction> actions, OpenFlowVersion version = OpenFlowVersion.OF13)
     {
         if (actions.Count == 0)
@@ -257,8 +257,6 @@ public static class GroupText
             {
                 SetFieldAction { Field.Name: "tp_src", IsLoad: false, IsFullWidth: true } sf => $"mod_tp_src:{(ulong)sf.Value}",
                 SetFieldAction { Field.Name: "tp_dst", IsLoad: false, IsFullWidth: true } sf => $"mod_tp_dst:{(ulong)sf.Value}",
-                SetVlanVidAction v when version != OpenFlowVersion.OF10 => $"mod_vlan_vid:{v.Vid}",
-                SetVlanPcpAction p when version != OpenFlowVersion.OF10 => $"mod_vlan_pcp:{p.Pcp}",
                 _ => ActionText.FormatAction(a, ref state, version),
             });
         }
