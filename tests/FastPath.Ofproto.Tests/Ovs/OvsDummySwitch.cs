@@ -176,12 +176,52 @@ public sealed class OvsDummySwitch : IDisposable
     }
 
     /// <summary>
-    /// Takes dummy port <c>p<paramref name="port"/></c> administratively down or up
-    /// (<c>netdev-dummy/set-admin-state</c>): a down port is not live, so fast-failover and select buckets that
-    /// watch it are not used.
+    /// Takes dummy ports <c>pN</c> administratively down or up (<c>netdev-dummy/set-admin-state</c>): a down port
+    /// is not live, so fast-failover and select buckets that watch it are not used.
     /// </summary>
-    public void SetAdminState(int port, bool up) =>
-        AppCtl("netdev-dummy/set-admin-state", "p" + port.ToString(CultureInfo.InvariantCulture), up ? "up" : "down");
+    /// <remarks>
+    /// ovs-vswitchd applies the change in its main loop, after the command returns: this waits (at most 10 s) until
+    /// the ports' OpenFlow state says it, then for a revalidation pass, which comes after xlate has the new state.
+    /// </remarks>
+    public void SetAdminState(params (int Port, bool Up)[] ports)
+    {
+        if (ports.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (port, up) in ports)
+        {
+            AppCtl("netdev-dummy/set-admin-state", "p" + port.ToString(CultureInfo.InvariantCulture), up ? "up" : "down");
+        }
+
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            string desc = OfCtl("dump-ports-desc");
+            if (ports.All(p => PortStateIs(desc, p.Port, p.Up ? "LIVE" : "LINK_DOWN")))
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new OvsHarnessException($"ports did not change state within 10 s:\n{desc}");
+            }
+
+            Thread.Sleep(10);
+        }
+
+        AppCtl("revalidator/wait");
+    }
+
+    private static bool PortStateIs(string desc, int port, string state)
+    {
+        int at = desc.IndexOf("(p" + port.ToString(CultureInfo.InvariantCulture) + "):", StringComparison.Ordinal);
+        int stateAt = at < 0 ? -1 : desc.IndexOf("state:", at, StringComparison.Ordinal);
+        int end = stateAt < 0 ? -1 : desc.IndexOf('\n', stateAt);
+        return stateAt >= 0 && desc[stateAt..(end < 0 ? desc.Length : end)].Contains(state, StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// The bridge's rules as <c>ovs-ofctl dump-flows</c> prints them (one string per rule, without the reply
