@@ -49,6 +49,9 @@ public sealed partial class OfXlate
         // Bits a rolled-back bucket restores to the packet's own value: the megaflow matches them once the restore is committed.
         private PipelineKey restoreDeps;
 
+        // Whether restoreDeps holds anything (so translations without groups skip the work before each commit).
+        private bool restoresWaiting;
+
         // A bucket pushed or popped a header and the undo of that is not translated: nothing may be sent after it.
         private bool headerNotRestored;
 
@@ -175,6 +178,7 @@ public sealed partial class OfXlate
             if (r.IndexOfAnyExcept((byte)0) >= 0)
             {
                 pending.Mark(0, r);
+                restoresWaiting = true;
                 Span<ulong> deps = restoreDeps.AsWords;
                 ReadOnlySpan<ulong> rw = restore.ReadOnlyWords;
                 for (int i = 0; i < FlowKey.Words; i++)
@@ -226,6 +230,11 @@ public sealed partial class OfXlate
         // packet, and a header a bucket left pushed or popped cannot be sent on.
         private void BeforeCommit()
         {
+            if (groupDepth == 0 && !restoresWaiting && !headerNotRestored)
+            {
+                return;
+            }
+
             if (headerNotRestored)
             {
                 throw new XlateException("a group bucket pushed or popped a header and more is sent after it: undoing that is not translated yet");
