@@ -12,6 +12,9 @@ public enum FlowRemovedReason
     /// <summary>OFPRR_DELETE: a flow-mod deleted it.</summary>
     Delete,
 
+    /// <summary>OFPRR_GROUP_DELETE: the group it sends to was deleted.</summary>
+    GroupDelete,
+
     /// <summary>OFPRR_METER_DELETE (OpenFlow 1.4; Open vSwitch's reason in every version): the meter it used was deleted.</summary>
     MeterDelete,
 }

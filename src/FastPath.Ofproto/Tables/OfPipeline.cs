@@ -15,7 +15,7 @@ namespace FastPath.Ofproto.Tables;
 /// a match, filtered by cookie and mask, out_port and out_group; idle and hard timeouts. Owned by the ofproto
 /// thread; <see cref="Version"/> changes with every change, which is what sends megaflows to revalidation.
 /// </summary>
-public sealed class OfPipeline
+public sealed partial class OfPipeline
 {
     /// <summary>Number of tables (0-254; 255 means "all" in requests).</summary>
     public const int TableCount = 255;
@@ -31,13 +31,15 @@ public sealed class OfPipeline
         {
             tables[i] = new OfClassifier<OfRule>();
         }
+
+        GroupExists = Groups.Contains;
     }
 
     /// <summary>Changes with every rule added, modified or removed.</summary>
     public long Version { get; private set; } = 1;
 
-    /// <summary>Groups that exist; a rule may only send to one of these. Groups arrive with their own work.</summary>
-    public Func<uint, bool> GroupExists { get; set; } = _ => false;
+    /// <summary>Groups that exist; a rule may only send to one of these (by default, those of <see cref="Groups"/>).</summary>
+    public Func<uint, bool> GroupExists { get; set; }
 
     /// <summary>Meters that exist; a rule may only use one of these. <see cref="Meters.OfMeterTable"/> sets it to its own.</summary>
     public Func<uint, bool> MeterExists { get; set; } = _ => false;

@@ -7,6 +7,7 @@ namespace FastPath.Ofproto.Xlate;
 public sealed class BridgePorts
 {
     private readonly SortedDictionary<uint, bool> ports = [];
+    private readonly HashSet<uint> down = [];
 
     /// <summary>A bridge without ports; <paramref name="normal"/> is the NORMAL action's state (a new default one when null).</summary>
     public BridgePorts(NormalBridge? normal = null) => Normal = normal ?? new NormalBridge();
@@ -46,12 +47,29 @@ public sealed class BridgePorts
             }
 
             Normal.ForgetPort(number);
+            down.Remove(number);
+
             Version++;
         }
     }
 
     /// <summary>Whether port <paramref name="number"/> exists.</summary>
     public bool Contains(uint number) => ports.ContainsKey(number);
+
+    /// <summary>
+    /// Marks port <paramref name="number"/> live (its link up, as OpenFlow's OFPPS_LIVE) or not; a change moves
+    /// <see cref="Version"/>, so the megaflows that chose a group bucket by it are translated again.
+    /// </summary>
+    public void SetLive(uint number, bool live)
+    {
+        if (live ? down.Remove(number) : down.Add(number))
+        {
+            Version++;
+        }
+    }
+
+    /// <summary>Whether port <paramref name="number"/> exists and is live (what fast-failover and select buckets watch).</summary>
+    public bool IsLive(uint number) => ports.ContainsKey(number) && !down.Contains(number);
 
     /// <summary>Whether port <paramref name="number"/> is left out of FLOOD.</summary>
     public bool IsNoFlood(uint number) => ports.TryGetValue(number, out bool noFlood) && noFlood;

@@ -26,8 +26,8 @@ namespace FastPath.Ofproto.Xlate;
 /// never matched.
 /// </para>
 /// <para>
-/// NORMAL is in OfXlate.Normal.cs, meters in OfXlate.Meters.cs. Not yet: groups (the pipeline refuses rules that
-/// use groups while none exist), and lookups after pop_mpls (such a translation is refused and the packet dropped, counted).
+/// NORMAL is in OfXlate.Normal.cs, meters in OfXlate.Meters.cs, groups in OfXlate.Groups.cs. Not yet: lookups after
+/// pop_mpls (such a translation is refused and the packet dropped, counted).
 /// </para>
 /// </remarks>
 public sealed partial class OfXlate : IFlowTranslator
@@ -319,6 +319,7 @@ public sealed partial class OfXlate : IFlowTranslator
         private void Commit()
         {
             RestoreVlansAfterNormal();
+            BeforeCommit();
             if (!pending.Commit(flow, ref wildcards, Actions, out string? error))
             {
                 throw new XlateException(error!);
@@ -407,6 +408,9 @@ public sealed partial class OfXlate : IFlowTranslator
                 case DecMplsTtlAction:
                     Commit();
                     Actions.DecMplsTtl();
+                    break;
+                case GroupAction g:
+                    Group(g, rule);
                     break;
                 case SetQueueAction:
                     // No QoS queues on FastPath's ports: selecting one changes nothing, as on an OVS port without QoS.

@@ -23,6 +23,9 @@ public sealed class PendingSets
     /// <summary>Whether some written bits wait for a commit.</summary>
     public bool Any => any;
 
+    /// <summary>The bits written and not yet committed.</summary>
+    public PipelineKey Marked => written;
+
     /// <summary>Drops every recorded write (the start of a new translation).</summary>
     public void Clear()
     {

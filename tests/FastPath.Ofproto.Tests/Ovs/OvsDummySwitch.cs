@@ -139,6 +139,91 @@ public sealed class OvsDummySwitch : IDisposable
     }
 
     /// <summary>
+    /// Adds groups, one per line in <c>ovs-ofctl add-group</c> syntax (e.g.
+    /// <c>group_id=1,type=select,bucket=weight:10,output:1</c>), as <c>ovs-ofctl add-groups</c> over
+    /// <paramref name="protocol"/> (OpenFlow 1.5 carries bucket ids and selection methods; 1.3 drops them). A
+    /// group Open vSwitch rejects throws, with ovs-ofctl's message.
+    /// </summary>
+    public void AddGroups(IEnumerable<string> lines, string protocol = "OpenFlow13")
+    {
+        CheckRunning();
+        string file = Path.Combine(Directory, "groups-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllLines(file, lines);
+        try
+        {
+            OvsTool.RunChecked(Directory, "ovs-ofctl", ["-O", protocol, "--timeout=30", "add-groups", "unix:" + BridgeManagementSocket, file], ToolTimeout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Deletes every group (and with them the rules that use them), as <c>ovs-ofctl del-groups</c>.</summary>
+    public void DelGroups() => OfCtl("del-groups");
+
+    /// <summary>
+    /// The bridge's groups as <c>ovs-ofctl -O PROTOCOL dump-groups</c> prints them, one string per group without
+    /// the reply header or the leading space, in the order Open vSwitch gives them (its hash order).
+    /// </summary>
+    public IReadOnlyList<string> DumpGroups(string protocol = "OpenFlow13")
+    {
+        CheckRunning();
+        string text = OvsTool.RunChecked(Directory, "ovs-ofctl", ["-O", protocol, "--timeout=30", "dump-groups", "unix:" + BridgeManagementSocket], ToolTimeout);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("OFPST_GROUP_DESC reply", StringComparison.Ordinal))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Takes dummy ports <c>pN</c> administratively down or up (<c>netdev-dummy/set-admin-state</c>): a down port
+    /// is not live, so fast-failover and select buckets that watch it are not used.
+    /// </summary>
+    /// <remarks>
+    /// ovs-vswitchd applies the change in its main loop, after the command returns: this waits (at most 10 s) until
+    /// the ports' OpenFlow state says it, then for a revalidation pass, which comes after xlate has the new state.
+    /// </remarks>
+    public void SetAdminState(params (int Port, bool Up)[] ports)
+    {
+        if (ports.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (port, up) in ports)
+        {
+            AppCtl("netdev-dummy/set-admin-state", "p" + port.ToString(CultureInfo.InvariantCulture), up ? "up" : "down");
+        }
+
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            string desc = OfCtl("dump-ports-desc");
+            if (ports.All(p => PortStateIs(desc, p.Port, p.Up ? "LIVE" : "LINK_DOWN")))
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new OvsHarnessException($"ports did not change state within 10 s:\n{desc}");
+            }
+
+            Thread.Sleep(10);
+        }
+
+        AppCtl("revalidator/wait");
+    }
+
+    private static bool PortStateIs(string desc, int port, string state)
+    {
+        int at = desc.IndexOf("(p" + port.ToString(CultureInfo.InvariantCulture) + "):", StringComparison.Ordinal);
+        int stateAt = at < 0 ? -1 : desc.IndexOf("state:", at, StringComparison.Ordinal);
+        int end = stateAt < 0 ? -1 : desc.IndexOf('\n', stateAt);
+        return stateAt >= 0 && desc[stateAt..(end < 0 ? desc.Length : end)].Contains(state, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The bridge's rules as <c>ovs-ofctl dump-flows</c> prints them (one string per rule, without the reply
     /// header; durations and counters included).
     /// </summary>
@@ -320,7 +405,7 @@ public sealed class OvsDummySwitch : IDisposable
         {
             "--db=unix:" + DbSocket, "--timeout=" + SecondsLeft(deadline),
             "add-br", Bridge, "--", "set", "bridge", Bridge, "datapath_type=dummy", "fail_mode=secure",
-            "protocols=OpenFlow10,OpenFlow13",
+            "protocols=OpenFlow10,OpenFlow13,OpenFlow15",
         };
         for (int i = 1; i <= PortCount; i++)
         {

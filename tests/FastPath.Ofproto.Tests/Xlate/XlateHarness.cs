@@ -37,6 +37,10 @@ internal sealed class XlateHarness : IPacketInSink
 
     public void Add(string rule) => Pipeline.Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse(rule)), 0);
 
+    /// <summary>Adds a group in ovs-ofctl add-group syntax.</summary>
+    public void AddGroup(string group) =>
+        Pipeline.ApplyGroupMod(new FastPath.Ofproto.Groups.GroupMod(FastPath.Ofproto.Groups.GroupModCommand.Add, FastPath.OpenFlow.Text.GroupText.Parse(group)), 0);
+
     public FlowTranslation Translate(in FlowKey key)
     {
         Assert.True(Xlate.Translate(key, default, out FlowTranslation t), Xlate.LastFailure);
