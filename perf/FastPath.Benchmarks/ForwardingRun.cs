@@ -32,7 +32,9 @@ public static class ForwardingRun
             Cpu.PinCurrentThread(core);
         }
 
-        using var w = new ForwardingWorkload(flows, ruleSet, new PmdOptions { EmcWays = emcWays }, sharedTx);
+        // The slow path stays off the PMD's core, as Open vSwitch keeps its other threads off pmd-cpu-mask.
+        int slowPathCore = core >= 0 && Environment.ProcessorCount > 1 ? (core == 0 ? 1 : 0) : -1;
+        using var w = new ForwardingWorkload(flows, ruleSet, new PmdOptions { EmcWays = emcWays }, sharedTx, slowPathCore: slowPathCore);
         // Warm-up, as the reference sleeps 2 s before clearing its counters. With the slow path, 5 s: the
         // first seconds' upcalls leave a backlog of executes and the runtime is still tiering the PMD's code
         // (a 2-3 s warm-up let one 592-byte allocation into the window, 5 s never did); and on, while the

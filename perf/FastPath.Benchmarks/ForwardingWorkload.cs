@@ -30,7 +30,8 @@ public sealed class ForwardingWorkload : IDisposable
     /// <paramref name="meter"/> every megaflow first runs the packet through that meter (datapath meter 0), as xlate
     /// puts a rule's meter instruction.
     /// </summary>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath, MeterConfig? meter = null)
+    /// <remarks>The slow path's thread runs on <paramref name="slowPathCore"/> (-1: wherever the scheduler puts it).</remarks>
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath, MeterConfig? meter = null, int slowPathCore = -1)
     {
         if (ruleSet is not ("s1" or "s2"))
         {
@@ -69,7 +70,7 @@ public sealed class ForwardingWorkload : IDisposable
         if (source == MegaflowSource.SlowPath)
         {
             // From here on the ofproto thread owns the PMD's upcall and reply rings.
-            bridge = new OfBridge("br0", [Pmd]);
+            bridge = new OfBridge("br0", [Pmd], new OfBridgeOptions { Ofproto = new Ofproto.OfprotoOptions { Core = slowPathCore } });
             bridge.Ports.Set(1);
             bridge.Ports.Set(2);
             bridge.AddFlows(RuleLines(ruleSet));

@@ -12,6 +12,12 @@ public sealed record OfprotoOptions
     /// <summary>Requests (from OpenFlow connections, unixctl, the daemon) waiting for the thread at most; more are refused.</summary>
     public int InboxCapacity { get; init; } = 4096;
 
+    /// <summary>
+    /// The CPU the ofproto thread is pinned to, or -1 to leave it to the scheduler. Keep it off the PMDs' cores,
+    /// as Open vSwitch keeps its non-PMD threads off pmd-cpu-mask: on a PMD's core it would preempt the PMD.
+    /// </summary>
+    public int Core { get; init; } = -1;
+
     /// <summary>The upcall handler's bounds.</summary>
     public UpcallHandlerOptions Upcalls { get; init; } = new();
 

@@ -144,6 +144,11 @@ public sealed class OfprotoThread : IDisposable
 
     private void Run()
     {
+        if (options.Core >= 0)
+        {
+            Native.Cpu.PinCurrentThread(options.Core);
+        }
+
         long interval = (long)(options.RevalidateInterval.TotalSeconds * Stopwatch.Frequency);
         long nextRevalidation = Stopwatch.GetTimestamp() + interval;
         revalidatedVersion = translator.Version;

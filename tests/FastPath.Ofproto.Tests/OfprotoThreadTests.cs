@@ -49,6 +49,17 @@ public sealed class OfprotoThreadTests : IDisposable
     }
 
     [Fact]
+    public void TheThreadRunsOnTheCoreItIsGiven()
+    {
+        using var pinned = new OfprotoThread(dp.Pmds, xlate, new OfprotoOptions { Core = 0 });
+        pinned.Start();
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(0, pinned.Invoke(Native.Cpu.CurrentCpu));
+        }
+    }
+
+    [Fact]
     public void PacketsAreForwardedByTheMegaflowTheThreadInstalledAndFollowATableChange()
     {
         ofproto.Start();
