@@ -67,31 +67,7 @@ public static class OvsFlowFormat
         if (dlTypeMask != 0)
         {
             skipType = true;
-            string? shorthand = dlType switch
-            {
-                EtherTypes.Ipv4 => protoMask == 0 ? "ip" : proto switch
-                {
-                    IpProtocols.Icmp => "icmp",
-                    IpProtocols.Igmp => "igmp",
-                    IpProtocols.Tcp => "tcp",
-                    IpProtocols.Udp => "udp",
-                    IpProtocols.Sctp => "sctp",
-                    _ => "ip",
-                },
-                EtherTypes.Ipv6 => protoMask == 0 ? "ipv6" : proto switch
-                {
-                    IpProtocols.IcmpV6 => "icmp6",
-                    IpProtocols.Tcp => "tcp6",
-                    IpProtocols.Udp => "udp6",
-                    IpProtocols.Sctp => "sctp6",
-                    _ => "ipv6",
-                },
-                EtherTypes.Arp => "arp",
-                EtherTypes.Rarp => "rarp",
-                EtherTypes.Mpls => "mpls",
-                EtherTypes.MplsMulticast => "mplsm",
-                _ => null,
-            };
+            string? shorthand = FlowShorthand.For(dlType, protoMask == 0 ? -1 : proto, igmp: true);
             if (shorthand is null)
             {
                 skipType = false;
@@ -99,7 +75,7 @@ public static class OvsFlowFormat
             else
             {
                 s.Append(shorthand).Append(',');
-                skipProto = protoMask != 0 && shorthand is not ("ip" or "ipv6" or "arp" or "rarp" or "mpls" or "mplsm");
+                skipProto = protoMask != 0 && FlowShorthand.NamesProtocol(shorthand);
             }
         }
 

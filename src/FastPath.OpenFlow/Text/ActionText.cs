@@ -20,7 +20,7 @@ public static class ActionText
     /// <summary>Parses an action list with its instructions. Throws <see cref="FlowSyntaxException"/>.</summary>
     public static OfInstructionSet Parse(string text)
     {
-        List<string> tokens = SplitTopLevel(text, text);
+        List<string> tokens = TopLevelSplit.Split(text, text);
         if (tokens.Count == 0)
         {
             return OfInstructionSet.Drop;
@@ -73,7 +73,7 @@ public static class ActionText
                     break;
                 case "write_actions":
                     // An empty write_actions() changes nothing, and Open vSwitch drops it.
-                    OfAction[] write = SplitTopLevel(arg ?? string.Empty, token).Select(ParseAction).ToArray();
+                    OfAction[] write = TopLevelSplit.Split(arg ?? string.Empty, token).Select(ParseAction).ToArray();
                     set = set with { WriteActions = write.Length > 0 ? write : null };
                     break;
                 case "write_metadata":
@@ -588,46 +588,4 @@ public static class ActionText
         return colon >= 0 ? (token[..colon].ToLowerInvariant(), token[(colon + 1)..]) : (token.ToLowerInvariant(), null);
     }
 
-    /// <summary>Splits at commas outside parentheses.</summary>
-    private static List<string> SplitTopLevel(string text, string context)
-    {
-        var list = new List<string>();
-        var cur = new StringBuilder();
-        int depth = 0;
-        foreach (char c in text)
-        {
-            if (c == ',' && depth == 0)
-            {
-                Flush();
-                continue;
-            }
-
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            if (depth < 0)
-            {
-                throw new FlowSyntaxException($"{context}: unbalanced parentheses");
-            }
-
-            cur.Append(c);
-        }
-
-        if (depth != 0)
-        {
-            throw new FlowSyntaxException($"{context}: unbalanced parentheses");
-        }
-
-        Flush();
-        return list;
-
-        void Flush()
-        {
-            string t = cur.ToString().Trim();
-            if (t.Length > 0)
-            {
-                list.Add(t);
-            }
-
-            cur.Clear();
-        }
-    }
 }

@@ -34,7 +34,7 @@ public static class GroupText
         string? method = null;
         ulong param = 0;
         var fields = new List<(OfField, UInt128)>();
-        foreach (string token in SplitTopLevel(head, line))
+        foreach (string token in TopLevelSplit.Split(head, line, whitespaceSeparates: true))
         {
             var (key, value) = KeyValue(token);
             switch (key)
@@ -170,7 +170,7 @@ public static class GroupText
         }
 
         uint id = GroupIds.All;
-        foreach (string token in SplitTopLevel(t, text))
+        foreach (string token in TopLevelSplit.Split(t, text, whitespaceSeparates: true))
         {
             var (key, value) = KeyValue(token);
             if (key != "group_id")
@@ -279,7 +279,7 @@ public static class GroupText
         var bucket = new GroupBucket { Weight = (ushort)(type == GroupType.Select ? 1 : 0) };
         var actions = new List<string>();
         bool sawActions = false;
-        foreach (string token in SplitTopLevel(body, body))
+        foreach (string token in TopLevelSplit.Split(body, body, whitespaceSeparates: true))
         {
             var (key, value) = KeyValue(token);
             switch (key)
@@ -352,7 +352,7 @@ public static class GroupText
     private static IEnumerable<(OfField, UInt128)> ParseFields(string text)
     {
         var seen = new HashSet<OfField>();
-        foreach (string token in SplitTopLevel(text, text))
+        foreach (string token in TopLevelSplit.Split(text, text, whitespaceSeparates: true))
         {
             var (name, value) = KeyValue(token);
             OfField field = OfFields.Find(name) ?? throw new FlowSyntaxException($"{token}: unknown field {name}");
@@ -410,44 +410,4 @@ public static class GroupText
         return (key, token[(i + 1)..].Trim());
     }
 
-    private static List<string> SplitTopLevel(string text, string context)
-    {
-        var list = new List<string>();
-        var cur = new StringBuilder();
-        int depth = 0;
-        foreach (char c in text)
-        {
-            if ((c == ',' || char.IsWhiteSpace(c)) && depth == 0)
-            {
-                Flush();
-                continue;
-            }
-
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            if (depth < 0)
-            {
-                throw new FlowSyntaxException($"{context}: unbalanced parentheses");
-            }
-
-            cur.Append(c);
-        }
-
-        if (depth != 0)
-        {
-            throw new FlowSyntaxException($"{context}: unbalanced parentheses");
-        }
-
-        Flush();
-        return list;
-
-        void Flush()
-        {
-            if (cur.Length > 0)
-            {
-                list.Add(cur.ToString());
-            }
-
-            cur.Clear();
-        }
-    }
 }

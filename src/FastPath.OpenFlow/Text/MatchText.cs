@@ -73,30 +73,7 @@ public static class MatchText
         bool protoMatched = OfFields.NwProto.IsMatched(match);
         int nwProto = protoMatched ? (int)OfFields.NwProto.Read(match.Key) : -1;
         bool skipType = true, skipProto = false;
-        string? shorthand = dlType switch
-        {
-            EtherTypes.Ipv4 => nwProto switch
-            {
-                IpProtocols.Icmp => "icmp",
-                IpProtocols.Tcp => "tcp",
-                IpProtocols.Udp => "udp",
-                IpProtocols.Sctp => "sctp",
-                _ => "ip",
-            },
-            EtherTypes.Ipv6 => nwProto switch
-            {
-                IpProtocols.IcmpV6 => "icmp6",
-                IpProtocols.Tcp => "tcp6",
-                IpProtocols.Udp => "udp6",
-                IpProtocols.Sctp => "sctp6",
-                _ => "ipv6",
-            },
-            EtherTypes.Arp => "arp",
-            EtherTypes.Rarp => "rarp",
-            EtherTypes.Mpls => "mpls",
-            EtherTypes.MplsMulticast => "mplsm",
-            _ => null,
-        };
+        string? shorthand = FlowShorthand.For(dlType, nwProto);
         if (shorthand is null)
         {
             skipType = false;
@@ -104,7 +81,7 @@ public static class MatchText
         else
         {
             s.Append(shorthand).Append(',');
-            skipProto = shorthand is not ("ip" or "ipv6" or "arp" or "rarp" or "mpls" or "mplsm");
+            skipProto = FlowShorthand.NamesProtocol(shorthand);
         }
 
         foreach (OfField reg in OfFields.Regs)
