@@ -218,14 +218,7 @@ public sealed class ActionProgramBuilder
     }
 
     /// <summary>Appends a masked rewrite of the outer VLAN's whole TCI (host order).</summary>
-    public ActionProgramBuilder SetVlanTci(ushort tci, ushort mask)
-    {
-        Span<byte> v = stackalloc byte[2];
-        Span<byte> m = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(v, tci);
-        BinaryPrimitives.WriteUInt16BigEndian(m, mask);
-        return SetMasked(ActionField.VlanTci, v, m);
-    }
+    public ActionProgramBuilder SetVlanTci(ushort tci, ushort mask) => SetBe16(ActionField.VlanTci, tci, mask);
 
     /// <summary>Appends a rewrite of the IPv4 source, masked when <paramref name="mask"/> is given.</summary>
     public ActionProgramBuilder SetIpv4Src(IPAddress address, IPAddress? mask = null) =>
@@ -268,7 +261,7 @@ public sealed class ActionProgramBuilder
 
     /// <summary>Appends a masked rewrite of the <paramref name="protocol"/> source port; packets of another protocol are left alone.</summary>
     public ActionProgramBuilder SetTpSrc(TransportProtocol protocol, ushort port, ushort mask = 0xffff) =>
-        SetPort(protocol switch
+        SetBe16(protocol switch
         {
             TransportProtocol.Tcp => ActionField.TcpSrc,
             TransportProtocol.Udp => ActionField.UdpSrc,
@@ -278,7 +271,7 @@ public sealed class ActionProgramBuilder
 
     /// <summary>Appends a masked rewrite of the <paramref name="protocol"/> destination port; packets of another protocol are left alone.</summary>
     public ActionProgramBuilder SetTpDst(TransportProtocol protocol, ushort port, ushort mask = 0xffff) =>
-        SetPort(protocol switch
+        SetBe16(protocol switch
         {
             TransportProtocol.Tcp => ActionField.TcpDst,
             TransportProtocol.Udp => ActionField.UdpDst,
@@ -296,14 +289,7 @@ public sealed class ActionProgramBuilder
     }
 
     /// <summary>Appends a masked rewrite of the ARP opcode (Ethernet/IPv4 ARP and RARP only).</summary>
-    public ActionProgramBuilder SetArpOp(ushort op, ushort mask = 0xffff)
-    {
-        Span<byte> v = stackalloc byte[2];
-        Span<byte> m = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(v, op);
-        BinaryPrimitives.WriteUInt16BigEndian(m, mask);
-        return SetMasked(ActionField.ArpOp, v, m);
-    }
+    public ActionProgramBuilder SetArpOp(ushort op, ushort mask = 0xffff) => SetBe16(ActionField.ArpOp, op, mask);
 
     /// <summary>Appends a rewrite of the ARP sender protocol address, masked when <paramref name="mask"/> is given.</summary>
     public ActionProgramBuilder SetArpSpa(IPAddress address, IPAddress? mask = null) =>
@@ -344,11 +330,12 @@ public sealed class ActionProgramBuilder
     /// <summary>The program in Open vSwitch datapath-action syntax.</summary>
     public override string ToString() => ActionFormatter.Format(AsSpan());
 
-    private ActionProgramBuilder SetPort(ActionField field, ushort port, ushort mask)
+    // A masked rewrite of a 16-bit field, value and mask given in host order.
+    private ActionProgramBuilder SetBe16(ActionField field, ushort value, ushort mask)
     {
         Span<byte> v = stackalloc byte[2];
         Span<byte> m = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(v, port);
+        BinaryPrimitives.WriteUInt16BigEndian(v, value);
         BinaryPrimitives.WriteUInt16BigEndian(m, mask);
         return SetMasked(field, v, m);
     }
