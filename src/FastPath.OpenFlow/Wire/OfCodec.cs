@@ -1,0 +1,172 @@
+using FastPath.OpenFlow.Wire.Messages;
+
+namespace FastPath.OpenFlow.Wire;
+
+/// <summary>
+/// Decodes whole OpenFlow messages of every supported version into <see cref="OfMessage"/>s and encodes them
+/// back. Anything malformed, unknown or unsupported throws <see cref="OfErrorException"/> carrying the error
+/// the switch answers with; nothing is ever read beyond the message.
+/// </summary>
+public static partial class OfCodec
+{
+    /// <summary>Bytes of a hello element header.</summary>
+    private const int HelloElementHeader = 4;
+
+    /// <summary>
+    /// Decodes one complete message (<paramref name="frame"/> is exactly the header's length).
+    /// <paramref name="session"/> supplies the negotiated version; a hello is accepted at any version.
+    /// </summary>
+    public static OfMessage Decode(ReadOnlySpan<byte> frame, OfSession session)
+    {
+        if (!OfHeader.TryRead(frame, out OfHeader header) || header.Length != frame.Length || header.Length < OfHeader.Size)
+        {
+            throw new OfErrorException(OfError.BadRequestBadLen, $"message of {frame.Length} bytes, header says {header.Length}");
+        }
+
+        var body = new WireReader(frame[OfHeader.Size..]);
+        if (header.Type == (byte)Of13Type.Hello)
+        {
+            return DecodeHello(ref body);
+        }
+
+        if (header.Version != (byte)session.Version)
+        {
+            throw new OfErrorException(OfError.BadRequestBadVersion, $"version 0x{header.Version:x2} on a 0x{(byte)session.Version:x2} connection");
+        }
+
+        return session.Version == OpenFlowVersion.OF10
+            ? Decode10((Of10Type)header.Type, ref body, session)
+            : Decode13((Of13Type)header.Type, ref body, session);
+    }
+
+    /// <summary>Encodes <paramref name="message"/> as one message of <paramref name="session"/>'s version.</summary>
+    public static byte[] Encode(OfMessage message, OfSession session, uint xid)
+    {
+        var w = new WireWriter();
+        w.Zeros(OfHeader.Size);
+        byte type = session.Version == OpenFlowVersion.OF10 ? Encode10(message, w, session) : Encode13(message, w, session);
+        if (w.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException($"{message.GetType().Name} needs {w.Length} bytes, more than one message holds", nameof(message));
+        }
+
+        byte[] bytes = w.ToArray();
+        new OfHeader((byte)session.Version, type, (ushort)bytes.Length, xid).Write(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes a hello offering <paramref name="bitmap"/>'s versions, headed with the highest of them.</summary>
+    public static byte[] EncodeHello(uint bitmap, uint xid)
+    {
+        var w = new WireWriter();
+        w.Zeros(OfHeader.Size);
+        w.U16(1); // OFPHET_VERSIONBITMAP
+        w.U16(HelloElementHeader + 4);
+        w.U32(bitmap);
+        w.PadTo(0);
+        byte[] bytes = w.ToArray();
+        byte highest = (byte)(31 - System.Numerics.BitOperations.LeadingZeroCount(bitmap));
+        new OfHeader(highest, (byte)Of13Type.Hello, (ushort)bytes.Length, xid).Write(bytes);
+        return bytes;
+    }
+
+    private static Hello DecodeHello(ref WireReader body)
+    {
+        uint? bitmap = null;
+        while (body.Remaining >= HelloElementHeader)
+        {
+            ushort type = body.U16();
+            ushort length = body.U16();
+            if (length < HelloElementHeader)
+            {
+                throw new OfErrorException(OfError.BadRequestBadLen, $"hello element of length {length}");
+            }
+
+            WireReader element = body.Sub(length - HelloElementHeader);
+            if (type == 1 && element.Remaining >= 4)
+            {
+                // Only the first word matters: no version above 31 exists.
+                bitmap = element.U32();
+            }
+
+            body.Skip(Math.Min(body.Remaining, (8 - (length % 8)) % 8));
+        }
+
+        return new Hello(bitmap);
+    }
+
+    private static OfMessage Decode10(Of10Type type, ref WireReader body, OfSession session) => type switch
+    {
+        Of10Type.Error => DecodeError(ref body, session),
+        Of10Type.EchoRequest => new Echo(false, body.Rest.ToArray()),
+        Of10Type.EchoReply => new Echo(true, body.Rest.ToArray()),
+        Of10Type.FeaturesRequest => new FeaturesRequest(),
+        Of10Type.BarrierRequest => new BarrierMessage(false),
+        Of10Type.BarrierReply => new BarrierMessage(true),
+        _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
+    };
+
+    private static OfMessage Decode13(Of13Type type, ref WireReader body, OfSession session) => type switch
+    {
+        Of13Type.Error => DecodeError(ref body, session),
+        Of13Type.EchoRequest => new Echo(false, body.Rest.ToArray()),
+        Of13Type.EchoReply => new Echo(true, body.Rest.ToArray()),
+        Of13Type.FeaturesRequest => new FeaturesRequest(),
+        Of13Type.BarrierRequest => new BarrierMessage(false),
+        Of13Type.BarrierReply => new BarrierMessage(true),
+        _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
+    };
+
+    private static ErrorMessage DecodeError(ref WireReader body, OfSession session)
+    {
+        ushort type = body.U16();
+        ushort code = body.U16();
+        return new ErrorMessage(OfErrorEncoding.FromWire(type, code, session.Version), body.Rest.ToArray());
+    }
+
+    private static byte Encode10(OfMessage message, WireWriter w, OfSession session)
+    {
+        switch (message)
+        {
+            case ErrorMessage e:
+                EncodeError(e, w, session);
+                return (byte)Of10Type.Error;
+            case Echo echo:
+                w.Bytes(echo.Data);
+                return (byte)(echo.IsReply ? Of10Type.EchoReply : Of10Type.EchoRequest);
+            case FeaturesRequest:
+                return (byte)Of10Type.FeaturesRequest;
+            case BarrierMessage b:
+                return (byte)(b.IsReply ? Of10Type.BarrierReply : Of10Type.BarrierRequest);
+            default:
+                throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow 1.0 encoding");
+        }
+    }
+
+    private static byte Encode13(OfMessage message, WireWriter w, OfSession session)
+    {
+        switch (message)
+        {
+            case ErrorMessage e:
+                EncodeError(e, w, session);
+                return (byte)Of13Type.Error;
+            case Echo echo:
+                w.Bytes(echo.Data);
+                return (byte)(echo.IsReply ? Of13Type.EchoReply : Of13Type.EchoRequest);
+            case FeaturesRequest:
+                return (byte)Of13Type.FeaturesRequest;
+            case BarrierMessage b:
+                return (byte)(b.IsReply ? Of13Type.BarrierReply : Of13Type.BarrierRequest);
+            default:
+                throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow {session.Version} encoding");
+        }
+    }
+
+    private static void EncodeError(ErrorMessage e, WireWriter w, OfSession session)
+    {
+        (ushort type, ushort code) = OfErrorEncoding.ToWire(e.Error, session.Version);
+        w.U16(type);
+        w.U16(code);
+        w.Bytes(e.Data);
+    }
+}
