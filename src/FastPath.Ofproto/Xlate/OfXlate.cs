@@ -8,6 +8,7 @@ using FastPath.OpenFlow.Actions;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Flows;
 using FastPath.OpenFlow.Instructions;
+using FastPath.OpenFlow.Rules;
 using FastPath.Packets;
 
 namespace FastPath.Ofproto.Xlate;
@@ -37,6 +38,10 @@ public sealed partial class OfXlate : IFlowTranslator
     private readonly IPacketInSink? packetIns;
     private readonly XlateOptions options;
     private readonly ControllerContexts controllers = new();
+
+    // What a packet-out's actions run "in": no table (OFPTT_ALL) and an all-ones cookie, as Open vSwitch
+    // reports the packet-ins such actions cause.
+    private static readonly OfRule PacketOutRule = new(new FlowRule { TableId = 0xff, Cookie = ulong.MaxValue }, 0);
 
     /// <summary>Translates through <paramref name="pipeline"/> for a bridge with <paramref name="ports"/>, sending packet-ins to <paramref name="packetIns"/>.</summary>
     public OfXlate(OfPipeline pipeline, BridgePorts ports, IPacketInSink? packetIns = null, XlateOptions? options = null)
@@ -79,6 +84,29 @@ public sealed partial class OfXlate : IFlowTranslator
             Install = true,
             Credited = ctx.Rules,
         };
+        return true;
+    }
+
+    /// <summary>
+    /// Translates a packet-out: <paramref name="actions"/> run on the packet <paramref name="key"/> describes
+    /// (its in_port may be <see cref="OfPorts.Controller"/> for none), output:TABLE sending it through the tables
+    /// from table 0. The result is datapath actions to execute once; nothing is installed. False if the
+    /// translation is refused (<paramref name="error"/> says why).
+    /// </summary>
+    public bool TranslatePacketOut(in FlowKey key, IReadOnlyList<OfAction> actions, out byte[] datapathActions, out string? error)
+    {
+        // A packet the controller sends teaches NORMAL its source as a received one would (Open vSwitch's
+        // packet-outs run with side effects allowed).
+        var ctx = new Context(this, key) { MayLearn = true };
+        if (!ctx.RunPacketOut(actions, out error))
+        {
+            Failures++;
+            LastFailure = error;
+            datapathActions = [];
+            return false;
+        }
+
+        datapathActions = ctx.Actions.ToArray();
         return true;
     }
 
@@ -177,6 +205,38 @@ public sealed partial class OfXlate : IFlowTranslator
             {
                 error = e.Message;
                 Trace?.Note($"translation refused: {e.Message}");
+                return false;
+            }
+        }
+
+        public bool RunPacketOut(IReadOnlyList<OfAction> actions, out string? error)
+        {
+            try
+            {
+                foreach (OfAction a in actions)
+                {
+                    if (stopped)
+                    {
+                        break;
+                    }
+
+                    if (a is OutputAction { Port: OfPorts.Table })
+                    {
+                        RunTables();
+                    }
+                    else
+                    {
+                        Do(a, PacketOutRule);
+                    }
+                }
+
+                Commit();
+                error = null;
+                return true;
+            }
+            catch (XlateException e)
+            {
+                error = e.Message;
                 return false;
             }
         }
@@ -450,7 +510,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
                 case OfPorts.Controller:
                     Commit();
-                    Actions.Userspace(x.controllers.CookieOf(PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
+                    Actions.Userspace(x.controllers.CookieOf(ReferenceEquals(rule, PacketOutRule) ? PacketInReason.PacketOut : PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
                     break;
                 case OfPorts.Normal:
                     Normal();
