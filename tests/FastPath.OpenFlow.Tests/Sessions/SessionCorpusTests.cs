@@ -13,7 +13,11 @@ public class SessionCorpusTests
 
     private static readonly Dictionary<string, int> DirectoryVersion = new()
     {
-        ["plain"] = 1, ["of10"] = 1, ["of13"] = 4, ["of14"] = 5, ["of15"] = 6,
+        ["plain"] = 1,
+        ["of10"] = 1,
+        ["of13"] = 4,
+        ["of14"] = 5,
+        ["of15"] = 6,
     };
 
     [Fact]
