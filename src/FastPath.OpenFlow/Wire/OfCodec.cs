@@ -1,4 +1,6 @@
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Multipart;
+using FastPath.OpenFlow.Wire.Nx;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -55,6 +57,14 @@ public static partial class OfCodec
         return bytes;
     }
 
+    /// <summary>
+    /// Encodes <paramref name="message"/> as the messages it needs: a multipart reply longer than one message is split
+    /// between entries, every part but the last flagged OFPMPF_REPLY_MORE; anything else is one message, as
+    /// <see cref="Encode"/>.
+    /// </summary>
+    public static IReadOnlyList<byte[]> EncodeAll(OfMessage message, OfSession session, uint xid)
+        => message is MultipartReply reply ? MultipartCodec.EncodeAll(reply, session, xid) : [Encode(message, session, xid)];
+
     /// <summary>Encodes a hello offering <paramref name="bitmap"/>'s versions, headed with the highest of them.</summary>
     public static byte[] EncodeHello(uint bitmap, uint xid)
     {
@@ -103,6 +113,9 @@ public static partial class OfCodec
         Of10Type.FeaturesRequest => new FeaturesRequest(),
         Of10Type.BarrierRequest => new BarrierMessage(false),
         Of10Type.BarrierReply => new BarrierMessage(true),
+        Of10Type.Vendor => NxCodec.Decode(ref body, session),
+        Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
+        Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
     };
 
@@ -114,6 +127,9 @@ public static partial class OfCodec
         Of13Type.FeaturesRequest => new FeaturesRequest(),
         Of13Type.BarrierRequest => new BarrierMessage(false),
         Of13Type.BarrierReply => new BarrierMessage(true),
+        Of13Type.Experimenter => NxCodec.Decode(ref body, session),
+        Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
+        Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
     };
 
@@ -138,6 +154,10 @@ public static partial class OfCodec
                 return (byte)Of10Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of10Type.BarrierReply : Of10Type.BarrierRequest);
+            case MultipartRequest or MultipartReply:
+                return MultipartCodec.Encode(message, w, session);
+            case var nx when NxCodec.TryEncode(nx, w, session):
+                return (byte)Of10Type.Vendor;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow 1.0 encoding");
         }
@@ -157,6 +177,10 @@ public static partial class OfCodec
                 return (byte)Of13Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of13Type.BarrierReply : Of13Type.BarrierRequest);
+            case MultipartRequest or MultipartReply:
+                return MultipartCodec.Encode(message, w, session);
+            case var nx when NxCodec.TryEncode(nx, w, session):
+                return (byte)Of13Type.Experimenter;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow {session.Version} encoding");
         }

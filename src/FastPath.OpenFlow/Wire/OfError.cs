@@ -47,6 +47,9 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// <summary>OFPBRC_MULTIPART_BUFFER_OVERFLOW.</summary>
     public static readonly OfError BadRequestMultipartBufferOverflow = new(OfErrorType.BadRequest, 13);
 
+    /// <summary>OFPBRC_MULTIPART_REQUEST_TIMEOUT (OpenFlow 1.4+): a split multipart request was not completed in time.</summary>
+    public static readonly OfError BadRequestMultipartRequestTimeout = new(OfErrorType.BadRequest, 14);
+
     /// <summary>OFPBMC_BAD_TYPE: unsupported match type (not OFPMT_OXM).</summary>
     public static readonly OfError BadMatchBadType = new(OfErrorType.BadMatch, 0);
 

@@ -1,0 +1,20 @@
+using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Switch;
+using FastPath.OpenFlow.Wire.Tables;
+
+namespace FastPath.OpenFlow.Wire.Multipart;
+
+/// <summary>
+/// Every multipart kind the codec knows, one line each. To add one: write the request and reply records (the reply
+/// implements <see cref="IMultipartListReply{TSelf, TItem}"/> if it is a list) and their body codecs, and add a line
+/// here with <see cref="MultipartEntry.Single{TRequest, TReply}"/> or <see cref="MultipartEntry.List{TRequest, TReply, TItem}"/>.
+/// </summary>
+public static class MultipartKinds
+{
+    /// <summary>The table, in lookup order: for encoding, the first entry taking the record on the session wins.</summary>
+    public static IReadOnlyList<MultipartEntry> All { get; } =
+    [
+        MultipartEntry.Single<DescRequest, DescReply>(new(MultipartType.Desc), OpenFlowVersion.OF10, EmptyBody<DescRequest>.Decode, EmptyBody<DescRequest>.Encode, DescCodec.Decode, DescCodec.Encode),
+        MultipartEntry.List<TableStatsRequest, TableStatsReply, TableStats>(new(MultipartType.Table), OpenFlowVersion.OF10, EmptyBody<TableStatsRequest>.Decode, EmptyBody<TableStatsRequest>.Encode, TableStatsCodec.DecodeItem, TableStatsCodec.EncodeItem),
+    ];
+}
