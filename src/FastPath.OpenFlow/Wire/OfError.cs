@@ -50,6 +50,48 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// <summary>OFPBRC_MULTIPART_REQUEST_TIMEOUT (OpenFlow 1.4+): a split multipart request was not completed in time.</summary>
     public static readonly OfError BadRequestMultipartRequestTimeout = new(OfErrorType.BadRequest, 14);
 
+    /// <summary>OFPBMC_BAD_TYPE: unsupported match type (not OFPMT_OXM).</summary>
+    public static readonly OfError BadMatchBadType = new(OfErrorType.BadMatch, 0);
+
+    /// <summary>OFPBMC_BAD_LEN: a match or match field length that does not fit.</summary>
+    public static readonly OfError BadMatchBadLen = new(OfErrorType.BadMatch, 1);
+
+    /// <summary>OFPBMC_BAD_WILDCARDS: a value has 1-bits where its mask has 0-bits.</summary>
+    public static readonly OfError BadMatchBadWildcards = new(OfErrorType.BadMatch, 5);
+
+    /// <summary>OFPBMC_BAD_FIELD: unknown or unsupported field (or a known header with the wrong length).</summary>
+    public static readonly OfError BadMatchBadField = new(OfErrorType.BadMatch, 6);
+
+    /// <summary>OFPBMC_BAD_VALUE: a value outside the field's range.</summary>
+    public static readonly OfError BadMatchBadValue = new(OfErrorType.BadMatch, 7);
+
+    /// <summary>OFPBMC_BAD_MASK: a partial mask on a field that takes none.</summary>
+    public static readonly OfError BadMatchBadMask = new(OfErrorType.BadMatch, 8);
+
+    /// <summary>OFPBMC_BAD_PREREQ: a field before (or without) its prerequisite.</summary>
+    public static readonly OfError BadMatchBadPrereq = new(OfErrorType.BadMatch, 9);
+
+    /// <summary>OFPBMC_DUP_FIELD: a field given twice.</summary>
+    public static readonly OfError BadMatchDupField = new(OfErrorType.BadMatch, 10);
+
+    /// <summary>OFPFMFC_TABLE_FULL (also Open vSwitch's answer to OpenFlow 1.0's unsupported OFPFF_EMERG).</summary>
+    public static readonly OfError FlowModTableFull = new(OfErrorType.FlowModFailed, 1);
+
+    /// <summary>OFPFMFC_BAD_TABLE_ID: e.g. an add to OFPTT_ALL.</summary>
+    public static readonly OfError FlowModBadTableId = new(OfErrorType.FlowModFailed, 2);
+
+    /// <summary>OFPFMFC_BAD_COMMAND: unknown flow-mod command.</summary>
+    public static readonly OfError FlowModBadCommand = new(OfErrorType.FlowModFailed, 6);
+
+    /// <summary>OFPFMFC_BAD_FLAGS: flags the version does not define.</summary>
+    public static readonly OfError FlowModBadFlags = new(OfErrorType.FlowModFailed, 7);
+
+    /// <summary>
+    /// Open vSwitch's NXBRC_NXM_INVALID (an NX error: OpenFlow 1.0 sends it as vendor error type 1 code 0x100):
+    /// e.g. NXM_NX_COOKIE in an add. Named here by its OpenFlow 1.0 (type, code); the catalogue encodes it.
+    /// </summary>
+    public static readonly OfError NxmInvalid = new(OfErrorType.BadRequest, 0x100);
+
     /// <inheritdoc/>
     public override string ToString() => $"{Type}({(ushort)Type}),code {Code}";
 }
