@@ -197,9 +197,12 @@ public sealed partial class OfPipeline
         Version++;
     }
 
-    // The rules a modify or delete selects: by exact match and priority (strict) or covered by the match, then
-    // by cookie under the cookie mask, and for deletes by out_port and out_group.
-    private List<OfRule> Select(FlowMod mod, bool strict)
+    /// <summary>
+    /// The rules a modify or delete selects: by exact match and priority (<paramref name="strict"/>) or covered by
+    /// the match, then by cookie under the cookie mask, and for deletes by out_port and out_group. A flow or
+    /// aggregate stats request selects what a delete with its filter would.
+    /// </summary>
+    public List<OfRule> Select(FlowMod mod, bool strict)
     {
         FlowRule f = mod.Rule;
         var selected = new List<OfRule>();

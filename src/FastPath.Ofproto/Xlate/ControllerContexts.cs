@@ -14,9 +14,9 @@ public sealed class ControllerContexts
     private readonly List<Context> contexts = [];
 
     /// <summary>The cookie for a context.</summary>
-    public ulong CookieOf(PacketInReason reason, byte tableId, ulong ruleCookie, ushort maxLen, ulong metadata)
+    public ulong CookieOf(PacketInReason reason, byte tableId, ulong ruleCookie, ushort maxLen, ulong metadata, bool implicitMiss = false)
     {
-        var c = new Context(reason, tableId, ruleCookie, maxLen, metadata);
+        var c = new Context(reason, tableId, ruleCookie, maxLen, metadata, implicitMiss);
         if (ids.TryGetValue(c, out ulong id))
         {
             return id;
@@ -24,7 +24,7 @@ public sealed class ControllerContexts
 
         if (contexts.Count >= Capacity && metadata != 0)
         {
-            return CookieOf(reason, tableId, ruleCookie, maxLen, 0);
+            return CookieOf(reason, tableId, ruleCookie, maxLen, 0, implicitMiss);
         }
 
         id = (ulong)contexts.Count;
@@ -46,6 +46,6 @@ public sealed class ControllerContexts
         return false;
     }
 
-    /// <summary>One packet-in context.</summary>
-    public readonly record struct Context(PacketInReason Reason, byte TableId, ulong RuleCookie, ushort MaxLen, ulong Metadata);
+    /// <summary>One packet-in context; <paramref name="ImplicitMiss"/>: a table had no rule at all (no table-miss rule either).</summary>
+    public readonly record struct Context(PacketInReason Reason, byte TableId, ulong RuleCookie, ushort MaxLen, ulong Metadata, bool ImplicitMiss = false);
 }

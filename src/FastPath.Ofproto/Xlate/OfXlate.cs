@@ -191,7 +191,7 @@ public sealed partial class OfXlate : IFlowTranslator
 
         ReadOnlySpan<byte> data = upcall.Packet;
         int keep = Math.Min(data.Length, c.MaxLen);
-        packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, upcall.InPort, c.Metadata, data[..keep].ToArray(), upcall.Length));
+        packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, upcall.InPort, c.Metadata, data[..keep].ToArray(), upcall.Length, c.ImplicitMiss));
     }
 
     // One translation: the working flow, what it depended on, what it wrote, and the actions so far.
@@ -323,7 +323,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     if (x.TableMissToController)
                     {
                         Commit();
-                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata);
+                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata, implicitMiss: true);
                         Actions.Userspace(cookie);
                         Trace?.Add("    -> table miss: sent to the controller");
                     }
@@ -572,7 +572,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
                 case OfPorts.Controller:
                     Commit();
-                    Actions.Userspace(x.controllers.CookieOf(ReferenceEquals(rule, PacketOutRule) ? PacketInReason.PacketOut : PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
+                    Actions.Userspace(x.controllers.CookieOf(ControllerReason(rule), rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
                     break;
                 case OfPorts.Normal:
                     Normal();
@@ -592,6 +592,13 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
             }
         }
+
+        // Open vSwitch reports a table-miss rule's (priority 0, matching everything) output as a miss, as OpenFlow
+        // 1.3 says; a packet-out's as the packet-out.
+        private static PacketInReason ControllerReason(OfRule rule) =>
+            ReferenceEquals(rule, PacketOutRule) ? PacketInReason.PacketOut
+            : rule.Spec.Priority == 0 && rule.Spec.Match.Mask.Equals(default(PipelineKey)) ? PacketInReason.NoMatch
+            : PacketInReason.Action;
 
         private void Move(MoveAction m)
         {

@@ -1,0 +1,206 @@
+using FastPath.Connmgr;
+using FastPath.Ofproto.Bridge;
+using FastPath.Ofproto.Groups;
+using FastPath.Ofproto.Meters;
+using FastPath.Ofproto.Tables;
+using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow;
+using FastPath.OpenFlow.Wire;
+using FastPath.OpenFlow.Wire.Messages;
+
+namespace FastPath.Ofproto.OpenFlow;
+
+/// <summary>
+/// One bridge's OpenFlow service, Open vSwitch's handle_openflow plus the asynchronous half of its connmgr:
+/// every request of every connection (controllers and tools alike) is applied to the bridge on its ofproto
+/// thread, in the order each connection sent them, and answered there; packet-ins, flow-removed notices and
+/// port-status messages go to the connections whose role and async configuration want them.
+/// </summary>
+/// <remarks>
+/// The connections' I/O never waits for the ofproto thread and the ofproto thread never waits for I/O: requests
+/// are posted to its inbox, replies are queued on the connection (<see cref="OfConnection.Send"/> never blocks).
+/// Connection state this class keeps (which connections exist, their controller ids) is touched only on the
+/// ofproto thread.
+/// </remarks>
+public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink, IFlowRemovedSink
+{
+    private readonly List<OfConnection> connections = [];
+    private readonly Dictionary<OfConnection, ConnectionExtras> extras = [];
+    private OfBridge? bridge;
+
+    /// <summary>A service for the bridge passed to <see cref="Attach"/>, described by <paramref name="options"/>.</summary>
+    public OpenFlowEndpoint(OpenFlowEndpointOptions? options = null) => Options = options ?? new OpenFlowEndpointOptions();
+
+    /// <summary>What the switch says about itself (datapath id, descriptions, table count).</summary>
+    public OpenFlowEndpointOptions Options { get; }
+
+    /// <summary>Requests refused with an OpenFlow error.</summary>
+    public long Errors { get; private set; }
+
+    /// <summary>Requests served.</summary>
+    public long Requests { get; private set; }
+
+    /// <summary>Connections served now (read on the ofproto thread).</summary>
+    public IReadOnlyList<OfConnection> Connections => connections;
+
+    private OfBridge Bridge => bridge ?? throw new InvalidOperationException("the endpoint has no bridge yet (Attach)");
+
+    /// <summary>
+    /// Serves <paramref name="target"/>: its packet-ins and flow-removed notices must come here (pass this
+    /// endpoint as the bridge's sinks). Call once, before connections arrive.
+    /// </summary>
+    public void Attach(OfBridge target)
+    {
+        if (bridge != null)
+        {
+            throw new InvalidOperationException("the endpoint serves a bridge already");
+        }
+
+        bridge = target;
+
+        // The datapath hands the whole missed packet up; each connection cuts it to its own miss_send_len.
+        bridge.Invoke(() => bridge.Xlate.MissSendLength = ushort.MaxValue);
+    }
+
+    /// <inheritdoc/>
+    void IOfMessageHandler.OnConnected(OfConnection connection) => Post(() =>
+    {
+        connections.Add(connection);
+        extras[connection] = new ConnectionExtras();
+        UpdateMissBehaviour();
+    });
+
+    /// <inheritdoc/>
+    void IOfMessageHandler.OnMessage(OfConnection connection, OfRequest request) => Post(() => Serve(connection, request), connection, request);
+
+    /// <inheritdoc/>
+    void IOfMessageHandler.OnDisconnected(OfConnection connection) => Post(() =>
+    {
+        connections.Remove(connection);
+        extras.Remove(connection);
+        UpdateMissBehaviour();
+    });
+
+    // Everything runs on the ofproto thread, in the order posted: a connection's requests keep their order.
+    private void Post(Action work, OfConnection? connection = null, OfRequest request = default)
+    {
+        Bridge.Thread.InvokeAsync(() =>
+        {
+            work();
+            return true;
+        }).ContinueWith(
+            t =>
+            {
+                // The inbox was full or the thread stopped: the request cannot be served now, and saying so
+                // is better than silence (OpenFlow has no "busy" error; EPERM is what OVS answers when it cannot).
+                if (connection != null && request.Message != null)
+                {
+                    connection.SendError(new OfError(OfErrorType.BadRequest, 5), request);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Serve(OfConnection c, OfRequest request)
+    {
+        Requests++;
+        try
+        {
+            Dispatch(c, request);
+        }
+        catch (OfErrorException e)
+        {
+            Refuse(c, request, e.Error);
+        }
+        catch (FlowModException e)
+        {
+            Refuse(c, request, OfprotoErrors.Of(e.Error));
+        }
+        catch (GroupModException e)
+        {
+            Refuse(c, request, OfprotoErrors.Of(e.Error));
+        }
+        catch (MeterModException e)
+        {
+            Refuse(c, request, OfprotoErrors.Of(e.Error));
+        }
+    }
+
+    private void Refuse(OfConnection c, in OfRequest request, OfError error)
+    {
+        Errors++;
+        c.SendError(error, request);
+    }
+
+    private void Dispatch(OfConnection c, OfRequest request)
+    {
+        uint xid = request.Xid;
+        switch (request.Message)
+        {
+            case BarrierMessage { IsReply: false }:
+                // Requests are served in order on one thread: everything before the barrier is done.
+                c.Send(new BarrierMessage(true), xid);
+                break;
+            case ErrorMessage:
+                // A peer's error about something we sent: nothing to answer.
+                break;
+            case SetControllerId id:
+                extras[c].ControllerId = id.ControllerId;
+                UpdateMissBehaviour();
+                break;
+            case NxSetFlowFormat f:
+                c.Session = c.Session with { FlowFormat = f.Format };
+                break;
+            case NxSetPacketInFormat f:
+                c.Session = c.Session with { PacketInFormat = f.Format };
+                break;
+            case NxFlowModTableId t:
+                extras[c].FlowModTableId = t.Enable;
+                break;
+            default:
+                if (!DispatchFlows(c, request) && !DispatchSwitch(c, request))
+                {
+                    // Something only a switch sends (a reply, a packet-in) or nothing FastPath serves yet.
+                    throw new OfErrorException(OfError.BadRequestBadType, $"{request.Message.GetType().Name} is not a request a switch serves");
+                }
+
+                break;
+        }
+    }
+
+    // State-changing requests from a slave controller are refused (OpenFlow 1.2+ roles).
+    private static void RequireNotSlave(OfConnection c)
+    {
+        if (c.IsSlave)
+        {
+            throw new OfErrorException(OfError.BadRequestIsSlave, "a slave controller may not change the switch");
+        }
+    }
+
+    // Open vSwitch sends bare table misses to the controllers while some connection speaks OpenFlow 1.0-1.2 with
+    // controller id 0 (OpenFlow 1.3 made a miss without a table-miss rule drop).
+    private void UpdateMissBehaviour()
+    {
+        bool wanted = false;
+        foreach (OfConnection c in connections)
+        {
+            if (c.Kind != OfConnectionKind.Snoop && extras[c].ControllerId == 0 && c.Session.Version < OpenFlowVersion.OF13)
+            {
+                wanted = true;
+                break;
+            }
+        }
+
+        Bridge.Xlate.TableMissToController = wanted;
+    }
+
+    // What the endpoint keeps per connection beyond what the connection itself holds.
+    private sealed class ConnectionExtras
+    {
+        public ushort ControllerId { get; set; }
+
+        public bool FlowModTableId { get; set; }
+    }
+}
