@@ -101,6 +101,12 @@ public sealed class OfBridge : IDisposable
     /// </summary>
     public bool ExecutePacketOut(byte[] packet, uint inPort, IReadOnlyList<OfAction> actions, out string? error)
     {
+        // The bridge's own port is LOCAL to OpenFlow and a small number to the datapath.
+        if (inPort == OfPorts.Local)
+        {
+            inPort = Ports.LocalPort ?? OfPorts.Controller;
+        }
+
         Packet parsed = default;
         parsed.InPort = inPort;
         FlowExtractor.Extract(packet, ref parsed, out FlowKey key);

@@ -27,6 +27,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     private readonly List<OfConnection> connections = [];
     private readonly Dictionary<OfConnection, ConnectionExtras> extras = [];
     private OfBridge? bridge;
+    private PortTable? ports;
 
     /// <summary>A service for the bridge passed to <see cref="Attach"/>, described by <paramref name="options"/>.</summary>
     public OpenFlowEndpoint(OpenFlowEndpointOptions? options = null) => Options = options ?? new OpenFlowEndpointOptions();
@@ -45,11 +46,13 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
 
     private OfBridge Bridge => bridge ?? throw new InvalidOperationException("the endpoint has no bridge yet (Attach)");
 
+    private PortTable Ports => ports ?? throw new InvalidOperationException("the endpoint has no bridge yet (Attach)");
+
     /// <summary>
-    /// Serves <paramref name="target"/>: its packet-ins and flow-removed notices must come here (pass this
-    /// endpoint as the bridge's sinks). Call once, before connections arrive.
+    /// Serves <paramref name="target"/> with ports <paramref name="portTable"/>: its packet-ins and flow-removed
+    /// notices must come here (pass this endpoint as the bridge's sinks). Call once, before connections arrive.
     /// </summary>
-    public void Attach(OfBridge target)
+    public void Attach(OfBridge target, PortTable portTable)
     {
         if (bridge != null)
         {
@@ -57,6 +60,8 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
         }
 
         bridge = target;
+        ports = portTable;
+        ports.Changed += PortChanged;
 
         // The datapath hands the whole missed packet up; each connection cuts it to its own miss_send_len.
         bridge.Invoke(() => bridge.Xlate.MissSendLength = ushort.MaxValue);

@@ -1,3 +1,5 @@
+using FastPath.OpenFlow.Ports;
+
 namespace FastPath.Ofproto.Xlate;
 
 /// <summary>
@@ -8,6 +10,7 @@ public sealed class BridgePorts
 {
     private readonly SortedDictionary<uint, bool> ports = [];
     private readonly HashSet<uint> down = [];
+    private readonly Dictionary<uint, OfPortConfig> config = [];
 
     /// <summary>A bridge without ports; <paramref name="normal"/> is the NORMAL action's state (a new default one when null).</summary>
     public BridgePorts(NormalBridge? normal = null) => Normal = normal ?? new NormalBridge();
@@ -48,6 +51,7 @@ public sealed class BridgePorts
 
             Normal.ForgetPort(number);
             down.Remove(number);
+            config.Remove(number);
 
             Version++;
         }
@@ -73,4 +77,31 @@ public sealed class BridgePorts
 
     /// <summary>Whether port <paramref name="number"/> is left out of FLOOD.</summary>
     public bool IsNoFlood(uint number) => ports.TryGetValue(number, out bool noFlood) && noFlood;
+
+    /// <summary>
+    /// Sets port <paramref name="number"/>'s administrative settings (OpenFlow port-mod): down or no_fwd ports
+    /// send nothing, no_recv ports take nothing in, no_packet_in ports' packets never reach the controller,
+    /// no_flood ports are left out of FLOOD. A change makes every megaflow translate again.
+    /// </summary>
+    public void SetConfig(uint number, OfPortConfig settings)
+    {
+        if (!ports.ContainsKey(number))
+        {
+            throw new ArgumentException($"no port {number}", nameof(number));
+        }
+
+        config[number] = settings;
+        ports[number] = (settings & OfPortConfig.NoFlood) != 0;
+        Version++;
+    }
+
+    /// <summary>Port <paramref name="number"/>'s administrative settings.</summary>
+    public OfPortConfig ConfigOf(uint number) =>
+        config.TryGetValue(number, out OfPortConfig c) ? c : IsNoFlood(number) ? OfPortConfig.NoFlood : OfPortConfig.None;
+
+    /// <summary>Whether packets may leave through port <paramref name="number"/> (not down, not no_fwd).</summary>
+    public bool CanSend(uint number) => (ConfigOf(number) & (OfPortConfig.PortDown | OfPortConfig.NoFwd)) == 0;
+
+    /// <summary>Whether packets received on port <paramref name="number"/> are processed (not down, not no_recv).</summary>
+    public bool CanReceive(uint number) => (ConfigOf(number) & (OfPortConfig.PortDown | OfPortConfig.NoRecv)) == 0;
 }

@@ -102,7 +102,7 @@ public sealed partial class OfXlate
             foreach (NormalOutput o in d.Outputs)
             {
                 MoveTags(ref now, arrived.After(o), arrived);
-                Actions.Output(o.Port);
+                SendTo(o.Port);
             }
 
             if (now != arrived)

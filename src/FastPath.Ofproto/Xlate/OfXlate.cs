@@ -8,6 +8,7 @@ using FastPath.OpenFlow.Actions;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Flows;
 using FastPath.OpenFlow.Instructions;
+using FastPath.OpenFlow.Ports;
 using FastPath.OpenFlow.Rules;
 using FastPath.Packets;
 
@@ -191,7 +192,8 @@ public sealed partial class OfXlate : IFlowTranslator
 
         ReadOnlySpan<byte> data = upcall.Packet;
         int keep = Math.Min(data.Length, c.MaxLen);
-        packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, upcall.InPort, c.Metadata, data[..keep].ToArray(), upcall.Length, c.ImplicitMiss));
+        uint inPort = upcall.InPort == ports.LocalPort ? OfPorts.Local : upcall.InPort;
+        packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, inPort, c.Metadata, data[..keep].ToArray(), upcall.Length, c.ImplicitMiss));
     }
 
     // One translation: the working flow, what it depended on, what it wrote, and the actions so far.
@@ -214,6 +216,12 @@ public sealed partial class OfXlate : IFlowTranslator
             this.x = x;
             flow = PipelineKey.FromPacket(key);
             inPort = key.InPort;
+
+            // The tables see the bridge's own port as OpenFlow's LOCAL, whatever datapath number carries it.
+            if (x.ports.LocalPort == inPort)
+            {
+                flow.PacketPart.InPort = OfPorts.Local;
+            }
             inputTagged = (key.Vlan0Tci & FlowKey.VlanCfi) != 0;
 
             // A megaflow always names its input port (outputs are relative to it) and its recirculation id.
@@ -298,6 +306,12 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void RunTables()
         {
+            if (!x.ports.CanReceive(inPort))
+            {
+                Trace?.Add($"port {inPort} is down or no_recv: the packet is dropped");
+                return;
+            }
+
             if (x.FailOpen)
             {
                 Trace?.Add("fail-open: NORMAL switches every packet while the controllers are lost");
@@ -320,7 +334,7 @@ public sealed partial class OfXlate : IFlowTranslator
                 if (rule == null)
                 {
                     Trace?.Miss(table, x.TableMissToController);
-                    if (x.TableMissToController)
+                    if (x.TableMissToController && (x.ports.ConfigOf(inPort) & OfPortConfig.NoPacketIn) == 0)
                     {
                         Commit();
                         ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata, implicitMiss: true);
@@ -548,7 +562,7 @@ public sealed partial class OfXlate : IFlowTranslator
             {
                 case OfPorts.InPort:
                     Commit();
-                    Actions.Output(inPort);
+                    SendTo(inPort);
                     break;
                 case OfPorts.All:
                 case OfPorts.Flood:
@@ -557,7 +571,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     {
                         if (p != inPort && (o.Port == OfPorts.All || !x.ports.IsNoFlood(p)))
                         {
-                            Actions.Output(p);
+                            SendTo(p);
                         }
                     }
 
@@ -566,7 +580,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     if (x.ports.LocalPort is uint local && local != inPort)
                     {
                         Commit();
-                        Actions.Output(local);
+                        SendTo(local);
                     }
 
                     break;
@@ -582,7 +596,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     if (o.Port != inPort && x.ports.Contains(o.Port))
                     {
                         Commit();
-                        Actions.Output(o.Port);
+                        SendTo(o.Port);
                     }
                     else
                     {
@@ -590,6 +604,19 @@ public sealed partial class OfXlate : IFlowTranslator
                     }
 
                     break;
+            }
+        }
+
+        // A port administratively down or set no_fwd sends nothing (OpenFlow port-mod).
+        private void SendTo(uint port)
+        {
+            if (x.ports.CanSend(port))
+            {
+                Actions.Output(port);
+            }
+            else
+            {
+                Trace?.Note($"port {port} is down or no_fwd: not sent");
             }
         }
 

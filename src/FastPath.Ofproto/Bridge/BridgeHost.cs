@@ -1,0 +1,164 @@
+using FastPath.Connmgr;
+using FastPath.Datapath;
+using FastPath.Datapath.Ports;
+using FastPath.Ofproto.OpenFlow;
+using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Ports;
+using FastPath.OpenFlow.Rules;
+
+namespace FastPath.Ofproto.Bridge;
+
+/// <summary>
+/// One OpenFlow bridge as a process hosts it: its ports on a datapath, its slow path (<see cref="OfBridge"/>),
+/// its OpenFlow service (<see cref="OpenFlowEndpoint"/>) and its connections (controllers, and listeners for
+/// tools such as <c>ovs-ofctl</c>). What <c>fastpathd</c> runs for each bridge of its configuration; tests
+/// host one in-process.
+/// </summary>
+public sealed class BridgeHost : IAsyncDisposable
+{
+    private readonly NetdevDatapath datapath;
+    private readonly BridgeHostOptions options;
+    private readonly List<uint> datapathPorts = [];
+    private int disposed;
+
+    /// <summary>A bridge named <paramref name="name"/> over <paramref name="datapath"/>'s PMDs (started: call <see cref="Start"/> after adding ports, or before; either works).</summary>
+    public BridgeHost(string name, NetdevDatapath datapath, BridgeHostOptions? options = null)
+    {
+        this.datapath = datapath;
+        this.options = options ?? new BridgeHostOptions();
+        OpenFlow = new OpenFlowEndpoint(this.options.OpenFlow);
+        Bridge = new OfBridge(name, datapath.Pmds, this.options.Bridge, OpenFlow, OpenFlow);
+        Ports = new PortTable(Bridge.Ports);
+        OpenFlow.Attach(Bridge, Ports);
+        Connections = new OfConnectionManager(OpenFlow, this.options.FailMode);
+        Connections.ForwardNormallyChanged += _ => UpdateFailOpen();
+    }
+
+    /// <summary>The bridge's name.</summary>
+    public string Name => Bridge.Name;
+
+    /// <summary>The slow path.</summary>
+    public OfBridge Bridge { get; }
+
+    /// <summary>The OpenFlow service.</summary>
+    public OpenFlowEndpoint OpenFlow { get; }
+
+    /// <summary>The connections: controllers, listeners, snoopers.</summary>
+    public OfConnectionManager Connections { get; }
+
+    /// <summary>The ports. Owned by the ofproto thread: read them inside <see cref="OfBridge.Invoke{T}"/>.</summary>
+    public PortTable Ports { get; }
+
+    /// <summary>
+    /// Starts the slow path and sets up the flow table as Open vSwitch does when it creates a bridge: empty,
+    /// except that a standalone bridge without controllers gets priority=0,actions=NORMAL.
+    /// </summary>
+    public void Start()
+    {
+        Bridge.Start();
+        ResetFlows();
+        UpdateFailOpen();
+    }
+
+    /// <summary>
+    /// Adds <paramref name="netdev"/> as OpenFlow port <paramref name="portNo"/> (the lowest free number when
+    /// null; <see cref="OfPorts.Local"/> makes it the bridge's own port), with Ethernet address
+    /// <paramref name="hwAddr"/> (the interface's own when null and the device is a kernel interface, else one
+    /// made up from the port number). Returns the OpenFlow port number.
+    /// </summary>
+    public uint AddPort(INetdev netdev, uint? portNo = null, ulong? hwAddr = null)
+    {
+        uint? datapathNo = portNo == OfPorts.Local ? null : portNo;
+        uint dp = datapath.AddPort(netdev, datapathNo);
+        uint ofport = portNo == OfPorts.Local ? OfPorts.Local : dp;
+        ulong mac = hwAddr ?? InterfaceAddress(netdev.Name) ?? (0xaa55aa550000ul | (dp & 0xffff));
+        var description = new OfPortDescription(ofport, mac, netdev.Name, OfPortConfig.None, OfPortState.Live);
+        try
+        {
+            Bridge.Invoke(() =>
+            {
+                Ports.Add(ofport, dp, netdev, description);
+                return true;
+            });
+        }
+        catch
+        {
+            datapath.RemovePort(dp);
+            throw;
+        }
+
+        datapathPorts.Add(dp);
+        return ofport;
+    }
+
+    /// <summary>Adds a passive listener for tools (<c>ptcp:PORT[:IP]</c>, <c>punix:PATH</c>, <c>pssl:...</c>).</summary>
+    public OfRemote Listen(string target, OfRemoteOptions? remoteOptions = null) =>
+        Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Service });
+
+    /// <summary>Adds a controller (<c>tcp:IP[:PORT]</c>, <c>ssl:...</c>, <c>unix:PATH</c>, or a passive target the controllers connect to).</summary>
+    public OfRemote AddController(string target, OfRemoteOptions? remoteOptions = null)
+    {
+        OfRemote remote = Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Controller });
+        UpdateFailOpen();
+        return remote;
+    }
+
+    /// <summary>
+    /// Open vSwitch's flush (ofproto_flush_flows): deletes every rule, then a standalone bridge without
+    /// controllers gets back its priority=0,actions=NORMAL rule.
+    /// </summary>
+    public void ResetFlows()
+    {
+        Bridge.Apply(new FlowMod(FlowModCommand.Delete, new FlowRule(), AllTables: true));
+        if (Connections.FailMode == OfFailMode.Standalone && !Connections.HasControllers)
+        {
+            Bridge.AddFlows(["priority=0,actions=NORMAL"]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Connections.DisposeAsync().ConfigureAwait(false);
+        Bridge.Dispose();
+        foreach (uint dp in datapathPorts)
+        {
+            datapath.RemovePort(dp);
+        }
+    }
+
+    // Fail-open is for bridges whose configured controllers are lost; without controllers the NORMAL rule does it.
+    private void UpdateFailOpen()
+    {
+        bool failOpen = Connections.ForwardNormally && Connections.HasControllers;
+        Bridge.Thread.InvokeAsync(() => Bridge.Xlate.FailOpen = failOpen);
+    }
+
+    private static ulong? InterfaceAddress(string name)
+    {
+        try
+        {
+            string path = Path.Combine("/sys/class/net", name, "address");
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            string text = File.ReadAllText(path).Trim().Replace(":", string.Empty, StringComparison.Ordinal);
+            return text.Length == 12 ? Convert.ToUInt64(text, 16) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
