@@ -104,6 +104,15 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// <summary>OFPBMC_BAD_LEN: an OXM header's length does not fit its field.</summary>
     public static readonly OfError BadMatchBadLen = new(OfErrorType.BadMatch, 1);
 
+    /// <summary>OFPBMC_BAD_WILDCARDS: what Open vSwitch answers for a masked set_field before OpenFlow 1.5.</summary>
+    public static readonly OfError BadMatchBadWildcards = new(OfErrorType.BadMatch, 5);
+
+    /// <summary>
+    /// Open vSwitch's NXFMFC_INVALID_TLV_FIELD: a tun_metadata field no TLV map names (an experimenter error:
+    /// experimenter 0x00002320, code 37 on OpenFlow 1.2+; Nicira's vendor error on 1.0).
+    /// </summary>
+    public static readonly OfError NxFlowModInvalidTlvField = new(OfErrorType.Experimenter, 37);
+
     /// <summary>OFPBMC_BAD_FIELD: an OXM/NXM header names no supported field.</summary>
     public static readonly OfError BadMatchBadField = new(OfErrorType.BadMatch, 6);
 

@@ -156,7 +156,7 @@ public class ActionCodecTests
     [InlineData("01", "0000000800010000", 16, "BadRequest", 6)]
     // Unknown type, length past the list, length too small or not the action's size, not a multiple of 8.
     [InlineData("01", "000C000800000000", -1, "BadAction", 0)]
-    [InlineData("01", "000B001000010000" + "0000000000000000", -1, "BadAction", 0)] // enqueue: not supported
+    [InlineData("01", "000B001000010000" + "0000000000000000", -1, "BadAction", 0)] // enqueue: FastPath lacks it (Open vSwitch accepts it)
     [InlineData("01", "0000001000010000", -1, "BadAction", 1)]
     [InlineData("01", "0004000800000000", -1, "BadAction", 1)]
     [InlineData("04", "0000000C00000001" + "0000000000000000", -1, "BadAction", 1)]
@@ -180,24 +180,31 @@ public class ActionCodecTests
     [InlineData("04", "FFFF001000001234" + "0000000000000000", -1, "BadAction", 2)]
     [InlineData("04", "FFFF001000002320" + "00FA000000000000", -1, "BadAction", 3)]
     [InlineData("01", "FFFF000800002320", -1, "BadAction", 1)]
-    // set_field: unknown OXM, wrong OXM length, a mask before 1.5, in_port, a read-only field, vlan_vid without OFPVID_PRESENT, non-zero padding.
-    [InlineData("04", "0019001080007E04" + "0102030400000000", -1, "BadMatch", 6)]
-    [InlineData("04", "0019001080001603" + "0102030400000000", -1, "BadMatch", 1)]
-    [InlineData("04", "0019001880001708" + "01020304FFFFFF00" + "0000000000000000", -1, "BadMatch", 8)]
+    // set_field (errors as ovs-vswitchd 3.1 answered them): unknown OXM, wrong OXM length, the value cut short, an
+    // unmapped tun_metadata, a mask before 1.5, in_port, a read-only field, vlan_vid without OFPVID_PRESENT, non-zero padding.
+    [InlineData("04", "0019001080007E04" + "0102030400000000", -1, "BadAction", 14)]
+    [InlineData("04", "0019001080001603" + "0102030400000000", -1, "BadAction", 14)]
+    [InlineData("04", "0019000880001604", -1, "BadMatch", 1)]
+    [InlineData("04", "0019001000015004" + "0102030400000000", -1, "Experimenter", 37)]
+    [InlineData("04", "0019001880001708" + "01020304FFFFFF00" + "0000000000000000", -1, "BadMatch", 5)]
     [InlineData("04", "0019001080000004" + "0000000100000000", -1, "BadAction", 15)]
     [InlineData("04", "0019001080000A02" + "0800000000000000", -1, "BadAction", 15)]
     [InlineData("04", "0019001080000C02" + "0005000000000000", -1, "BadAction", 15)]
     [InlineData("04", "0019001080001604" + "0102030400000001", -1, "BadAction", 15)]
-    // reg_load: unknown destination, bits beyond the field, a value wider than the bits, a read-only field.
-    [InlineData("04", "FFFF001800002320" + "0007000700017E04" + "0000000000000001", -1, "BadMatch", 6)]
+    // reg_load: unknown destination, an unmapped tun_metadata, bits beyond the field, a value wider than the bits, a read-only field.
+    [InlineData("04", "FFFF001800002320" + "000700070001FE04" + "0000000000000001", -1, "BadAction", 13)]
+    [InlineData("04", "FFFF001800002320" + "0007000700017E04" + "0000000000000001", -1, "Experimenter", 37)]
     [InlineData("04", "FFFF001800002320" + "0007078700010004" + "0000000000000001", -1, "BadAction", 14)]
     [InlineData("04", "FFFF001800002320" + "0007000000010004" + "0000000000000002", -1, "BadAction", 5)]
     [InlineData("04", "FFFF001800002320" + "0007000700000C01" + "0000000000000001", -1, "BadAction", 15)]
-    // reg_move: zero bits, source bits beyond the field, a read-only destination.
+    // reg_move: unknown field, a header of the wrong length, a masked header, zero bits, source bits beyond the field, a read-only destination.
+    [InlineData("04", "FFFF001800002320" + "0006000400000000" + "0001FE0400010204", -1, "BadMatch", 6)]
+    [InlineData("04", "FFFF001800002320" + "0006000400000000" + "0001000500010204", -1, "BadMatch", 6)]
+    [InlineData("04", "FFFF001800002320" + "0006000400000000" + "0001010800010204", -1, "BadMatch", 8)]
     [InlineData("04", "FFFF001800002320" + "0006000000000000" + "0001000400010204", -1, "BadAction", 14)]
     [InlineData("04", "FFFF001800002320" + "0006000400200000" + "0001000400010204", -1, "BadAction", 14)]
     [InlineData("04", "FFFF001800002320" + "0006000400000000" + "0001000400000C01", -1, "BadAction", 15)]
-    // Nicira write_metadata is an instruction: never among 1.3 actions.
+    // Nicira write_metadata is an instruction: never in a plain action list (a packet-out's, a bucket's).
     [InlineData("04", "FFFF002000002320" + "0016000000000000" + "0000000000000005" + "00000000000000FF", -1, "BadAction", 11)]
     public void MalformedActionsGetOpenVSwitchsError(string version, string hex, int length, string type, int code)
     {
@@ -213,7 +220,8 @@ public class ActionCodecTests
     }
 
     [Theory]
-    // Length not a multiple of 8; an instruction running past the list; unknown; experimenter; wrong sizes; duplicates.
+    // Length not a multiple of 8; an instruction running past the list; unknown; experimenter; wrong sizes; duplicates
+    // (checked against ovs-vswitchd 3.1, which sends OFPBIC_DUP_INST on 1.3 as ONF's experimenter error 2600).
     [InlineData("0001000803000000", 4, "BadInstruction", 7)]
     [InlineData("0001001003000000", -1, "BadInstruction", 7)]
     [InlineData("0009000800000000", -1, "BadInstruction", 0)]
@@ -223,8 +231,7 @@ public class ActionCodecTests
     [InlineData("0005001000000000" + "0000000000000000", -1, "BadInstruction", 7)]
     [InlineData("0001000803000000" + "0001000804000000", -1, "BadInstruction", 9)]
     [InlineData("0001000803000000" + "0000", -1, "BadInstruction", 7)]
-    // goto_table 255; a bad action inside apply-actions is the action's error.
-    [InlineData("00010008FF000000", -1, "BadInstruction", 2)]
+    // A bad action inside apply-actions is the action's error.
     [InlineData("0004001000000000" + "000C000800000000", -1, "BadAction", 0)]
     public void MalformedInstructionsGetOpenVSwitchsError(string hex, int length, string type, int code)
     {
@@ -281,6 +288,19 @@ public class ActionCodecTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void NiciraWriteMetadataEndingApplyActionsIsTheInstructionAsInOpenVSwitch()
+    {
+        const string writeMetadata = "FFFF002000002320" + "0016000000000000" + "0000000000000005" + "00000000000000FF";
+        byte[] bytes = Convert.FromHexString("0004003800000000" + "0000001000000001" + "0000000000000000" + writeMetadata);
+        var r = new WireReader(bytes);
+        Assert.Equal(new OfInstructionSet { ApplyActions = [new OutputAction(1)], WriteMetadata = (5, 0xff) }, OfInstructionCodec.Decode(ref r, bytes.Length, OpenFlowVersion.OF13));
+
+        // With a write_metadata instruction too, it is out of order.
+        byte[] twice = [.. bytes, .. Convert.FromHexString("0002001800000000" + "0000000000000001" + "FFFFFFFFFFFFFFFF")];
+        AssertError(OfError.BadActionUnsupportedOrder, twice, OpenFlowVersion.OF13, instructions: true);
     }
 
     private static OfInstructionSet Decode10(string hex)

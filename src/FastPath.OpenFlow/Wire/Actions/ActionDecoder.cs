@@ -256,11 +256,6 @@ internal static class ActionDecoder
                 a.Skip(6);
                 ulong metadata = a.U64();
                 ulong mask = a.U64();
-                if (v != OpenFlowVersion.OF10)
-                {
-                    throw new OfErrorException(OfError.BadActionUnsupportedOrder, "write_metadata is an instruction in OpenFlow 1.1 and later: not allowed among actions");
-                }
-
                 // After a resubmit, the resubmit ran with the old metadata: not a goto_table.
                 extras.WriteMetadataNotLast |= extras.WriteMetadata is not null;
                 extras.ResubmitNotGoto |= extras.ResubmitTable is not null;
@@ -344,7 +339,7 @@ internal static class ActionDecoder
     /// <summary>OFPAT_SET_FIELD: one OXM (masked only on OpenFlow 1.5), zero padding, a writable field with a valid value.</summary>
     private static SetFieldAction DecodeSetField(ref WireReader a, bool mayMask)
     {
-        var (field, header, value, mask) = FieldHeaders.Pull(ref a, withValue: true, mayMask);
+        var (field, header, value, mask) = FieldHeaders.Pull(ref a, withValue: true, mayMask, HeaderUse.SetField);
         foreach (byte b in a.Rest)
         {
             if (b != 0)
@@ -379,7 +374,7 @@ internal static class ActionDecoder
         ushort ofsNbits = a.U16();
         uint header = a.U32();
         ulong value = a.U64();
-        OfField field = FieldHeaders.Find(header) ?? throw new OfErrorException(OfError.BadMatchBadField, $"reg_load destination 0x{header:x8} names no supported field");
+        OfField field = FieldHeaders.Find(header) ?? throw FieldHeaders.Unknown(header, HeaderUse.Load);
         int ofs = ofsNbits >> 6;
         int bits = (ofsNbits & 0x3f) + 1;
         CheckSubfield(field, header, ofs, bits, destination: true);
@@ -400,7 +395,7 @@ internal static class ActionDecoder
     /// <summary>NXAST_REG_LOAD2: an OXM entry (maskable) right after the subtype, zero padding.</summary>
     private static SetFieldAction DecodeRegLoad2(ref WireReader a)
     {
-        var (field, header, value, mask) = FieldHeaders.Pull(ref a, withValue: true, mayMask: true);
+        var (field, header, value, mask) = FieldHeaders.Pull(ref a, withValue: true, mayMask: true, HeaderUse.SetField);
         foreach (byte b in a.Rest)
         {
             if (b != 0)
@@ -421,8 +416,8 @@ internal static class ActionDecoder
     /// <summary>NXAST_REG_MOVE / copy_field: two headers after the offsets, zero padding, both subfields inside their fields.</summary>
     private static MoveAction DecodeMove(ref WireReader a, ushort bits, ushort srcOfs, ushort dstOfs)
     {
-        var (src, srcHeader, _, _) = FieldHeaders.Pull(ref a, withValue: false, mayMask: false);
-        var (dst, dstHeader, _, _) = FieldHeaders.Pull(ref a, withValue: false, mayMask: false);
+        var (src, srcHeader, _, _) = FieldHeaders.Pull(ref a, withValue: false, mayMask: false, HeaderUse.Move);
+        var (dst, dstHeader, _, _) = FieldHeaders.Pull(ref a, withValue: false, mayMask: false, HeaderUse.Move);
         foreach (byte b in a.Rest)
         {
             if (b != 0)

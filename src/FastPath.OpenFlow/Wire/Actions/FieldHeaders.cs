@@ -61,10 +61,13 @@ internal static class FieldHeaders
 
     /// <summary>
     /// Reads one NXM/OXM header and, when <paramref name="withValue"/>, its value and mask from <paramref name="r"/>
-    /// (nx_pull_entry): an unknown field is OFPBMC_BAD_FIELD, a length that does not fit the field OFPBMC_BAD_LEN,
-    /// a mask where none is allowed OFPBMC_BAD_MASK.
+    /// (nx_pull_entry / nx_pull_header), failing as Open vSwitch 3.1 answers for <paramref name="use"/>: an
+    /// unmapped tun_metadata field is NXFMFC_INVALID_TLV_FIELD; another unknown field is OFPBAC_BAD_SET_LEN in a
+    /// set_field, OFPBAC_BAD_SET_TYPE in a reg_load, OFPBMC_BAD_FIELD in a move; a length that does not fit the
+    /// field is OFPBAC_BAD_SET_LEN in a set_field, else OFPBMC_BAD_FIELD; a mask where none is allowed is
+    /// OFPBMC_BAD_WILDCARDS in a set_field, OFPBMC_BAD_MASK in a move; a value cut short OFPBMC_BAD_LEN.
     /// </summary>
-    public static (OfField Field, uint Header, UInt128 Value, UInt128 Mask) Pull(ref WireReader r, bool withValue, bool mayMask)
+    public static (OfField Field, uint Header, UInt128 Value, UInt128 Mask) Pull(ref WireReader r, bool withValue, bool mayMask, HeaderUse use)
     {
         OfError saved = r.Truncated;
         r.Truncated = OfError.BadMatchBadLen;
@@ -73,21 +76,21 @@ internal static class FieldHeaders
         {
             // An experimenter OXM: the experimenter id follows; FastPath knows none of those fields.
             r.U32();
-            throw new OfErrorException(OfError.BadMatchBadField, $"experimenter OXM header 0x{header:x8} names no supported field");
+            throw Unknown(header, use);
         }
 
-        OfField field = Find(header) ?? throw new OfErrorException(OfError.BadMatchBadField, $"OXM/NXM header 0x{header:x8} names no supported field");
+        OfField field = Find(header) ?? throw Unknown(header, use);
         bool masked = (header & 0x100) != 0;
         int bytes = WireBytes(header, field);
         int length = (int)(header & 0xff);
         if (length != (masked ? 2 * bytes : bytes))
         {
-            throw new OfErrorException(OfError.BadMatchBadLen, $"{field.Name} header 0x{header:x8} says {length} bytes, the field has {bytes}");
+            throw new OfErrorException(use == HeaderUse.SetField ? OfError.BadActionBadSetLen : OfError.BadMatchBadField, $"{field.Name} header 0x{header:x8} says {length} bytes, the field has {bytes}");
         }
 
         if (masked && !mayMask)
         {
-            throw new OfErrorException(OfError.BadMatchBadMask, $"{field.Name} may not be masked here");
+            throw new OfErrorException(use == HeaderUse.SetField ? OfError.BadMatchBadWildcards : OfError.BadMatchBadMask, $"{field.Name} may not be masked here");
         }
 
         UInt128 value = 0;
@@ -103,6 +106,26 @@ internal static class FieldHeaders
 
         r.Truncated = saved;
         return (field, header, value, mask);
+    }
+
+    /// <summary>The error for a header that names no field FastPath knows, as Open vSwitch answers it for <paramref name="use"/>.</summary>
+    public static OfErrorException Unknown(uint header, HeaderUse use)
+    {
+        // NXM_NX_TUN_METADATA0-63 (class 1, fields 40-103) exist only once a TLV map names them.
+        uint cls = header >> 16;
+        uint number = (header >> 9) & 0x7f;
+        if (cls == 1 && number is >= 40 and <= 103)
+        {
+            return new OfErrorException(OfError.NxFlowModInvalidTlvField, $"tun_metadata{number - 40} is not mapped");
+        }
+
+        OfError error = use switch
+        {
+            HeaderUse.SetField => OfError.BadActionBadSetLen,
+            HeaderUse.Load => OfError.BadActionBadSetType,
+            _ => OfError.BadMatchBadField,
+        };
+        return new OfErrorException(error, $"OXM/NXM header 0x{header:x8} names no supported field");
     }
 
     /// <summary>Writes <paramref name="value"/> as <paramref name="bytes"/> big-endian bytes.</summary>
@@ -160,4 +183,17 @@ internal static class FieldHeaders
 
         return d.ToFrozenDictionary();
     }
+}
+
+/// <summary>Where a field header is read: its errors differ (see <see cref="FieldHeaders.Pull"/>).</summary>
+internal enum HeaderUse
+{
+    /// <summary>OFPAT_SET_FIELD and NXAST_REG_LOAD2.</summary>
+    SetField,
+
+    /// <summary>NXAST_REG_LOAD's destination.</summary>
+    Load,
+
+    /// <summary>NXAST_REG_MOVE / copy_field.</summary>
+    Move,
 }

@@ -97,6 +97,19 @@ public static class OfInstructionCodec
                 extras.Meter = null;
             }
 
+            if (extras.WriteMetadata is { } metadata)
+            {
+                // Open vSwitch takes Nicira's write_metadata at the end of apply-actions as the instruction, if
+                // no later instruction kind came.
+                if (extras.WriteMetadataNotLast || offsets[ClearActions] >= 0 || offsets[WriteActions] >= 0 || offsets[WriteMetadata] >= 0)
+                {
+                    throw new OfErrorException(OfError.BadActionUnsupportedOrder, "write_metadata must follow every action and precede no other instruction");
+                }
+
+                set = set with { WriteMetadata = metadata };
+                extras.WriteMetadata = null;
+            }
+
             extras.RefuseAll();
             set = set with { ApplyActions = apply };
         }
@@ -124,8 +137,8 @@ public static class OfInstructionCodec
         if (offsets[GotoTable] >= 0)
         {
             WireReader g = Body(all, offsets[GotoTable], 8);
-            byte table = g.U8();
-            set = set with { GotoTable = table != 0xff ? table : throw new OfErrorException(OfError.BadInstructionBadTableId, "goto_table 255 names no table") };
+            // Which tables may follow is the switch's check (OFPBIC_BAD_TABLE_ID); Open vSwitch decodes any number.
+            set = set with { GotoTable = g.U8() };
         }
 
         return set;
