@@ -38,6 +38,10 @@ public sealed partial class OfXlate : IFlowTranslator
     private readonly IPacketInSink? packetIns;
     private readonly XlateOptions options;
     private readonly ControllerContexts controllers = new();
+    private bool tableMissToController;
+    private ushort missSendLength;
+    private bool failOpen;
+    private long settingsVersion;
 
     // What a packet-out's actions run "in": no table (OFPTT_ALL) and an all-ones cookie, as Open vSwitch
     // reports the packet-ins such actions cause.
@@ -50,10 +54,61 @@ public sealed partial class OfXlate : IFlowTranslator
         this.ports = ports;
         this.packetIns = packetIns;
         this.options = options ?? new XlateOptions();
+        tableMissToController = this.options.TableMissToController;
+        missSendLength = this.options.MissSendLength;
     }
 
     /// <inheritdoc/>
-    public long Version => pipeline.Version + ports.Version + NormalVersion;
+    public long Version => pipeline.Version + ports.Version + NormalVersion + settingsVersion;
+
+    /// <summary>
+    /// What a table miss does now (starts as <see cref="XlateOptions.TableMissToController"/>): Open vSwitch sends
+    /// misses to the controller while some connection speaks OpenFlow 1.0-1.2, so the OpenFlow front end flips
+    /// it as connections come and go. A change makes every megaflow translate again.
+    /// </summary>
+    public bool TableMissToController
+    {
+        get => tableMissToController;
+        set
+        {
+            if (value != tableMissToController)
+            {
+                tableMissToController = value;
+                settingsVersion++;
+            }
+        }
+    }
+
+    /// <summary>Bytes of a missed packet the datapath hands up for the controller (connections cut it further to their miss_send_len).</summary>
+    public ushort MissSendLength
+    {
+        get => missSendLength;
+        set
+        {
+            if (value != missSendLength)
+            {
+                missSendLength = value;
+                settingsVersion++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fail-open (Open vSwitch's fail_mode=standalone with its controllers lost): every packet is switched by
+    /// NORMAL, above every OpenFlow rule, as OVS's hidden fail-open flow does. A change makes every megaflow translate again.
+    /// </summary>
+    public bool FailOpen
+    {
+        get => failOpen;
+        set
+        {
+            if (value != failOpen)
+            {
+                failOpen = value;
+                settingsVersion++;
+            }
+        }
+    }
 
     /// <summary>Translations refused (an unsupported combination), each dropping its packet.</summary>
     public long Failures { get; private set; }
@@ -243,6 +298,13 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void RunTables()
         {
+            if (x.FailOpen)
+            {
+                Trace?.Add("fail-open: NORMAL switches every packet while the controllers are lost");
+                Normal();
+                return;
+            }
+
             byte table = 0;
             OfRule? last = null;
             for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
@@ -257,11 +319,11 @@ public sealed partial class OfXlate : IFlowTranslator
                 Depend(lookupWc);
                 if (rule == null)
                 {
-                    Trace?.Miss(table, x.options.TableMissToController);
-                    if (x.options.TableMissToController)
+                    Trace?.Miss(table, x.TableMissToController);
+                    if (x.TableMissToController)
                     {
                         Commit();
-                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.options.MissSendLength, flow.Metadata);
+                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata);
                         Actions.Userspace(cookie);
                         Trace?.Add("    -> table miss: sent to the controller");
                     }

@@ -175,4 +175,38 @@ public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink, IPacketInSink
         Eventually.Until(() => p2.Sent.Count == 3, "the flood");
         Assert.Empty(p1.Sent);
     }
+
+    [Fact]
+    public void FailOpenSwitchesByNormalAboveTheRulesAndStopsWhenCleared()
+    {
+        bridge.AddFlows(["priority=100,actions=drop"]);
+        bridge.Invoke(() => bridge.Xlate.FailOpen = true);
+        p1.Inject(Udp(1));
+        Eventually.Until(() => p2.Sent.Count == 1, "NORMAL's flood in fail-open");
+
+        // Leaving fail-open revalidates the megaflow: the drop rule decides again.
+        bridge.Invoke(() => bridge.Xlate.FailOpen = false);
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().All(f => f.Actions.Length == 0), "the megaflow to drop");
+        p1.Inject(Udp(1));
+        Eventually.Until(() => dp.GetPmdStats()[0].Packets >= 2, "the second packet");
+        Thread.Sleep(50);
+        Assert.Single(p2.Sent);
+    }
+
+    [Fact]
+    public void TableMissesGoToTheControllerOnlyWhileAskedTo()
+    {
+        p1.Inject(Udp(1));
+        Eventually.Until(() => dp.GetPmdStats()[0].Packets >= 1, "the first packet");
+        Thread.Sleep(50);
+        Assert.Empty(packetIns);
+
+        bridge.Invoke(() => bridge.Xlate.TableMissToController = true);
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().All(f => f.Actions.Length > 0), "the megaflow to send to the controller");
+        p1.Inject(Udp(1));
+        Eventually.Until(() => !packetIns.IsEmpty, "the miss's packet-in");
+        Assert.True(packetIns.TryDequeue(out PacketIn? pin));
+        Assert.Equal(PacketInReason.NoMatch, pin.Reason);
+        Assert.Equal(1u, pin.InPort);
+    }
 }

@@ -1,4 +1,4 @@
-namespace FastPath.Ofproto.Tables;
+namespace FastPath.OpenFlow.Rules;
 
 /// <summary>OpenFlow's flow-mod commands.</summary>
 public enum FlowModCommand

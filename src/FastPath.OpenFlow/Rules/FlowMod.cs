@@ -1,7 +1,6 @@
 using FastPath.OpenFlow.Fields;
-using FastPath.OpenFlow.Rules;
 
-namespace FastPath.Ofproto.Tables;
+namespace FastPath.OpenFlow.Rules;
 
 /// <summary>One flow-mod request, whatever protocol version or tool it came from.</summary>
 /// <param name="Command">What to do.</param>
