@@ -35,7 +35,8 @@ fi
 dotnet tool restore >/dev/null
 
 echo "fuzz: building the harness (Release)"
-dotnet build tests/FastPath.Fuzz -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+mkdir -p "out/fuzz/$target"
+dotnet build tests/FastPath.Fuzz -c Release --nologo -v quiet >"out/fuzz/$target/build.log" 2>&1 || { cat "out/fuzz/$target/build.log"; exit 1; }
 built=tests/FastPath.Fuzz/bin/Release/net10.0
 dir=out/fuzz/$target
 harness=$dir/harness
