@@ -51,6 +51,19 @@ seeds=$dir/seeds
 rm -rf "$seeds" "$seeds.all"
 dotnet "$built/FastPath.Fuzz.dll" "$target" --seeds . "$seeds.all"
 
+# A test vector that is a finding itself would stop afl-fuzz's first pass over the seeds: replay them with the plain
+# build first, and move such vectors out of the corpus into seed-findings/.
+seed_findings=$dir/seed-findings
+rm -rf "$seed_findings"
+mkdir -p "$seed_findings"
+DOTNET_GCHeapHardLimit=$HEAP_LIMIT timeout 600 dotnet "$built/FastPath.Fuzz.dll" "$target" --replay "$seeds.all"/* \
+  >"$dir/seed-replay.log" 2>&1 || true
+sed -n 's/^\([^ ]*\): FINDING .*/\1/p' "$dir/seed-replay.log" | while read -r f; do mv "$f" "$seed_findings/"; done
+bad_seeds=$(find "$seed_findings" -type f | wc -l)
+if [ "$bad_seeds" -gt 0 ]; then
+  echo "fuzz: $bad_seeds test vectors are findings themselves (moved to $seed_findings; see $dir/seed-replay.log)"
+fi
+
 export AFL_SKIP_BIN_CHECK=1                        # the binary is dotnet; the instrumentation is in the DLL
 export AFL_NO_AFFINITY=1                           # 2 cores shared with other work: let the scheduler place it
 export AFL_SKIP_CPUFREQ=1
@@ -99,6 +112,6 @@ runtime=$(field run_time)
 crashes=$(find "$findings/default/crashes" -type f -name 'id:*' | wc -l)
 hangs=$(find "$findings/default/hangs" -type f -name 'id:*' | wc -l)
 echo "fuzz $target: ${runtime}s, $execs executions ($speed/s), $paths paths in the corpus ($found found by fuzzing," \
-  "map coverage $cover), $crashes crashes, $hangs hangs. Crashes and hangs are in $findings/default/{crashes,hangs};" \
-  "replay one with: dotnet $built/FastPath.Fuzz.dll $target --replay FILE"
-[ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ]
+  "map coverage $cover), $crashes crashes, $hangs hangs, $bad_seeds seeds that were findings already." \
+  "Crashes and hangs are in $findings/default/{crashes,hangs}; replay one with: dotnet $built/FastPath.Fuzz.dll $target --replay FILE"
+[ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ] && [ "$bad_seeds" -eq 0 ]
