@@ -90,10 +90,15 @@ if [ -d "$findings" ]; then
   mv "$findings" "$dir/previous"
 fi
 
+# Keywords of the input language, so mutations splice in "actions=" or "NXM_NX_REG0" instead of guessing them.
+dict=()
+dotnet "$built/FastPath.Fuzz.dll" "$target" --dict "$dir/words.dict"
+[ -s "$dir/words.dict" ] && dict=(-x "$dir/words.dict")
+
 echo "fuzz: afl-fuzz on $target for ${seconds}s (log: $dir/afl.log)"
 # -V stops afl-fuzz after SECONDS; the outer timeout only guards against a fuzzer that never starts fuzzing.
 rc=0
-timeout $((seconds + 600)) afl-fuzz -i "$seeds" -o "$findings" -t "$EXEC_TIMEOUT_MS" -m none -V "$seconds" -- "${run[@]}" \
+timeout $((seconds + 600)) afl-fuzz -i "$seeds" -o "$findings" "${dict[@]}" -t "$EXEC_TIMEOUT_MS" -m none -V "$seconds" -- "${run[@]}" \
   >"$dir/afl.log" 2>&1 || rc=$?
 stats=$findings/default/fuzzer_stats
 if [ ! -f "$stats" ]; then

@@ -1,5 +1,6 @@
 using System.Text;
 using FastPath.OpenFlow;
+using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Flows;
 using FastPath.OpenFlow.Groups;
 using FastPath.OpenFlow.Instructions;
@@ -68,6 +69,32 @@ internal sealed class FlowSyntaxTarget : FuzzTarget
                 }
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> Dictionary()
+    {
+        string[] keywords =
+        [
+            "actions=", "drop", ",", "=", ":", "/", "(", ")", "->", "[]", "[0]", "[0..15]", "[16..31]", "0x", "0xffff", "/0xff00",
+            "255.255.255.0", "/24", "::1", "/64", "ff:ff:ff:ff:ff:ff", "01:00:00:00:00:00/01:00:00:00:00:00", "\\\n",
+            "table=", "priority=", "cookie=", "idle_timeout=", "hard_timeout=", "importance=", "send_flow_rem", "check_overlap",
+            "reset_counts", "no_packet_counts", "no_byte_counts", "duration=", "n_packets=", "n_bytes=", "idle_age=", "hard_age=",
+            "output:", "controller", "controller(max_len=", "CONTROLLER:", "LOCAL", "IN_PORT", "NORMAL", "FLOOD", "ALL", "ANY",
+            "mod_dl_src:", "mod_dl_dst:", "mod_nw_src:", "mod_nw_dst:", "mod_nw_tos:", "mod_nw_ecn:", "mod_tp_src:", "mod_tp_dst:",
+            "mod_vlan_vid:", "mod_vlan_pcp:", "strip_vlan", "pop_vlan", "push_vlan:0x8100", "push_vlan:0x88a8", "push_mpls:0x8847",
+            "pop_mpls:0x0800", "set_mpls_label:", "set_mpls_tc:", "set_mpls_ttl(", "dec_mpls_ttl", "dec_ttl", "set_nw_ttl:",
+            "mod_nw_ttl:", "group:", "set_queue:", "set_field:", "load:", "move:", "meter:", "clear_actions", "write_actions(",
+            "write_metadata:", "goto_table:", "apply_actions(",
+            "group_id=", "type=", "all", "select", "indirect", "ff", "fast_failover", "selection_method=", "hash", "dp_hash",
+            "selection_method_param=", "fields(", "fields=", "bucket=", "bucket_id:", "weight:", "watch_port:", "watch_group:",
+            "meter=", "kbps", "pktps", "burst", "stats", "band=", "bands=", "type=drop", "type=dscp_remark", "rate=", "burst_size=",
+            "prec_level=", "slowpath",
+            "ip", "ipv6", "icmp", "icmp6", "tcp", "tcp6", "udp", "udp6", "sctp", "sctp6", "arp", "rarp", "mpls", "mplsm",
+            "ip_frag=", "no", "yes", "first", "later", "not_later", "tcp_flags=", "+syn", "-ack", "syn|ack",
+        ];
+        return keywords.Concat(OfFields.All.SelectMany(f => f.Aliases.Prepend(f.Name).Select(n => n + "=")
+            .Concat(f.NxmName is { } nxm ? [nxm] : []).Append(f.Name))).Distinct(StringComparer.Ordinal);
     }
 
     private static void Check<T>(string what, string text, Func<string, T> parse, Func<T, string>? print, Func<T, T, string?>? compare)

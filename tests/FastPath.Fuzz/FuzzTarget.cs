@@ -18,4 +18,7 @@ internal abstract class FuzzTarget
     /// here so that every branch of the target (each version, each parser) has one.
     /// </summary>
     public abstract IEnumerable<byte[]> Seeds(string repoRoot);
+
+    /// <summary>Words the input language is made of (afl-fuzz's -x dictionary), so mutations splice in keywords rather than guess them byte by byte.</summary>
+    public virtual IEnumerable<string> Dictionary() => [];
 }

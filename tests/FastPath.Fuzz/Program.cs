@@ -5,7 +5,7 @@ using SharpFuzz;
 // so a stack overflow is reported as a crash instead of killing the server); outside it replays saved inputs and
 // writes the starting corpus.
 FuzzTarget[] targets = [new OpenFlowTarget(), new FlowSyntaxTarget()];
-const string Usage = "usage: FastPath.Fuzz TARGET [--replay FILE... | --seeds REPO_ROOT OUT_DIR]  (TARGET: openflow, flow)";
+const string Usage = "usage: FastPath.Fuzz TARGET [--replay FILE... | --seeds REPO_ROOT OUT_DIR | --dict FILE]  (TARGET: openflow, flow)";
 
 FuzzTarget? target = args.Length > 0 ? Array.Find(targets, t => t.Name == args[0]) : null;
 if (target is null)
@@ -41,6 +41,14 @@ if (args[1] == "--seeds" && args.Length == 4)
 
     Console.WriteLine($"{n} seeds for {target.Name} in {args[3]}");
     return n > 0 ? 0 : 1;
+}
+
+if (args[1] == "--dict" && args.Length == 3)
+{
+    // afl-fuzz's dictionary format: one quoted word a line, with \ and " escaped and other bytes as \xNN.
+    IEnumerable<string> words = target.Dictionary().Select((w, i) => $"w{i}=\"{AflDictionary.Escape(w)}\"");
+    File.WriteAllLines(args[2], words);
+    return 0;
 }
 
 Console.Error.WriteLine(Usage);
