@@ -135,9 +135,8 @@ public static partial class OfCodec
 
     private static ErrorMessage DecodeError(ref WireReader body, OfSession session)
     {
-        ushort type = body.U16();
-        ushort code = body.U16();
-        return new ErrorMessage(OfErrorEncoding.FromWire(type, code, session.Version), body.Rest.ToArray());
+        OfError error = OfErrorEncoding.Read(ref body, session.Version);
+        return new ErrorMessage(error, body.Rest.ToArray());
     }
 
     private static byte Encode10(OfMessage message, WireWriter w, OfSession session)
@@ -188,9 +187,7 @@ public static partial class OfCodec
 
     private static void EncodeError(ErrorMessage e, WireWriter w, OfSession session)
     {
-        (ushort type, ushort code) = OfErrorEncoding.ToWire(e.Error, session.Version);
-        w.U16(type);
-        w.U16(code);
+        OfErrorEncoding.Write(e.Error, session.Version, w);
         w.Bytes(e.Data);
     }
 }
