@@ -59,8 +59,8 @@ public sealed class OfField
     /// <summary>Width of the value in bits (the OXM payload width).</summary>
     public int Bits { get; }
 
-    /// <summary>Width of the OXM payload in bytes.</summary>
-    public int OxmLength => (Bits + 7) / 8;
+    /// <summary>Width of the OXM payload in bytes (the 20-bit mpls_label and ipv6_label travel in 4 bytes, as OpenFlow defines them).</summary>
+    public int OxmLength => Bits == 20 ? 4 : (Bits + 7) / 8;
 
     /// <summary>First byte of the field's storage in <see cref="PipelineKey"/>.</summary>
     public int KeyOffset { get; }

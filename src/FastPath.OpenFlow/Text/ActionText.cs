@@ -379,6 +379,9 @@ public static class ActionText
 
     private static bool VlanPresent(in PipelineMatch m) => Prerequisites.IsSatisfied(FieldPrerequisite.Vlan, m);
 
+    /// <summary>Applies an action's effect on what the match guarantees (the wire codec picks encodings by it, as <see cref="FormatAction"/> does).</summary>
+    internal static void Track(OfAction action, ref PipelineMatch state) => Step(action, ref state, check: false);
+
     /// <summary>Applies an action's effect on what the match guarantees, and checks it first when <paramref name="check"/>.</summary>
     private static void Step(OfAction action, ref PipelineMatch state, bool check)
     {

@@ -92,6 +92,67 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// </summary>
     public static readonly OfError NxmInvalid = new(OfErrorType.BadRequest, 0x100);
 
+
+    /// <summary>OFPBAC_BAD_TYPE: unknown or unsupported action type.</summary>
+    public static readonly OfError BadActionBadType = new(OfErrorType.BadAction, 0);
+
+    /// <summary>OFPBAC_BAD_LEN: an action's length is wrong for its type or runs past the list.</summary>
+    public static readonly OfError BadActionBadLen = new(OfErrorType.BadAction, 1);
+
+    /// <summary>OFPBAC_BAD_EXPERIMENTER (OFPBAC_BAD_VENDOR in 1.0): unknown experimenter id in an action.</summary>
+    public static readonly OfError BadActionBadExperimenter = new(OfErrorType.BadAction, 2);
+
+    /// <summary>OFPBAC_BAD_EXP_TYPE (OFPBAC_BAD_VENDOR_TYPE in 1.0): unknown or unsupported experimenter action.</summary>
+    public static readonly OfError BadActionBadExpType = new(OfErrorType.BadAction, 3);
+
+    /// <summary>OFPBAC_BAD_OUT_PORT: an output to a port that cannot be one.</summary>
+    public static readonly OfError BadActionBadOutPort = new(OfErrorType.BadAction, 4);
+
+    /// <summary>OFPBAC_BAD_ARGUMENT: an action's argument is out of range.</summary>
+    public static readonly OfError BadActionBadArgument = new(OfErrorType.BadAction, 5);
+
+    /// <summary>OFPBAC_BAD_OUT_GROUP: a group action names no group.</summary>
+    public static readonly OfError BadActionBadOutGroup = new(OfErrorType.BadAction, 9);
+
+    /// <summary>OFPBAC_MATCH_INCONSISTENT: an action needs what the match does not guarantee.</summary>
+    public static readonly OfError BadActionMatchInconsistent = new(OfErrorType.BadAction, 10);
+
+    /// <summary>OFPBAC_UNSUPPORTED_ORDER: the actions come in an order that cannot be carried out.</summary>
+    public static readonly OfError BadActionUnsupportedOrder = new(OfErrorType.BadAction, 11);
+
+    /// <summary>OFPBAC_BAD_SET_TYPE: set-field of an unsupported field.</summary>
+    public static readonly OfError BadActionBadSetType = new(OfErrorType.BadAction, 13);
+
+    /// <summary>OFPBAC_BAD_SET_LEN: a set-field or subfield length does not fit the field.</summary>
+    public static readonly OfError BadActionBadSetLen = new(OfErrorType.BadAction, 14);
+
+    /// <summary>OFPBAC_BAD_SET_ARGUMENT: a set-field value or destination that cannot be written.</summary>
+    public static readonly OfError BadActionBadSetArgument = new(OfErrorType.BadAction, 15);
+
+    /// <summary>OFPBIC_UNKNOWN_INST: unknown instruction type.</summary>
+    public static readonly OfError BadInstructionUnknown = new(OfErrorType.BadInstruction, 0);
+
+    /// <summary>OFPBIC_UNSUP_INST: an instruction the switch does not support (or one this context forbids).</summary>
+    public static readonly OfError BadInstructionUnsupported = new(OfErrorType.BadInstruction, 1);
+
+    /// <summary>OFPBIC_BAD_TABLE_ID: goto_table to a table that cannot follow.</summary>
+    public static readonly OfError BadInstructionBadTableId = new(OfErrorType.BadInstruction, 2);
+
+    /// <summary>OFPBIC_BAD_EXPERIMENTER: experimenter instruction (none is supported).</summary>
+    public static readonly OfError BadInstructionBadExperimenter = new(OfErrorType.BadInstruction, 5);
+
+    /// <summary>OFPBIC_BAD_LEN: an instruction's length is wrong or runs past the list.</summary>
+    public static readonly OfError BadInstructionBadLen = new(OfErrorType.BadInstruction, 7);
+
+    /// <summary>OFPBIC_DUP_INST: the same instruction twice (OpenFlow 1.4's number; Open vSwitch sends its own NX code on 1.3).</summary>
+    public static readonly OfError BadInstructionDuplicate = new(OfErrorType.BadInstruction, 9);
+
+    /// <summary>
+    /// Open vSwitch's NXFMFC_INVALID_TLV_FIELD: a tun_metadata field no TLV map names (an experimenter error:
+    /// experimenter 0x00002320, code 37 on OpenFlow 1.2+; Nicira's vendor error on 1.0).
+    /// </summary>
+    public static readonly OfError NxFlowModInvalidTlvField = new(OfErrorType.Experimenter, 37);
+
     /// <inheritdoc/>
     public override string ToString() => $"{Type}({(ushort)Type}),code {Code}";
 }
