@@ -9,14 +9,19 @@ namespace FastPath.OpenFlow.Rules;
 /// <param name="OutGroup">Delete: only rules that send to this group (<see cref="AnyGroup"/>: no filter).</param>
 /// <param name="AllTables">Modify or delete in every table (table id 0xff).</param>
 /// <param name="ModifyAddsIfNone">OpenFlow 1.0: a modify that matches no rule adds one.</param>
+/// <param name="BufferId">The buffered packet to run through the rule once it is in place (<see cref="NoBuffer"/>: none).</param>
 public sealed record FlowMod(
     FlowModCommand Command,
     FlowRule Rule,
     uint OutPort = OfPorts.Any,
     uint OutGroup = FlowMod.AnyGroup,
     bool AllTables = false,
-    bool ModifyAddsIfNone = false)
+    bool ModifyAddsIfNone = false,
+    uint BufferId = FlowMod.NoBuffer)
 {
+    /// <summary>OFP_NO_BUFFER: the flow-mod names no buffered packet.</summary>
+    public const uint NoBuffer = 0xffffffff;
+
     /// <summary>OFPG_ANY.</summary>
     public const uint AnyGroup = 0xffffffff;
 }

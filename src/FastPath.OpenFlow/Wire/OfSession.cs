@@ -7,10 +7,15 @@ namespace FastPath.OpenFlow.Wire;
 /// <param name="Version">The negotiated version.</param>
 /// <param name="FlowFormat">The match format of flow-removed notices and flow-mods on OpenFlow 1.0 (NXT_SET_FLOW_FORMAT).</param>
 /// <param name="PacketInFormat">The packet-in encoding (NXT_SET_PACKET_IN_FORMAT).</param>
+/// <param name="FlowModTableId">
+/// OpenFlow 1.0 only: whether NXT_FLOW_MOD_TABLE_ID turned on the table id in the flow-mod command's high byte
+/// (without it an add goes to table 0 and a modify or delete covers every table).
+/// </param>
 public readonly record struct OfSession(
     OpenFlowVersion Version,
     NxFlowFormat FlowFormat = NxFlowFormat.OpenFlow10,
-    NxPacketInFormat PacketInFormat = NxPacketInFormat.Standard);
+    NxPacketInFormat PacketInFormat = NxPacketInFormat.Standard,
+    bool FlowModTableId = false);
 
 /// <summary>Open vSwitch's flow formats (NXFF_*): how an OpenFlow 1.0 connection encodes matches.</summary>
 public enum NxFlowFormat : uint
