@@ -1,3 +1,4 @@
+using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Multipart;
 using FastPath.OpenFlow.Wire.Nx;
@@ -113,6 +114,9 @@ public static partial class OfCodec
         Of10Type.FeaturesRequest => new FeaturesRequest(),
         Of10Type.BarrierRequest => new BarrierMessage(false),
         Of10Type.BarrierReply => new BarrierMessage(true),
+        Of10Type.FlowMod => FlowModCodec.Decode(ref body, session),
+        Of10Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
+        Of10Type.PacketIn => PacketInCodec.Decode(ref body, session),
         Of10Type.Vendor => NxCodec.Decode(ref body, session),
         Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
@@ -127,6 +131,9 @@ public static partial class OfCodec
         Of13Type.FeaturesRequest => new FeaturesRequest(),
         Of13Type.BarrierRequest => new BarrierMessage(false),
         Of13Type.BarrierReply => new BarrierMessage(true),
+        Of13Type.FlowMod => FlowModCodec.Decode(ref body, session),
+        Of13Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
+        Of13Type.PacketIn => PacketInCodec.Decode(ref body, session),
         Of13Type.Experimenter => NxCodec.Decode(ref body, session),
         Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
@@ -153,6 +160,15 @@ public static partial class OfCodec
                 return (byte)Of10Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of10Type.BarrierReply : Of10Type.BarrierRequest);
+            case FlowModMessage fm when session.FlowFormat != NxFlowFormat.Nxm:
+                FlowModCodec.Encode(fm, w, session);
+                return (byte)Of10Type.FlowMod;
+            case FlowRemovedMessage fr when session.FlowFormat != NxFlowFormat.Nxm:
+                FlowRemovedCodec.Encode(fr, w, session);
+                return (byte)Of10Type.FlowRemoved;
+            case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
+                PacketInCodec.Encode(pi, w, session);
+                return (byte)Of10Type.PacketIn;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):
@@ -176,6 +192,15 @@ public static partial class OfCodec
                 return (byte)Of13Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of13Type.BarrierReply : Of13Type.BarrierRequest);
+            case FlowModMessage fm:
+                FlowModCodec.Encode(fm, w, session);
+                return (byte)Of13Type.FlowMod;
+            case FlowRemovedMessage fr:
+                FlowRemovedCodec.Encode(fr, w, session);
+                return (byte)Of13Type.FlowRemoved;
+            case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
+                PacketInCodec.Encode(pi, w, session);
+                return (byte)Of13Type.PacketIn;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):

@@ -21,7 +21,10 @@ internal static class OvsOfctl
     }
 
     /// <summary>The printed flow_mod without its header (<c>ADD [table:N ]MATCH ... actions=...</c>), or the error text.</summary>
-    public static (bool Ok, string Text) ParseFlow(string flow, bool openFlow13)
+    public static (bool Ok, string Text) ParseFlow(string flow, bool openFlow13) => ParseFlow(flow, openFlow13 ? "OpenFlow13" : null);
+
+    /// <summary>As <see cref="ParseFlow(string, bool)"/> with <c>-O PROTOCOL</c> (null: ovs-ofctl's default, OpenFlow 1.0 with NXM).</summary>
+    public static (bool Ok, string Text) ParseFlow(string flow, string? protocol)
     {
         var psi = new ProcessStartInfo("ovs-ofctl")
         {
@@ -29,10 +32,10 @@ internal static class OvsOfctl
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (openFlow13)
+        if (protocol is not null)
         {
             psi.ArgumentList.Add("-O");
-            psi.ArgumentList.Add("OpenFlow13");
+            psi.ArgumentList.Add(protocol);
         }
 
         psi.ArgumentList.Add("parse-flow");

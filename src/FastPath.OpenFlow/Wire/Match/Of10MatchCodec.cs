@@ -90,7 +90,8 @@ public static class Of10MatchCodec
         if (!vlanWild && dlVlan == VlanNone)
         {
             // Only frames without a tag; a matched PCP beside it is contradictory and, as Open vSwitch, ignored.
-            OfFields.VlanTci.Set(ref m, 0, 0xffff);
+            // An untagged frame's TCI is all zero, so the VID and CFI bits say it all (FastPath's canonical form).
+            OfFields.VlanTci.Set(ref m, 0, 0x1fff);
         }
         else if (!vlanWild || !pcpWild)
         {
@@ -122,7 +123,24 @@ public static class Of10MatchCodec
         }
 
         Normalize(ref m);
+        if (Prerequisites.IpProto(m) == IpProtocols.Icmp)
+        {
+            // ICMP's type and code ride in tp_src and tp_dst; FastPath's key keeps them in the low byte.
+            IcmpView(ref m, OfFields.TpSrc, OfFields.IcmpType);
+            IcmpView(ref m, OfFields.TpDst, OfFields.IcmpCode);
+        }
+
         return m;
+    }
+
+    private static void IcmpView(ref PipelineMatch m, OfField port, OfField icmp)
+    {
+        var (value, mask) = port.Get(m);
+        if (mask == 0xffff && value <= 0xff)
+        {
+            port.Clear(ref m);
+            icmp.Set(ref m, value, 0xff);
+        }
     }
 
     /// <summary>Whether <paramref name="match"/> fits an OpenFlow 1.0 ofp_match without losing anything.</summary>
@@ -215,7 +233,14 @@ public static class Of10MatchCodec
         PipelineMatch decoded = Decode(ref back);
         PipelineMatch normalized = match;
         Normalize(ref normalized);
-        if (decoded != normalized || normalized != match)
+        PipelineMatch untagged = normalized;
+        if ((tciMask & FlowKey.VlanCfi) != 0 && (tci & FlowKey.VlanCfi) == 0)
+        {
+            // "No tag" whatever other TCI bits the mask names: there are none to compare.
+            OfFields.VlanTci.Set(ref untagged, 0, 0x1fff);
+        }
+
+        if (decoded != untagged || normalized != match)
         {
             throw new ArgumentException($"match {Text.MatchText.Format(match)} cannot be expressed in an OpenFlow 1.0 ofp_match", nameof(match));
         }

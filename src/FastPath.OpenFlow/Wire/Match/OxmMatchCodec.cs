@@ -306,10 +306,22 @@ public static class OxmMatchCodec
         var l = new List<OfField>(24) { OfFields.InPort, OfFields.InPhyPort, OfFields.Metadata, OfFields.TunId };
         l.AddRange(OfFields.Regs);
         l.AddRange([OfFields.EthDst, OfFields.EthSrc, OfFields.EthType, OfFields.VlanTci]);
-        l.AddRange([OfFields.MplsLabel, OfFields.MplsTc, OfFields.MplsBos, OfFields.MplsTtl, OfFields.PbbIsid]);
+        l.Add(OfFields.PbbIsid);
+        if (dlType is EtherTypes.Mpls or EtherTypes.MplsMulticast)
+        {
+            // The label stack shares the key's bytes with the IP addresses: only an MPLS match has it.
+            l.AddRange([OfFields.MplsLabel, OfFields.MplsTc, OfFields.MplsBos, OfFields.MplsTtl]);
+            return l;
+        }
+
         if (arp)
         {
             l.AddRange([OfFields.ArpOp, OfFields.ArpSpa, OfFields.ArpTpa, OfFields.ArpSha, OfFields.ArpTha]);
+            return l;
+        }
+
+        if (dlType is not (EtherTypes.Ipv4 or EtherTypes.Ipv6))
+        {
             return l;
         }
 

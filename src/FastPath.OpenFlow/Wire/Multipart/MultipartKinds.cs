@@ -1,4 +1,6 @@
+using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
 
@@ -16,5 +18,9 @@ public static class MultipartKinds
     [
         MultipartEntry.Single<DescRequest, DescReply>(new(MultipartType.Desc), OpenFlowVersion.OF10, EmptyBody<DescRequest>.Decode, EmptyBody<DescRequest>.Encode, DescCodec.Decode, DescCodec.Encode),
         MultipartEntry.List<TableStatsRequest, TableStatsReply, TableStats>(new(MultipartType.Table), OpenFlowVersion.OF10, EmptyBody<TableStatsRequest>.Decode, EmptyBody<TableStatsRequest>.Encode, TableStatsCodec.DecodeItem, TableStatsCodec.EncodeItem),
+        MultipartEntry.List<FlowStatsRequest, FlowStatsReply, FlowStatsEntry>(new(MultipartType.Flow), OpenFlowVersion.OF10, FlowStatsCodec.DecodeRequest, FlowStatsCodec.EncodeRequest, FlowStatsCodec.DecodeItem, FlowStatsCodec.EncodeItem),
+        MultipartEntry.Single<AggregateStatsRequest, AggregateStatsReply>(new(MultipartType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeAggregateRequest, FlowStatsCodec.EncodeRequest, FlowStatsCodec.DecodeAggregateReply, FlowStatsCodec.EncodeAggregateReply),
+        MultipartEntry.List<NxFlowStatsRequest, NxFlowStatsReply, FlowStatsEntry>(MultipartKind.Nx((uint)NxStatsType.Flow), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxItem, FlowStatsCodec.EncodeNxItem),
+        MultipartEntry.Single<NxAggregateStatsRequest, NxAggregateStatsReply>(MultipartKind.Nx((uint)NxStatsType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxAggregateRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxAggregateReply, FlowStatsCodec.EncodeNxAggregateReply),
     ];
 }

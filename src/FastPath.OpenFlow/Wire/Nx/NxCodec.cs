@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
 
 namespace FastPath.OpenFlow.Wire.Nx;
@@ -27,6 +28,12 @@ public static class NxCodec
     public static IReadOnlyList<NxEntry> Entries { get; } =
     [
         NxEntry.Nicira<SetControllerId>(NxType.SetControllerId, NxSwitchCodec.DecodeSetControllerId, NxSwitchCodec.EncodeSetControllerId),
+        NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, s => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
+        NxEntry.Nicira<NxSetFlowFormat>(NxType.SetFlowFormat, NxSessionCodec.DecodeSetFlowFormat, NxSessionCodec.EncodeSetFlowFormat),
+        NxEntry.Nicira<NxSetPacketInFormat>(NxType.SetPacketInFormat, NxSessionCodec.DecodeSetPacketInFormat, NxSessionCodec.EncodeSetPacketInFormat),
+        NxEntry.Nicira<NxFlowModTableId>(NxType.FlowModTableId, NxSessionCodec.DecodeFlowModTableId, NxSessionCodec.EncodeFlowModTableId),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =
