@@ -1,7 +1,7 @@
 using FastPath.Connmgr;
 using FastPath.Datapath;
 using FastPath.Datapath.Ports;
-using FastPath.Ofproto.OpenFlow;
+using FastPath.Ofproto.Service;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Ports;
 using FastPath.OpenFlow.Rules;

@@ -1,5 +1,5 @@
 using FastPath.Connmgr;
-using FastPath.Ofproto.OpenFlow;
+using FastPath.Ofproto.Service;
 
 namespace FastPath.Ofproto.Bridge;
 

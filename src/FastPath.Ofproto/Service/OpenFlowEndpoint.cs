@@ -8,7 +8,7 @@ using FastPath.OpenFlow;
 using FastPath.OpenFlow.Wire;
 using FastPath.OpenFlow.Wire.Messages;
 
-namespace FastPath.Ofproto.OpenFlow;
+namespace FastPath.Ofproto.Service;
 
 /// <summary>
 /// One bridge's OpenFlow service, Open vSwitch's handle_openflow plus the asynchronous half of its connmgr:
@@ -100,7 +100,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
                 // is better than silence (OpenFlow has no "busy" error; EPERM is what OVS answers when it cannot).
                 if (connection != null && request.Message != null)
                 {
-                    connection.SendError(new OfError(OfErrorType.BadRequest, 5), request);
+                    connection.SendError(OfError.BadRequestPermission, request);
                 }
             },
             CancellationToken.None,

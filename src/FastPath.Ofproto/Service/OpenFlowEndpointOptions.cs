@@ -1,4 +1,4 @@
-namespace FastPath.Ofproto.OpenFlow;
+namespace FastPath.Ofproto.Service;
 
 /// <summary>What a bridge's OpenFlow service says about the switch.</summary>
 public sealed record OpenFlowEndpointOptions

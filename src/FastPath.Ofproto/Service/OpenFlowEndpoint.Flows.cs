@@ -10,7 +10,7 @@ using FastPath.OpenFlow.Rules;
 using FastPath.OpenFlow.Wire;
 using FastPath.OpenFlow.Wire.Messages;
 
-namespace FastPath.Ofproto.OpenFlow;
+namespace FastPath.Ofproto.Service;
 
 /// <summary>Flow-mods, flow and aggregate statistics, flow-removed notices and packet-ins.</summary>
 public sealed partial class OpenFlowEndpoint
@@ -87,7 +87,7 @@ public sealed partial class OpenFlowEndpoint
         switch (request.Message)
         {
             case FlowModMessage m:
-                FlowMod(c, m.Mod);
+                ApplyFlowMod(c, m.Mod);
                 return true;
             case FlowStatsRequest f:
                 c.Send(new FlowStatsReply(FlowEntries(f)), xid);
@@ -114,7 +114,7 @@ public sealed partial class OpenFlowEndpoint
         }
     }
 
-    private void FlowMod(OfConnection c, FlowMod mod)
+    private void ApplyFlowMod(OfConnection c, FlowMod mod)
     {
         RequireNotSlave(c);
 
@@ -129,7 +129,7 @@ public sealed partial class OpenFlowEndpoint
 
         // Nothing is ever buffered (every packet-in carries its whole packet), so no buffer id names a packet;
         // the rule stands, as in Open vSwitch.
-        if (mod.BufferId != global::FastPath.OpenFlow.Rules.FlowMod.NoBuffer)
+        if (mod.BufferId != FlowMod.NoBuffer)
         {
             throw new OfErrorException(OfError.BadRequestBufferUnknown, $"buffer {mod.BufferId} does not exist");
         }

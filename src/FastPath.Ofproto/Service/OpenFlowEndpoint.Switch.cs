@@ -2,7 +2,7 @@ using FastPath.Connmgr;
 using FastPath.OpenFlow;
 using FastPath.OpenFlow.Wire.Messages;
 
-namespace FastPath.Ofproto.OpenFlow;
+namespace FastPath.Ofproto.Service;
 
 /// <summary>The switch as a whole: descriptions, features, configuration, tables.</summary>
 public sealed partial class OpenFlowEndpoint
