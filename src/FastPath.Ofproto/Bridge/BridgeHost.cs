@@ -16,6 +16,12 @@ namespace FastPath.Ofproto.Bridge;
 /// </summary>
 public sealed class BridgeHost : IAsyncDisposable
 {
+    /// <summary>
+    /// The datapath number of the bridge's own port (OpenFlow's LOCAL): OpenFlow and datapath numbers are equal in
+    /// FastPath except here, and the datapath numbers ports below 1024, so LOCAL takes the last of them.
+    /// </summary>
+    public const uint LocalDatapathPort = 1023;
+
     private readonly NetdevDatapath datapath;
     private readonly BridgeHostOptions options;
     private readonly List<uint> datapathPorts = [];
@@ -68,7 +74,7 @@ public sealed class BridgeHost : IAsyncDisposable
     /// </summary>
     public uint AddPort(INetdev netdev, uint? portNo = null, ulong? hwAddr = null)
     {
-        uint? datapathNo = portNo == OfPorts.Local ? null : portNo;
+        uint? datapathNo = portNo == OfPorts.Local ? LocalDatapathPort : portNo;
         uint dp = datapath.AddPort(netdev, datapathNo);
         uint ofport = portNo == OfPorts.Local ? OfPorts.Local : dp;
         ulong mac = hwAddr ?? InterfaceAddress(netdev.Name) ?? (0xaa55aa550000ul | (dp & 0xffff));
