@@ -23,7 +23,7 @@ xids and table counters repeat from run to run; what does not repeat is what the
 (flow and meter durations in stats replies) and the interleaving of the two directions when both have a
 message in flight (e.g. an error and the barrier request after it). Usage:
 
-    tests/data/openflow-sessions/generate.py      # rewrites plain/ of10/ of13/ of14/ of15/ (about a minute)
+    tests/data/openflow-sessions/generate.py      # rewrites plain/ of10/ of13/ of14/ of15/ (about two minutes)
 
 A connection that exchanged exactly the messages of one written before (xids aside) is written as
 `# connection K same-as DIR/FILE.txt K2` with no message lines: ovs-ofctl opens connections of its own to look up
