@@ -1,6 +1,8 @@
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Multipart;
 using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Wire.Ports;
+using FastPath.OpenFlow.Wire.Switch;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -114,6 +116,12 @@ public static partial class OfCodec
         Of10Type.BarrierRequest => new BarrierMessage(false),
         Of10Type.BarrierReply => new BarrierMessage(true),
         Of10Type.Vendor => NxCodec.Decode(ref body, session),
+        Of10Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of10Type.GetConfigRequest => new GetConfigRequest(),
+        Of10Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of10Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of10Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of10Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
         Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
@@ -128,6 +136,12 @@ public static partial class OfCodec
         Of13Type.BarrierRequest => new BarrierMessage(false),
         Of13Type.BarrierReply => new BarrierMessage(true),
         Of13Type.Experimenter => NxCodec.Decode(ref body, session),
+        Of13Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of13Type.GetConfigRequest => new GetConfigRequest(),
+        Of13Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of13Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of13Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of13Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
         Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
@@ -153,6 +167,20 @@ public static partial class OfCodec
                 return (byte)Of10Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of10Type.BarrierReply : Of10Type.BarrierRequest);
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of10Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of10Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of10Type.SetConfig : Of10Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of10Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of10Type.PortMod;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):
@@ -176,6 +204,20 @@ public static partial class OfCodec
                 return (byte)Of13Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of13Type.BarrierReply : Of13Type.BarrierRequest);
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of13Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of13Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of13Type.SetConfig : Of13Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of13Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of13Type.PortMod;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):

@@ -1,4 +1,5 @@
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
 
@@ -16,5 +17,7 @@ public static class MultipartKinds
     [
         MultipartEntry.Single<DescRequest, DescReply>(new(MultipartType.Desc), OpenFlowVersion.OF10, EmptyBody<DescRequest>.Decode, EmptyBody<DescRequest>.Encode, DescCodec.Decode, DescCodec.Encode),
         MultipartEntry.List<TableStatsRequest, TableStatsReply, TableStats>(new(MultipartType.Table), OpenFlowVersion.OF10, EmptyBody<TableStatsRequest>.Decode, EmptyBody<TableStatsRequest>.Encode, TableStatsCodec.DecodeItem, TableStatsCodec.EncodeItem),
+        MultipartEntry.List<PortDescRequest, PortDescReply, OfPortDesc>(new(MultipartType.PortDesc), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortDescRequest, PortMessagesCodec.EncodePortDescRequest, PortDescCodec.Decode, PortDescCodec.Encode),
+        MultipartEntry.List<PortStatsRequest, PortStatsReply, PortStats>(new(MultipartType.PortStats), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortStatsRequest, PortMessagesCodec.EncodePortStatsRequest, PortMessagesCodec.DecodePortStats, PortMessagesCodec.EncodePortStats),
     ];
 }
