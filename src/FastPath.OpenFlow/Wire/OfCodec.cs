@@ -3,6 +3,7 @@ using FastPath.OpenFlow.Wire.Multipart;
 using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
+using FastPath.OpenFlow.Wire.Tables;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -122,6 +123,8 @@ public static partial class OfCodec
         Of10Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
         Of10Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
         Of10Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of10Type.QueueGetConfigRequest => QueueCodec.DecodeGetConfigRequest(ref body, session),
+        Of10Type.QueueGetConfigReply => QueueCodec.DecodeGetConfigReply(ref body, session),
         Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
@@ -142,6 +145,15 @@ public static partial class OfCodec
         Of13Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
         Of13Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
         Of13Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of13Type.QueueGetConfigRequest when session.Version == OpenFlowVersion.OF13 => QueueCodec.DecodeGetConfigRequest(ref body, session),
+        Of13Type.QueueGetConfigReply when session.Version == OpenFlowVersion.OF13 => QueueCodec.DecodeGetConfigReply(ref body, session),
+        Of13Type.RoleRequest => RoleAsyncCodec.DecodeRole(ref body, false),
+        Of13Type.RoleReply => RoleAsyncCodec.DecodeRole(ref body, true),
+        Of13Type.RoleStatus when session.Version >= OpenFlowVersion.OF14 => RoleAsyncCodec.DecodeRoleStatus(ref body),
+        Of13Type.GetAsyncRequest => new GetAsyncRequest(),
+        Of13Type.GetAsyncReply => RoleAsyncCodec.DecodeAsync(ref body, session, false),
+        Of13Type.SetAsync => RoleAsyncCodec.DecodeAsync(ref body, session, true),
+        Of13Type.TableMod => TableMessagesCodec.DecodeTableMod(ref body, session),
         Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
@@ -181,6 +193,12 @@ public static partial class OfCodec
             case PortMod pm:
                 PortMessagesCodec.EncodePortMod(pm, w, session);
                 return (byte)Of10Type.PortMod;
+            case QueueGetConfigRequest qr:
+                QueueCodec.EncodeGetConfigRequest(qr, w, session);
+                return (byte)Of10Type.QueueGetConfigRequest;
+            case QueueGetConfigReply qc:
+                QueueCodec.EncodeGetConfigReply(qc, w, session);
+                return (byte)Of10Type.QueueGetConfigReply;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):
@@ -218,6 +236,26 @@ public static partial class OfCodec
             case PortMod pm:
                 PortMessagesCodec.EncodePortMod(pm, w, session);
                 return (byte)Of13Type.PortMod;
+            case QueueGetConfigRequest qr when session.Version == OpenFlowVersion.OF13:
+                QueueCodec.EncodeGetConfigRequest(qr, w, session);
+                return (byte)Of13Type.QueueGetConfigRequest;
+            case QueueGetConfigReply qc when session.Version == OpenFlowVersion.OF13:
+                QueueCodec.EncodeGetConfigReply(qc, w, session);
+                return (byte)Of13Type.QueueGetConfigReply;
+            case RoleMessage rm:
+                RoleAsyncCodec.EncodeRole(rm, w);
+                return (byte)(rm.IsReply ? Of13Type.RoleReply : Of13Type.RoleRequest);
+            case RoleStatus rs when session.Version >= OpenFlowVersion.OF14:
+                RoleAsyncCodec.EncodeRoleStatus(rs, w);
+                return (byte)Of13Type.RoleStatus;
+            case GetAsyncRequest:
+                return (byte)Of13Type.GetAsyncRequest;
+            case AsyncConfig ac:
+                RoleAsyncCodec.EncodeAsync(ac, w, session);
+                return (byte)(ac.IsSet ? Of13Type.SetAsync : Of13Type.GetAsyncReply);
+            case TableMod tm:
+                TableMessagesCodec.EncodeTableMod(tm, w, session);
+                return (byte)Of13Type.TableMod;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):

@@ -19,5 +19,9 @@ public static class MultipartKinds
         MultipartEntry.List<TableStatsRequest, TableStatsReply, TableStats>(new(MultipartType.Table), OpenFlowVersion.OF10, EmptyBody<TableStatsRequest>.Decode, EmptyBody<TableStatsRequest>.Encode, TableStatsCodec.DecodeItem, TableStatsCodec.EncodeItem),
         MultipartEntry.List<PortDescRequest, PortDescReply, OfPortDesc>(new(MultipartType.PortDesc), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortDescRequest, PortMessagesCodec.EncodePortDescRequest, PortDescCodec.Decode, PortDescCodec.Encode),
         MultipartEntry.List<PortStatsRequest, PortStatsReply, PortStats>(new(MultipartType.PortStats), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortStatsRequest, PortMessagesCodec.EncodePortStatsRequest, PortMessagesCodec.DecodePortStats, PortMessagesCodec.EncodePortStats),
+        MultipartEntry.List<QueueStatsRequest, QueueStatsReply, QueueStats>(new(MultipartType.QueueStats), OpenFlowVersion.OF10, QueueCodec.DecodeStatsRequest, QueueCodec.EncodeStatsRequest, QueueCodec.DecodeStats, QueueCodec.EncodeStats),
+        MultipartEntry.List<TableFeaturesRequest, TableFeaturesReply, TableFeatures>(new(MultipartType.TableFeatures), OpenFlowVersion.OF13, TableFeaturesCodec.DecodeRequest, TableFeaturesCodec.EncodeRequest, TableFeaturesCodec.DecodeItem, TableFeaturesCodec.EncodeItem),
+        MultipartEntry.List<TableDescRequest, TableDescReply, TableDesc>(new(MultipartType.TableDesc), OpenFlowVersion.OF14, EmptyBody<TableDescRequest>.Decode, EmptyBody<TableDescRequest>.Encode, TableMessagesCodec.DecodeDesc, TableMessagesCodec.EncodeDesc),
+        MultipartEntry.List<QueueDescRequest, QueueDescReply, QueueConfig>(new(MultipartType.QueueDesc), OpenFlowVersion.OF14, QueueCodec.DecodeDescRequest, QueueCodec.EncodeDescRequest, QueueCodec.DecodeDesc, QueueCodec.EncodeDesc),
     ];
 }

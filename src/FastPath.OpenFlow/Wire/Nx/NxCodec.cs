@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Switch;
 
 namespace FastPath.OpenFlow.Wire.Nx;
 
@@ -27,6 +28,9 @@ public static class NxCodec
     public static IReadOnlyList<NxEntry> Entries { get; } =
     [
         NxEntry.Nicira<SetControllerId>(NxType.SetControllerId, NxSwitchCodec.DecodeSetControllerId, NxSwitchCodec.EncodeSetControllerId),
+        NxEntry.Nicira<RoleMessage>(NxType.RoleRequest, RoleAsyncCodec.DecodeNxRoleRequest, RoleAsyncCodec.EncodeNxRole, (m, s) => !m.IsReply && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<RoleMessage>(NxType.RoleReply, RoleAsyncCodec.DecodeNxRoleReply, RoleAsyncCodec.EncodeNxRole, (m, s) => m.IsReply && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<AsyncConfig>(NxType.SetAsyncConfig, RoleAsyncCodec.DecodeNxSetAsync, RoleAsyncCodec.EncodeNxSetAsync, (m, s) => m.IsSet && s.Version == OpenFlowVersion.OF10),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =
@@ -77,7 +81,7 @@ public static class NxCodec
 
         foreach (NxEntry e in entries)
         {
-            if (e.EncodesOn(session))
+            if (e.EncodesOn(message, session))
             {
                 w.U32(e.Vendor);
                 w.U32(e.Subtype);
