@@ -39,9 +39,15 @@ public static partial class OfCodec
             throw new OfErrorException(OfError.BadRequestBadVersion, $"version 0x{header.Version:x2} on a 0x{(byte)session.Version:x2} connection");
         }
 
-        return session.Version == OpenFlowVersion.OF10
+        OfMessage message = session.Version == OpenFlowVersion.OF10
             ? Decode10((Of10Type)header.Type, ref body, session)
             : Decode13((Of13Type)header.Type, ref body, session);
+        if (message is BundleAddMessage bundled)
+        {
+            BundleCodec.CheckXid(bundled, header.Xid);
+        }
+
+        return message;
     }
 
     /// <summary>Encodes <paramref name="message"/> as one message of <paramref name="session"/>'s version.</summary>
@@ -154,6 +160,8 @@ public static partial class OfCodec
         Of13Type.GetAsyncReply => RoleAsyncCodec.DecodeAsync(ref body, session, false),
         Of13Type.SetAsync => RoleAsyncCodec.DecodeAsync(ref body, session, true),
         Of13Type.TableMod => TableMessagesCodec.DecodeTableMod(ref body, session),
+        Of13Type.BundleControl when session.Version >= OpenFlowVersion.OF14 => BundleCodec.DecodeControl(ref body, session),
+        Of13Type.BundleAddMessage when session.Version >= OpenFlowVersion.OF14 => BundleCodec.DecodeAdd(ref body, session),
         Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
@@ -256,6 +264,12 @@ public static partial class OfCodec
             case TableMod tm:
                 TableMessagesCodec.EncodeTableMod(tm, w, session);
                 return (byte)Of13Type.TableMod;
+            case BundleControl bc when session.Version >= OpenFlowVersion.OF14:
+                BundleCodec.EncodeControl(bc, w, session);
+                return (byte)Of13Type.BundleControl;
+            case BundleAddMessage ba when session.Version >= OpenFlowVersion.OF14:
+                BundleCodec.EncodeAdd(ba, w, session);
+                return (byte)Of13Type.BundleAddMessage;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):
