@@ -35,9 +35,9 @@ public static class NxCodec
     public static IReadOnlyList<NxEntry> Entries { get; } =
     [
         NxEntry.Nicira<SetControllerId>(NxType.SetControllerId, NxSwitchCodec.DecodeSetControllerId, NxSwitchCodec.EncodeSetControllerId),
-        NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
-        NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
-        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, s => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
+        NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, (_, s) => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
         NxEntry.Nicira<NxSetFlowFormat>(NxType.SetFlowFormat, NxSessionCodec.DecodeSetFlowFormat, NxSessionCodec.EncodeSetFlowFormat),
         NxEntry.Nicira<NxSetPacketInFormat>(NxType.SetPacketInFormat, NxSessionCodec.DecodeSetPacketInFormat, NxSessionCodec.EncodeSetPacketInFormat),
         NxEntry.Nicira<NxFlowModTableId>(NxType.FlowModTableId, NxSessionCodec.DecodeFlowModTableId, NxSessionCodec.EncodeFlowModTableId),
