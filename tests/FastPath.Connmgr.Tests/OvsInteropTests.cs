@@ -123,6 +123,42 @@ public class OvsInteropTests
         }
     }
 
+    [Fact]
+    public async Task Ovs_ofctl_snoop_prints_the_controllers_traffic()
+    {
+        using var dir = new TempDir();
+        await using var f = Fixture.Start(kind: OfConnectionKind.Controller, target: "punix:" + dir.File("ctl.sock"));
+        OfPassiveRemote snoopListener = f.Manager.AddSnoop("punix:" + dir.File("br0.snoop"));
+        // stdbuf: ovs-ofctl's stdout is a pipe here, and it would hold what it prints in its buffer.
+        var psi = new ProcessStartInfo("stdbuf") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["OVS_RUNDIR"] = dir.Path;
+        foreach (string a in new[] { "-oL", "ovs-ofctl", "-O", "OpenFlow13", "snoop", "unix:" + dir.File("br0.snoop") })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using Process snoop = Process.Start(psi)!;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        snoop.OutputDataReceived += (_, e) => { if (e.Data is { } l) { lines.Enqueue(l); } };
+        snoop.ErrorDataReceived += (_, e) => { if (e.Data is { } l) { lines.Enqueue(l); } };
+        snoop.BeginOutputReadLine();
+        snoop.BeginErrorReadLine();
+        try
+        {
+            Assert.True(await Wait.UntilAsync(() => snoopListener.Connections.Any(c => c.State == OfConnectionState.Active), 10000));
+            (RawPeer ctl, _) = await f.ConnectActiveAsync();
+            await ctl.SendAsync(RawPeer.Message(0x04, 2, 0xC0FFEE, [1, 2, 3, 4]));
+            await ctl.ReceiveTypeAsync(3);
+            Assert.True(await Wait.UntilAsync(() => lines.Any(l => l.Contains("OFPT_ECHO_REPLY", StringComparison.Ordinal)), 10000), string.Join("\n", lines));
+            Assert.Contains(lines, l => l.Contains("OFPT_ECHO_REQUEST (OF1.3) (xid=0xc0ffee)", StringComparison.Ordinal));
+        }
+        finally
+        {
+            snoop.Kill();
+            await snoop.WaitForExitAsync();
+        }
+    }
+
     private static Process StartTestController(string target, string runDir)
     {
         // OVS_RUNDIR: its control socket goes there rather than into a system /var/run/openvswitch.
