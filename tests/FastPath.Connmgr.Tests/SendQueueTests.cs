@@ -85,4 +85,36 @@ public class SendQueueTests
         Assert.True(c.Counters.InputHighWater <= options.MaxInputBufferBytes);
         Assert.Equal(OfConnectionState.Active, c.State);
     }
+
+    [Fact]
+    public async Task A_paused_connection_resumes_once_its_replies_drain_and_answers_every_request()
+    {
+        using var dir = new TempDir();
+        var options = new OfConnectionOptions { SoftQueueMessages = 4, SoftQueueBytes = 8 * 1024, InactivityProbe = TimeSpan.Zero };
+        await using var f = Fixture.Start(options, target: "punix:" + dir.File("r.sock"));
+        (RawPeer p, OfConnection c) = await f.ConnectActiveAsync();
+
+        // 300 echo requests of 20 KB sent without reading: the switch pauses, then everything is answered in order.
+        byte[] data = new byte[20000];
+        Task sender = Task.Run(async () =>
+        {
+            for (uint i = 0; i < 300; i++)
+            {
+                await p.SendAsync(RawPeer.Message(0x04, 2, i, data));
+            }
+        });
+        await Task.Delay(500);
+        Assert.False(sender.IsCompleted, "6 MB went in although nobody read the replies: the switch did not pause");
+        Assert.True(c.QueuedMessages <= options.SoftQueueMessages + 1);
+        for (uint i = 0; i < 300; i++)
+        {
+            RawPeer.Msg reply = await p.ReceiveTypeAsync(3);
+            Assert.Equal(i, reply.Xid);
+        }
+
+        await sender.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(300, c.Counters.EchoRequestsAnswered);
+        Assert.Equal(OfConnectionState.Active, c.State);
+        Assert.True(c.Counters.InputHighWater <= options.MaxInputBufferBytes);
+    }
 }
