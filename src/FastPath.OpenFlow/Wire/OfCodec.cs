@@ -1,4 +1,6 @@
+using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -103,6 +105,7 @@ public static partial class OfCodec
         Of10Type.FeaturesRequest => new FeaturesRequest(),
         Of10Type.BarrierRequest => new BarrierMessage(false),
         Of10Type.BarrierReply => new BarrierMessage(true),
+        Of10Type.PacketOut => PacketOutCodec.Decode(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
     };
 
@@ -114,6 +117,9 @@ public static partial class OfCodec
         Of13Type.FeaturesRequest => new FeaturesRequest(),
         Of13Type.BarrierRequest => new BarrierMessage(false),
         Of13Type.BarrierReply => new BarrierMessage(true),
+        Of13Type.PacketOut => PacketOutCodec.Decode(ref body, session),
+        Of13Type.GroupMod => GroupCodec.DecodeGroupMod(ref body, session),
+        Of13Type.MeterMod => MeterCodec.DecodeMeterMod(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
     };
 
@@ -138,6 +144,9 @@ public static partial class OfCodec
                 return (byte)Of10Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of10Type.BarrierReply : Of10Type.BarrierRequest);
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of10Type.PacketOut;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow 1.0 encoding");
         }
@@ -157,6 +166,15 @@ public static partial class OfCodec
                 return (byte)Of13Type.FeaturesRequest;
             case BarrierMessage b:
                 return (byte)(b.IsReply ? Of13Type.BarrierReply : Of13Type.BarrierRequest);
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of13Type.PacketOut;
+            case GroupModMessage g:
+                GroupCodec.EncodeGroupMod(g, w, session);
+                return (byte)Of13Type.GroupMod;
+            case MeterModMessage m:
+                MeterCodec.EncodeMeterMod(m, w, session);
+                return (byte)Of13Type.MeterMod;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow {session.Version} encoding");
         }

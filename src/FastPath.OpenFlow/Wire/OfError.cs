@@ -101,6 +101,36 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// <summary>OFPBIC_DUP_INST: the same instruction twice (OpenFlow 1.4's number; Open vSwitch sends its own NX code on 1.3).</summary>
     public static readonly OfError BadInstructionDuplicate = new(OfErrorType.BadInstruction, 9);
 
+    /// <summary>OFPBMC_BAD_TYPE: a match type other than OFPMT_OXM.</summary>
+    public static readonly OfError BadMatchBadType = new(OfErrorType.BadMatch, 0);
+
+    /// <summary>OFPBMC_BAD_PREREQ: a match lacks what a field needs.</summary>
+    public static readonly OfError BadMatchBadPrereq = new(OfErrorType.BadMatch, 9);
+
+    /// <summary>OFPGMFC_BAD_TYPE: unknown group type.</summary>
+    public static readonly OfError GroupModBadType = new(OfErrorType.GroupModFailed, 10);
+
+    /// <summary>OFPGMFC_BAD_COMMAND: unknown group-mod command.</summary>
+    public static readonly OfError GroupModBadCommand = new(OfErrorType.GroupModFailed, 11);
+
+    /// <summary>OFPGMFC_BAD_BUCKET: a bucket's length or contents are malformed.</summary>
+    public static readonly OfError GroupModBadBucket = new(OfErrorType.GroupModFailed, 12);
+
+    /// <summary>OFPGMFC_BAD_WATCH: a watch port or group that cannot be watched.</summary>
+    public static readonly OfError GroupModBadWatch = new(OfErrorType.GroupModFailed, 13);
+
+    /// <summary>OFPMMFC_BAD_COMMAND: unknown meter-mod command.</summary>
+    public static readonly OfError MeterModBadCommand = new(OfErrorType.MeterModFailed, 4);
+
+    /// <summary>OFPMMFC_BAD_BAND: a band of unknown type or malformed length.</summary>
+    public static readonly OfError MeterModBadBand = new(OfErrorType.MeterModFailed, 8);
+
+    /// <summary>OFPBPC_BAD_LEN (OpenFlow 1.4+ properties): a property's length is wrong.</summary>
+    public static readonly OfError BadPropertyBadLen = new(OfErrorType.BadProperty, 2);
+
+    /// <summary>OFPBPC_BAD_TYPE: an unknown property.</summary>
+    public static readonly OfError BadPropertyBadType = new(OfErrorType.BadProperty, 0);
+
     /// <summary>OFPBMC_BAD_LEN: an OXM header's length does not fit its field.</summary>
     public static readonly OfError BadMatchBadLen = new(OfErrorType.BadMatch, 1);
 
