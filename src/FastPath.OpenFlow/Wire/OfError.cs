@@ -116,9 +116,6 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     /// <summary>OFPGMFC_BAD_BUCKET: a bucket's length or contents are malformed.</summary>
     public static readonly OfError GroupModBadBucket = new(OfErrorType.GroupModFailed, 12);
 
-    /// <summary>OFPGMFC_BAD_WATCH: a watch port or group that cannot be watched.</summary>
-    public static readonly OfError GroupModBadWatch = new(OfErrorType.GroupModFailed, 13);
-
     /// <summary>OFPMMFC_BAD_COMMAND: unknown meter-mod command.</summary>
     public static readonly OfError MeterModBadCommand = new(OfErrorType.MeterModFailed, 4);
 
@@ -126,7 +123,10 @@ public readonly record struct OfError(OfErrorType Type, ushort Code)
     public static readonly OfError MeterModBadBand = new(OfErrorType.MeterModFailed, 8);
 
     /// <summary>OFPBPC_BAD_LEN (OpenFlow 1.4+ properties): a property's length is wrong.</summary>
-    public static readonly OfError BadPropertyBadLen = new(OfErrorType.BadProperty, 2);
+    public static readonly OfError BadPropertyBadLen = new(OfErrorType.BadProperty, 1);
+
+    /// <summary>OFPBRC_PIPELINE_FIELDS_ONLY (OpenFlow 1.5): a packet-out match names a packet field.</summary>
+    public static readonly OfError BadRequestPipelineFieldsOnly = new(OfErrorType.BadRequest, 17);
 
     /// <summary>OFPBPC_BAD_TYPE: an unknown property.</summary>
     public static readonly OfError BadPropertyBadType = new(OfErrorType.BadProperty, 0);

@@ -220,7 +220,7 @@ public static class GroupCodec
             WireReader b = body.Sub(length);
             b.Skip(2);
             ushort weight = b.U16();
-            uint watchPort = WatchPort(b.U32());
+            uint watchPort = b.U32();
             uint watchGroup = b.U32();
             b.Skip(4);
             List<OfAction> actions = OfActionCodec.Decode(ref b, b.Remaining, v);
@@ -314,7 +314,7 @@ public static class GroupCodec
                         bucket = bucket with { Weight = prop.U16() };
                         break;
                     case 1 when prop.Remaining == 4:
-                        bucket = bucket with { WatchPort = WatchPort(prop.U32()) };
+                        bucket = bucket with { WatchPort = prop.U32() };
                         break;
                     case 2 when prop.Remaining == 4:
                         bucket = bucket with { WatchGroup = prop.U32() };
@@ -443,8 +443,4 @@ public static class GroupCodec
 
     private static GroupType Type(byte raw) =>
         raw <= 3 ? (GroupType)raw : throw new OfErrorException(OfError.GroupModBadType, $"group type {raw} is unknown");
-
-    private static uint WatchPort(uint port) =>
-        port <= OfPorts.Max || port >= OfPorts.InPort ? port
-        : throw new OfErrorException(OfError.GroupModBadWatch, $"watch port 0x{port:x} is not a port");
 }

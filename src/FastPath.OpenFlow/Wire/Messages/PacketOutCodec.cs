@@ -91,10 +91,10 @@ public static class PacketOutCodec
         }
     }
 
-    /// <summary>OpenFlow 1.1+'s 32-bit port as Open vSwitch's ofputil_port_from_ofp11 takes it (the gap below the reserved ports is OFPBAC_BAD_OUT_PORT).</summary>
+    /// <summary>OpenFlow 1.1+'s 32-bit port (the gap below the reserved ports is OFPBRC_BAD_PORT, as ovs-vswitchd answers).</summary>
     private static uint Port11(uint port) =>
         port <= OfPorts.Max || port >= OfPorts.InPort ? port
-        : throw new OfErrorException(OfError.BadActionBadOutPort, $"port 0x{port:x} is outside 0-0x{OfPorts.Max:x} and the reserved ports");
+        : throw new OfErrorException(OfError.BadRequestBadPort, $"port 0x{port:x} is outside 0-0x{OfPorts.Max:x} and the reserved ports");
 
     private static void CheckInPort(uint port)
     {
@@ -135,13 +135,14 @@ public static class PacketOutCodec
             }
             else
             {
-                throw new OfErrorException(OfError.BadMatchBadField, $"a packet-out match may hold in_port and metadata, not {field.Name}");
+                // Open vSwitch also takes registers and tunnel fields here; FastPath's packet-out carries neither.
+                throw new OfErrorException(OfError.BadRequestPipelineFieldsOnly, $"a packet-out match may hold in_port and metadata, not {field.Name}");
             }
         }
 
         if (!sawInPort)
         {
-            throw new OfErrorException(OfError.BadMatchBadPrereq, "a packet-out match must name in_port");
+            throw new OfErrorException(OfError.BadRequestBadPort, "a packet-out match must name in_port");
         }
 
         return (inPort, metadata);

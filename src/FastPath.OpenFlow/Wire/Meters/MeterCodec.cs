@@ -5,7 +5,8 @@ namespace FastPath.OpenFlow.Wire.Meters;
 /// <summary>
 /// Meters on the wire (OpenFlow 1.3-1.5) as Open vSwitch 3.1 reads them: OFPT_METER_MOD, and the meter-stats,
 /// meter-config and meter-features multipart bodies (read after the multipart header). A band of unknown type or
-/// of a length other than 16 is OFPMMFC_BAD_BAND; an unknown command OFPMMFC_BAD_COMMAND.
+/// a band of unknown type is OFPMMFC_BAD_BAND, one of a length other than 16
+/// OFPBRC_BAD_LEN; an unknown command OFPMMFC_BAD_COMMAND (as ovs-vswitchd 3.1 answers).
 /// </summary>
 public static class MeterCodec
 {
@@ -156,9 +157,14 @@ public static class MeterCodec
             int length = body.U16();
             uint rate = body.U32();
             uint burst = body.U32();
-            if (length != BandLength || type is not (OfMeterBandType.Drop or OfMeterBandType.DscpRemark))
+            if (length != BandLength)
             {
-                throw new OfErrorException(OfError.MeterModBadBand, $"band type {(ushort)type} of length {length}");
+                throw new OfErrorException(OfError.BadRequestBadLen, $"band of length {length}");
+            }
+
+            if (type is not (OfMeterBandType.Drop or OfMeterBandType.DscpRemark))
+            {
+                throw new OfErrorException(OfError.MeterModBadBand, $"band type {(ushort)type} is unknown");
             }
 
             byte prec = body.U8();
