@@ -1,6 +1,10 @@
 using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Meters;
+using FastPath.OpenFlow.Wire.Multipart;
+using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Wire.Ports;
+using FastPath.OpenFlow.Wire.Switch;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -57,6 +61,14 @@ public static partial class OfCodec
         return bytes;
     }
 
+    /// <summary>
+    /// Encodes <paramref name="message"/> as the messages it needs: a multipart reply longer than one message is split
+    /// between entries, every part but the last flagged OFPMPF_REPLY_MORE; anything else is one message, as
+    /// <see cref="Encode"/>.
+    /// </summary>
+    public static IReadOnlyList<byte[]> EncodeAll(OfMessage message, OfSession session, uint xid)
+        => message is MultipartReply reply ? MultipartCodec.EncodeAll(reply, session, xid) : [Encode(message, session, xid)];
+
     /// <summary>Encodes a hello offering <paramref name="bitmap"/>'s versions, headed with the highest of them.</summary>
     public static byte[] EncodeHello(uint bitmap, uint xid)
     {
@@ -106,6 +118,15 @@ public static partial class OfCodec
         Of10Type.BarrierRequest => new BarrierMessage(false),
         Of10Type.BarrierReply => new BarrierMessage(true),
         Of10Type.PacketOut => PacketOutCodec.Decode(ref body, session),
+        Of10Type.Vendor => NxCodec.Decode(ref body, session),
+        Of10Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of10Type.GetConfigRequest => new GetConfigRequest(),
+        Of10Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of10Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of10Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of10Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
+        Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
     };
 
@@ -120,14 +141,22 @@ public static partial class OfCodec
         Of13Type.PacketOut => PacketOutCodec.Decode(ref body, session),
         Of13Type.GroupMod => GroupCodec.DecodeGroupMod(ref body, session),
         Of13Type.MeterMod => MeterCodec.DecodeMeterMod(ref body, session),
+        Of13Type.Experimenter => NxCodec.Decode(ref body, session),
+        Of13Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of13Type.GetConfigRequest => new GetConfigRequest(),
+        Of13Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of13Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of13Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of13Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
+        Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
     };
 
     private static ErrorMessage DecodeError(ref WireReader body, OfSession session)
     {
-        ushort type = body.U16();
-        ushort code = body.U16();
-        return new ErrorMessage(OfErrorEncoding.FromWire(type, code, session.Version), body.Rest.ToArray());
+        OfError error = OfErrorEncoding.Read(ref body, session.Version);
+        return new ErrorMessage(error, body.Rest.ToArray());
     }
 
     private static byte Encode10(OfMessage message, WireWriter w, OfSession session)
@@ -147,6 +176,24 @@ public static partial class OfCodec
             case PacketOut p:
                 PacketOutCodec.Encode(p, w, session);
                 return (byte)Of10Type.PacketOut;
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of10Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of10Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of10Type.SetConfig : Of10Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of10Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of10Type.PortMod;
+            case MultipartRequest or MultipartReply:
+                return MultipartCodec.Encode(message, w, session);
+            case var nx when NxCodec.TryEncode(nx, w, session):
+                return (byte)Of10Type.Vendor;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow 1.0 encoding");
         }
@@ -175,6 +222,24 @@ public static partial class OfCodec
             case MeterModMessage m:
                 MeterCodec.EncodeMeterMod(m, w, session);
                 return (byte)Of13Type.MeterMod;
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of13Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of13Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of13Type.SetConfig : Of13Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of13Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of13Type.PortMod;
+            case MultipartRequest or MultipartReply:
+                return MultipartCodec.Encode(message, w, session);
+            case var nx when NxCodec.TryEncode(nx, w, session):
+                return (byte)Of13Type.Experimenter;
             default:
                 throw new NotSupportedException($"{message.GetType().Name} has no OpenFlow {session.Version} encoding");
         }
@@ -182,9 +247,7 @@ public static partial class OfCodec
 
     private static void EncodeError(ErrorMessage e, WireWriter w, OfSession session)
     {
-        (ushort type, ushort code) = OfErrorEncoding.ToWire(e.Error, session.Version);
-        w.U16(type);
-        w.U16(code);
+        OfErrorEncoding.Write(e.Error, session.Version, w);
         w.Bytes(e.Data);
     }
 }

@@ -17,6 +17,9 @@ public sealed class WireWriter
     /// <summary>The bytes written.</summary>
     public ReadOnlySpan<byte> Written => buffer.AsSpan(0, length);
 
+    /// <summary>Forgets everything written, keeping the buffer (a scratch writer reused per entry).</summary>
+    public void Reset() => length = 0;
+
     /// <summary>A copy of the bytes written.</summary>
     public byte[] ToArray() => Written.ToArray();
 

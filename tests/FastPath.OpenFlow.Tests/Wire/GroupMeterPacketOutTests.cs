@@ -248,6 +248,32 @@ public class GroupMeterPacketOutTests
         Assert.Equal((GroupIds.All, OfMeterIds.All), (GroupCodec.DecodeGroupRequest(ref rr, s), MeterCodec.DecodeMeterRequest(ref rr, s)));
     }
 
+    [Fact]
+    public void GroupAndMeterMultipartsGoThroughTheMultipartFramework()
+    {
+        GroupDescription[] groups =
+        [
+            GroupText.Parse("group_id=1,type=all,bucket=output:1,bucket=output:2") with { },
+            GroupText.Parse("group_id=2,type=indirect,bucket=mod_dl_src:01:02:03:04:05:06,output:3"),
+        ];
+        var s13 = new OfSession(OpenFlowVersion.OF13);
+        byte[] desc = OfCodec.Encode(new GroupDescReply(groups), s13, 3);
+        Assert.Equal(groups.Select(g => GroupText.Format(g, OpenFlowVersion.OF13)), OfpPrint.Print(desc).Split('\n').Skip(1).Select(l => l.Trim()));
+        var back = (GroupDescReply)OfCodec.Decode(desc, s13);
+        Assert.Equal(groups.Select(g => GroupText.Format(g)), back.Groups.Select(g => GroupText.Format(g)));
+
+        OfMeterConfig meter = MeterText.Parse("meter=3,pktps,burst,bands=type=drop,rate=10,burst_size=5");
+        byte[] meters = OfCodec.Encode(new MeterConfigReply([meter]), s13, 4);
+        Assert.Contains(MeterText.Format(meter), OfpPrint.Print(meters), StringComparison.Ordinal);
+        Assert.Equal(meter, ((MeterConfigReply)OfCodec.Decode(meters, s13)).Meters.Single());
+
+        // Requests as ovs-ofctl sends them: dump-groups on 1.3 (empty body) and 1.5 (a group id), meter-stats for all.
+        Assert.Equal(new GroupDescRequest(), OfCodec.Decode(Convert.FromHexString("041200100000000200070000" + "00000000"), s13));
+        Assert.Equal(new GroupDescRequest(5), OfCodec.Decode(Convert.FromHexString("061200180000000200070000" + "00000000" + "0000000500000000"), new OfSession(OpenFlowVersion.OF15)));
+        Assert.Contains("OFPST_METER request (OF1.3) (xid=0x9): meter=all", OfpPrint.Print(OfCodec.Encode(new MeterStatsRequest(), s13, 9)), StringComparison.Ordinal);
+        Assert.Contains("OFPST_GROUP_FEATURES request", OfpPrint.Print(OfCodec.Encode(new GroupFeaturesRequest(), s13, 9)), StringComparison.Ordinal);
+    }
+
     private static byte[] MultipartReply(OpenFlowVersion v, ushort type, byte[] body)
     {
         byte[] m = new byte[16 + body.Length];

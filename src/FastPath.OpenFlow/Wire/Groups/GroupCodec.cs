@@ -207,14 +207,14 @@ public static class GroupCodec
         {
             if (body.Remaining < 16)
             {
-                throw new OfErrorException(OfError.GroupModBadBucket, $"{body.Remaining} bytes left: too short for a bucket");
+                throw new OfErrorException(OfError.GroupModFailedBadBucket, $"{body.Remaining} bytes left: too short for a bucket");
             }
 
             ReadOnlySpan<byte> head = body.Rest;
             int length = (head[0] << 8) | head[1];
             if (length < 16 || length > body.Remaining || length % 8 != 0)
             {
-                throw new OfErrorException(OfError.GroupModBadBucket, $"bucket length {length} with {body.Remaining} bytes left");
+                throw new OfErrorException(OfError.GroupModFailedBadBucket, $"bucket length {length} with {body.Remaining} bytes left");
             }
 
             WireReader b = body.Sub(length);
@@ -275,7 +275,7 @@ public static class GroupCodec
     {
         if (bucketsLength > body.Remaining)
         {
-            throw new OfErrorException(OfError.GroupModBadBucket, $"bucket array length {bucketsLength} exceeds the {body.Remaining} bytes left");
+            throw new OfErrorException(OfError.GroupModFailedBadBucket, $"bucket array length {bucketsLength} exceeds the {body.Remaining} bytes left");
         }
 
         WireReader all = body.Sub(bucketsLength);
@@ -284,7 +284,7 @@ public static class GroupCodec
         {
             if (all.Remaining < 8)
             {
-                throw new OfErrorException(OfError.GroupModBadBucket, $"{all.Remaining} bytes left: too short for a bucket");
+                throw new OfErrorException(OfError.GroupModFailedBadBucket, $"{all.Remaining} bytes left: too short for a bucket");
             }
 
             ReadOnlySpan<byte> head = all.Rest;
@@ -292,7 +292,7 @@ public static class GroupCodec
             int actionsLength = (head[2] << 8) | head[3];
             if (length < 8 || length > all.Remaining || length % 8 != 0 || actionsLength > length - 8)
             {
-                throw new OfErrorException(OfError.GroupModBadBucket, $"bucket length {length}, actions {actionsLength}, {all.Remaining} bytes left");
+                throw new OfErrorException(OfError.GroupModFailedBadBucket, $"bucket length {length}, actions {actionsLength}, {all.Remaining} bytes left");
             }
 
             WireReader b = all.Sub(length);
@@ -300,7 +300,7 @@ public static class GroupCodec
             uint bucketId = b.U32();
             if (bucketId > GroupBucket.MaxBucketId)
             {
-                throw new OfErrorException(OfError.GroupModBadBucket, $"bucket id 0x{bucketId:x} is reserved");
+                throw new OfErrorException(OfError.GroupModFailedBadBucket, $"bucket id 0x{bucketId:x} is reserved");
             }
 
             List<OfAction> actions = OfActionCodec.Decode(ref b, actionsLength, actionVersion);
@@ -438,9 +438,9 @@ public static class GroupCodec
     {
         0 or 1 or 2 or 0x8000 => (OfGroupModCommand)raw,
         3 or 5 when allowBuckets => (OfGroupModCommand)raw,
-        _ => throw new OfErrorException(OfError.GroupModBadCommand, $"group-mod command {raw} is unknown"),
+        _ => throw new OfErrorException(OfError.GroupModFailedBadCommand, $"group-mod command {raw} is unknown"),
     };
 
     private static GroupType Type(byte raw) =>
-        raw <= 3 ? (GroupType)raw : throw new OfErrorException(OfError.GroupModBadType, $"group type {raw} is unknown");
+        raw <= 3 ? (GroupType)raw : throw new OfErrorException(OfError.GroupModFailedBadType, $"group type {raw} is unknown");
 }

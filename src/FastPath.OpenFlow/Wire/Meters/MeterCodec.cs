@@ -18,7 +18,7 @@ public static class MeterCodec
         ushort command = body.U16();
         if (command > 2)
         {
-            throw new OfErrorException(OfError.MeterModBadCommand, $"meter-mod command {command} is unknown");
+            throw new OfErrorException(OfError.MeterModFailedBadCommand, $"meter-mod command {command} is unknown");
         }
 
         var flags = (OfMeterFlags)body.U16();
@@ -150,7 +150,7 @@ public static class MeterCodec
         {
             if (body.Remaining < BandLength)
             {
-                throw new OfErrorException(OfError.MeterModBadBand, $"{body.Remaining} bytes left: too short for a band");
+                throw new OfErrorException(OfError.MeterModFailedBadBand, $"{body.Remaining} bytes left: too short for a band");
             }
 
             var type = (OfMeterBandType)body.U16();
@@ -164,7 +164,7 @@ public static class MeterCodec
 
             if (type is not (OfMeterBandType.Drop or OfMeterBandType.DscpRemark))
             {
-                throw new OfErrorException(OfError.MeterModBadBand, $"band type {(ushort)type} is unknown");
+                throw new OfErrorException(OfError.MeterModFailedBadBand, $"band type {(ushort)type} is unknown");
             }
 
             byte prec = body.U8();

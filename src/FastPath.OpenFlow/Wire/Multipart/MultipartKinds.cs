@@ -1,0 +1,33 @@
+using FastPath.OpenFlow.Groups;
+using FastPath.OpenFlow.Meters;
+using FastPath.OpenFlow.Wire.Groups;
+using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
+using FastPath.OpenFlow.Wire.Ports;
+using FastPath.OpenFlow.Wire.Switch;
+using FastPath.OpenFlow.Wire.Tables;
+
+namespace FastPath.OpenFlow.Wire.Multipart;
+
+/// <summary>
+/// Every multipart kind the codec knows, one line each. To add one: write the request and reply records (the reply
+/// implements <see cref="IMultipartListReply{TSelf, TItem}"/> if it is a list) and their body codecs, and add a line
+/// here with <see cref="MultipartEntry.Single{TRequest, TReply}"/> or <see cref="MultipartEntry.List{TRequest, TReply, TItem}"/>.
+/// </summary>
+public static class MultipartKinds
+{
+    /// <summary>The table, in lookup order: for encoding, the first entry taking the record on the session wins.</summary>
+    public static IReadOnlyList<MultipartEntry> All { get; } =
+    [
+        MultipartEntry.Single<DescRequest, DescReply>(new(MultipartType.Desc), OpenFlowVersion.OF10, EmptyBody<DescRequest>.Decode, EmptyBody<DescRequest>.Encode, DescCodec.Decode, DescCodec.Encode),
+        MultipartEntry.List<TableStatsRequest, TableStatsReply, TableStats>(new(MultipartType.Table), OpenFlowVersion.OF10, EmptyBody<TableStatsRequest>.Decode, EmptyBody<TableStatsRequest>.Encode, TableStatsCodec.DecodeItem, TableStatsCodec.EncodeItem),
+        MultipartEntry.List<PortDescRequest, PortDescReply, OfPortDesc>(new(MultipartType.PortDesc), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortDescRequest, PortMessagesCodec.EncodePortDescRequest, PortDescCodec.Decode, PortDescCodec.Encode),
+        MultipartEntry.List<PortStatsRequest, PortStatsReply, PortStats>(new(MultipartType.PortStats), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortStatsRequest, PortMessagesCodec.EncodePortStatsRequest, PortMessagesCodec.DecodePortStats, PortMessagesCodec.EncodePortStats),
+        MultipartEntry.List<GroupStatsRequest, GroupStatsReply, OfGroupStats>(new(MultipartType.Group), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeStatsRequest, GroupMultipartCodec.EncodeStatsRequest, GroupCodec.DecodeGroupStats, GroupCodec.EncodeGroupStats),
+        MultipartEntry.List<GroupDescRequest, GroupDescReply, GroupDescription>(new(MultipartType.GroupDesc), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeDescRequest, GroupMultipartCodec.EncodeDescRequest, GroupCodec.DecodeGroupDesc, GroupCodec.EncodeGroupDesc),
+        MultipartEntry.Single<GroupFeaturesRequest, GroupFeaturesReply>(new(MultipartType.GroupFeatures), OpenFlowVersion.OF13, EmptyBody<GroupFeaturesRequest>.Decode, EmptyBody<GroupFeaturesRequest>.Encode, GroupMultipartCodec.DecodeFeaturesReply, GroupMultipartCodec.EncodeFeaturesReply),
+        MultipartEntry.List<MeterStatsRequest, MeterStatsReply, OfMeterStats>(new(MultipartType.Meter), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeStatsRequest, MeterMultipartCodec.EncodeStatsRequest, MeterCodec.DecodeMeterStats, MeterCodec.EncodeMeterStats),
+        MultipartEntry.List<MeterConfigRequest, MeterConfigReply, OfMeterConfig>(new(MultipartType.MeterConfig), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeConfigRequest, MeterMultipartCodec.EncodeConfigRequest, MeterCodec.DecodeMeterConfig, MeterCodec.EncodeMeterConfig),
+        MultipartEntry.Single<MeterFeaturesRequest, MeterFeaturesReply>(new(MultipartType.MeterFeatures), OpenFlowVersion.OF13, EmptyBody<MeterFeaturesRequest>.Decode, EmptyBody<MeterFeaturesRequest>.Encode, MeterMultipartCodec.DecodeFeaturesReply, MeterMultipartCodec.EncodeFeaturesReply),
+    ];
+}
