@@ -46,6 +46,11 @@ public class GroupMeterPacketOutTests
             var w = new WireWriter();
             GroupCodec.EncodeNxGroupMod(nx, w, session);
             Assert.Equal(Convert.ToHexString(message[16..]), Convert.ToHexString(w.ToArray()));
+
+            // And through the vendor dispatch, as a whole message.
+            Assert.Equal(nx, OfCodec.Decode(message, session));
+            Assert.Equal(Convert.ToHexString(message), Convert.ToHexString(OfCodec.Encode(nx, session, BinaryPrimitives.ReadUInt32BigEndian(message.AsSpan(4)))));
+            Assert.Equal(GroupText.Parse("group_id=3,type=all,bucket=output:1,bucket=mod_vlan_vid:5,output:2").Buckets.Select(b => b.Actions), nx.Group.Buckets.Select(b => b.Actions));
             return;
         }
 

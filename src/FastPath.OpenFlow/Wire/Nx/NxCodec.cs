@@ -27,6 +27,7 @@ public static class NxCodec
     public static IReadOnlyList<NxEntry> Entries { get; } =
     [
         NxEntry.Nicira<SetControllerId>(NxType.SetControllerId, NxSwitchCodec.DecodeSetControllerId, NxSwitchCodec.EncodeSetControllerId),
+        NxEntry.Nicira<Groups.GroupModMessage>(NxType.GroupMod, Groups.GroupCodec.DecodeNxGroupMod, Groups.GroupCodec.EncodeNxGroupMod, s => s.Version == OpenFlowVersion.OF10),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =
