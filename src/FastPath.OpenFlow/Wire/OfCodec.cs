@@ -1,5 +1,7 @@
 using FastPath.OpenFlow.Wire.Flows;
+using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
 using FastPath.OpenFlow.Wire.Multipart;
 using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Wire.Ports;
@@ -126,6 +128,7 @@ public static partial class OfCodec
         Of10Type.FlowMod => FlowModCodec.Decode(ref body, session),
         Of10Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
         Of10Type.PacketIn => PacketInCodec.Decode(ref body, session),
+        Of10Type.PacketOut => PacketOutCodec.Decode(ref body, session),
         Of10Type.Vendor => NxCodec.Decode(ref body, session),
         Of10Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
         Of10Type.GetConfigRequest => new GetConfigRequest(),
@@ -151,6 +154,9 @@ public static partial class OfCodec
         Of13Type.FlowMod => FlowModCodec.Decode(ref body, session),
         Of13Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
         Of13Type.PacketIn => PacketInCodec.Decode(ref body, session),
+        Of13Type.PacketOut => PacketOutCodec.Decode(ref body, session),
+        Of13Type.GroupMod => GroupCodec.DecodeGroupMod(ref body, session),
+        Of13Type.MeterMod => MeterCodec.DecodeMeterMod(ref body, session),
         Of13Type.Experimenter => NxCodec.Decode(ref body, session),
         Of13Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
         Of13Type.GetConfigRequest => new GetConfigRequest(),
@@ -203,6 +209,9 @@ public static partial class OfCodec
             case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
                 PacketInCodec.Encode(pi, w, session);
                 return (byte)Of10Type.PacketIn;
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of10Type.PacketOut;
             case FeaturesReply f:
                 SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
                 return (byte)Of10Type.FeaturesReply;
@@ -255,6 +264,15 @@ public static partial class OfCodec
             case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
                 PacketInCodec.Encode(pi, w, session);
                 return (byte)Of13Type.PacketIn;
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of13Type.PacketOut;
+            case GroupModMessage g:
+                GroupCodec.EncodeGroupMod(g, w, session);
+                return (byte)Of13Type.GroupMod;
+            case MeterModMessage m:
+                MeterCodec.EncodeMeterMod(m, w, session);
+                return (byte)Of13Type.MeterMod;
             case FeaturesReply f:
                 SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
                 return (byte)Of13Type.FeaturesReply;

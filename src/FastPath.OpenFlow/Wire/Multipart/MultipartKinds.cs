@@ -1,6 +1,11 @@
 using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Groups;
+using FastPath.OpenFlow.Meters;
+using FastPath.OpenFlow.Wire.Groups;
+using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
 using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
@@ -29,5 +34,11 @@ public static class MultipartKinds
         MultipartEntry.List<TableFeaturesRequest, TableFeaturesReply, TableFeatures>(new(MultipartType.TableFeatures), OpenFlowVersion.OF13, TableFeaturesCodec.DecodeRequest, TableFeaturesCodec.EncodeRequest, TableFeaturesCodec.DecodeItem, TableFeaturesCodec.EncodeItem),
         MultipartEntry.List<TableDescRequest, TableDescReply, TableDesc>(new(MultipartType.TableDesc), OpenFlowVersion.OF14, EmptyBody<TableDescRequest>.Decode, EmptyBody<TableDescRequest>.Encode, TableMessagesCodec.DecodeDesc, TableMessagesCodec.EncodeDesc),
         MultipartEntry.List<QueueDescRequest, QueueDescReply, QueueConfig>(new(MultipartType.QueueDesc), OpenFlowVersion.OF14, QueueCodec.DecodeDescRequest, QueueCodec.EncodeDescRequest, QueueCodec.DecodeDesc, QueueCodec.EncodeDesc),
+        MultipartEntry.List<GroupStatsRequest, GroupStatsReply, OfGroupStats>(new(MultipartType.Group), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeStatsRequest, GroupMultipartCodec.EncodeStatsRequest, GroupCodec.DecodeGroupStats, GroupCodec.EncodeGroupStats),
+        MultipartEntry.List<GroupDescRequest, GroupDescReply, GroupDescription>(new(MultipartType.GroupDesc), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeDescRequest, GroupMultipartCodec.EncodeDescRequest, GroupCodec.DecodeGroupDesc, GroupCodec.EncodeGroupDesc),
+        MultipartEntry.Single<GroupFeaturesRequest, GroupFeaturesReply>(new(MultipartType.GroupFeatures), OpenFlowVersion.OF13, EmptyBody<GroupFeaturesRequest>.Decode, EmptyBody<GroupFeaturesRequest>.Encode, GroupMultipartCodec.DecodeFeaturesReply, GroupMultipartCodec.EncodeFeaturesReply),
+        MultipartEntry.List<MeterStatsRequest, MeterStatsReply, OfMeterStats>(new(MultipartType.Meter), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeStatsRequest, MeterMultipartCodec.EncodeStatsRequest, MeterCodec.DecodeMeterStats, MeterCodec.EncodeMeterStats),
+        MultipartEntry.List<MeterConfigRequest, MeterConfigReply, OfMeterConfig>(new(MultipartType.MeterConfig), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeConfigRequest, MeterMultipartCodec.EncodeConfigRequest, MeterCodec.DecodeMeterConfig, MeterCodec.EncodeMeterConfig),
+        MultipartEntry.Single<MeterFeaturesRequest, MeterFeaturesReply>(new(MultipartType.MeterFeatures), OpenFlowVersion.OF13, EmptyBody<MeterFeaturesRequest>.Decode, EmptyBody<MeterFeaturesRequest>.Encode, MeterMultipartCodec.DecodeFeaturesReply, MeterMultipartCodec.EncodeFeaturesReply),
     ];
 }

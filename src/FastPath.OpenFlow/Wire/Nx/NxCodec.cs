@@ -46,6 +46,7 @@ public static class NxCodec
         NxEntry.Nicira<AsyncConfig>(NxType.SetAsyncConfig, RoleAsyncCodec.DecodeNxSetAsync, RoleAsyncCodec.EncodeNxSetAsync, (m, s) => m.IsSet && s.Version == OpenFlowVersion.OF10),
         NxEntry.Of<BundleControl>(OnfVendorId, OnfBundleControl, BundleCodec.DecodeControl, BundleCodec.EncodeControl, (_, s) => s.Version == OpenFlowVersion.OF13),
         NxEntry.Of<BundleAddMessage>(OnfVendorId, OnfBundleAddMessage, BundleCodec.DecodeAdd, BundleCodec.EncodeAdd, (_, s) => s.Version == OpenFlowVersion.OF13),
+        NxEntry.Nicira<Groups.GroupModMessage>(NxType.GroupMod, Groups.GroupCodec.DecodeNxGroupMod, Groups.GroupCodec.EncodeNxGroupMod, (_, s) => s.Version == OpenFlowVersion.OF10),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =

@@ -3,7 +3,7 @@
 relays to SWITCH (e.g. a private ovs-vswitchd's br0.mgmt) and prints, as hex one a line, every message the
 tool sends except hello, echo, barrier and multipart requests; with -r also the switch's other answers
 (errors, replies to what was printed), prefixed by '< '.
-Usage: capture.py [-r] PROXY SWITCH -- ovs-ofctl ARGS... (write unix:PROXY where the switch goes)."""
+Usage: proxy-capture.py [-r] PROXY SWITCH -- ovs-ofctl ARGS... (write unix:PROXY where the switch goes)."""
 import os, select, socket, struct, subprocess, sys
 
 def split(buf):
