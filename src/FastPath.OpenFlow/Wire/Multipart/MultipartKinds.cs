@@ -1,11 +1,10 @@
-using FastPath.OpenFlow.Wire.Flows;
-using FastPath.OpenFlow.Wire.Messages;
-using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Groups;
 using FastPath.OpenFlow.Meters;
+using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Meters;
+using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
