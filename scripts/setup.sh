@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 # reading the demo's output captures; openvswitch-common's ovs-ofctl is the reference the parser's
 # differential test compares with; openvswitch-switch's ovs-vswitchd (with openvswitch-common's ovsdb-server)
 # runs as a private, unprivileged reference switch for the slow path's tests (tests/FastPath.Ofproto.Tests/Ovs;
-# they never use a system Open vSwitch the package may start).
+# they never use a system Open vSwitch the package may start). The OpenFlow interop tests drive FastPath with real
+# clients: ovs-testcontroller (openvswitch-testcontroller) and os-ken (python3-os-ken, launched by osken-manager);
+# afl++ runs the SharpFuzz targets (scripts/fuzz.sh).
 PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common
-  openvswitch-switch)
+  openvswitch-switch openvswitch-testcontroller python3-os-ken afl++)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

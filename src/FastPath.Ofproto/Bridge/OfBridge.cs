@@ -2,6 +2,8 @@ using System.Diagnostics;
 using FastPath.Datapath.Pmd;
 using FastPath.Ofproto.Tables;
 using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow.Actions;
+using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Rules;
 using FastPath.Packets;
 
@@ -90,6 +92,42 @@ public sealed class OfBridge : IDisposable
             Apply(new FlowMod(FlowModCommand.Add, FlowText.Parse(line)));
         }
     }
+
+    /// <summary>
+    /// Executes a packet-out on the ofproto thread (call it there, e.g. inside <see cref="Invoke{T}"/>): the
+    /// packet, received on <paramref name="inPort"/> (a port, or <see cref="OfPorts.Controller"/> for none),
+    /// goes through <paramref name="actions"/> and leaves through a PMD. False, with the reason, when the
+    /// translation is refused or the PMD's command ring is full (the packet is dropped).
+    /// </summary>
+    public bool ExecutePacketOut(byte[] packet, uint inPort, IReadOnlyList<OfAction> actions, out string? error)
+    {
+        Packet parsed = default;
+        parsed.InPort = inPort;
+        FlowExtractor.Extract(packet, ref parsed, out FlowKey key);
+        key.InPort = inPort;
+        if (!Xlate.TranslatePacketOut(key, actions, out byte[] datapathActions, out error))
+        {
+            return false;
+        }
+
+        PacketOuts++;
+        if (datapathActions.Length == 0)
+        {
+            return true;
+        }
+
+        // Any PMD can send on any port (each has its own transmit queues); the first is as good as another.
+        if (!Thread.Upcalls.Commands.Pmds[0].TrySubmit(PmdCommand.Execute(packet, inPort, datapathActions)))
+        {
+            error = "the datapath's command ring is full";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Packet-outs executed.</summary>
+    public long PacketOuts { get; private set; }
 
     /// <summary>Traces <paramref name="flow"/> through the tables as they are now (ofproto/trace), changing nothing.</summary>
     public XlateTrace Trace(FlowKey flow) => Thread.Invoke(() => Xlate.Trace(flow));

@@ -8,6 +8,7 @@ using FastPath.OpenFlow.Actions;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Flows;
 using FastPath.OpenFlow.Instructions;
+using FastPath.OpenFlow.Rules;
 using FastPath.Packets;
 
 namespace FastPath.Ofproto.Xlate;
@@ -37,6 +38,14 @@ public sealed partial class OfXlate : IFlowTranslator
     private readonly IPacketInSink? packetIns;
     private readonly XlateOptions options;
     private readonly ControllerContexts controllers = new();
+    private bool tableMissToController;
+    private ushort missSendLength;
+    private bool failOpen;
+    private long settingsVersion;
+
+    // What a packet-out's actions run "in": no table (OFPTT_ALL) and an all-ones cookie, as Open vSwitch
+    // reports the packet-ins such actions cause.
+    private static readonly OfRule PacketOutRule = new(new FlowRule { TableId = 0xff, Cookie = ulong.MaxValue }, 0);
 
     /// <summary>Translates through <paramref name="pipeline"/> for a bridge with <paramref name="ports"/>, sending packet-ins to <paramref name="packetIns"/>.</summary>
     public OfXlate(OfPipeline pipeline, BridgePorts ports, IPacketInSink? packetIns = null, XlateOptions? options = null)
@@ -45,10 +54,61 @@ public sealed partial class OfXlate : IFlowTranslator
         this.ports = ports;
         this.packetIns = packetIns;
         this.options = options ?? new XlateOptions();
+        tableMissToController = this.options.TableMissToController;
+        missSendLength = this.options.MissSendLength;
     }
 
     /// <inheritdoc/>
-    public long Version => pipeline.Version + ports.Version + NormalVersion;
+    public long Version => pipeline.Version + ports.Version + NormalVersion + settingsVersion;
+
+    /// <summary>
+    /// What a table miss does now (starts as <see cref="XlateOptions.TableMissToController"/>): Open vSwitch sends
+    /// misses to the controller while some connection speaks OpenFlow 1.0-1.2, so the OpenFlow front end flips
+    /// it as connections come and go. A change makes every megaflow translate again.
+    /// </summary>
+    public bool TableMissToController
+    {
+        get => tableMissToController;
+        set
+        {
+            if (value != tableMissToController)
+            {
+                tableMissToController = value;
+                settingsVersion++;
+            }
+        }
+    }
+
+    /// <summary>Bytes of a missed packet the datapath hands up for the controller (connections cut it further to their miss_send_len).</summary>
+    public ushort MissSendLength
+    {
+        get => missSendLength;
+        set
+        {
+            if (value != missSendLength)
+            {
+                missSendLength = value;
+                settingsVersion++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fail-open (Open vSwitch's fail_mode=standalone with its controllers lost): every packet is switched by
+    /// NORMAL, above every OpenFlow rule, as OVS's hidden fail-open flow does. A change makes every megaflow translate again.
+    /// </summary>
+    public bool FailOpen
+    {
+        get => failOpen;
+        set
+        {
+            if (value != failOpen)
+            {
+                failOpen = value;
+                settingsVersion++;
+            }
+        }
+    }
 
     /// <summary>Translations refused (an unsupported combination), each dropping its packet.</summary>
     public long Failures { get; private set; }
@@ -79,6 +139,29 @@ public sealed partial class OfXlate : IFlowTranslator
             Install = true,
             Credited = ctx.Rules,
         };
+        return true;
+    }
+
+    /// <summary>
+    /// Translates a packet-out: <paramref name="actions"/> run on the packet <paramref name="key"/> describes
+    /// (its in_port may be <see cref="OfPorts.Controller"/> for none), output:TABLE sending it through the tables
+    /// from table 0. The result is datapath actions to execute once; nothing is installed. False if the
+    /// translation is refused (<paramref name="error"/> says why).
+    /// </summary>
+    public bool TranslatePacketOut(in FlowKey key, IReadOnlyList<OfAction> actions, out byte[] datapathActions, out string? error)
+    {
+        // A packet the controller sends teaches NORMAL its source as a received one would (Open vSwitch's
+        // packet-outs run with side effects allowed).
+        var ctx = new Context(this, key) { MayLearn = true };
+        if (!ctx.RunPacketOut(actions, out error))
+        {
+            Failures++;
+            LastFailure = error;
+            datapathActions = [];
+            return false;
+        }
+
+        datapathActions = ctx.Actions.ToArray();
         return true;
     }
 
@@ -181,8 +264,47 @@ public sealed partial class OfXlate : IFlowTranslator
             }
         }
 
+        public bool RunPacketOut(IReadOnlyList<OfAction> actions, out string? error)
+        {
+            try
+            {
+                foreach (OfAction a in actions)
+                {
+                    if (stopped)
+                    {
+                        break;
+                    }
+
+                    if (a is OutputAction { Port: OfPorts.Table })
+                    {
+                        RunTables();
+                    }
+                    else
+                    {
+                        Do(a, PacketOutRule);
+                    }
+                }
+
+                Commit();
+                error = null;
+                return true;
+            }
+            catch (XlateException e)
+            {
+                error = e.Message;
+                return false;
+            }
+        }
+
         private void RunTables()
         {
+            if (x.FailOpen)
+            {
+                Trace?.Add("fail-open: NORMAL switches every packet while the controllers are lost");
+                Normal();
+                return;
+            }
+
             byte table = 0;
             OfRule? last = null;
             for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
@@ -197,11 +319,11 @@ public sealed partial class OfXlate : IFlowTranslator
                 Depend(lookupWc);
                 if (rule == null)
                 {
-                    Trace?.Miss(table, x.options.TableMissToController);
-                    if (x.options.TableMissToController)
+                    Trace?.Miss(table, x.TableMissToController);
+                    if (x.TableMissToController)
                     {
                         Commit();
-                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.options.MissSendLength, flow.Metadata);
+                        ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata);
                         Actions.Userspace(cookie);
                         Trace?.Add("    -> table miss: sent to the controller");
                     }
@@ -450,7 +572,7 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
                 case OfPorts.Controller:
                     Commit();
-                    Actions.Userspace(x.controllers.CookieOf(PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
+                    Actions.Userspace(x.controllers.CookieOf(ReferenceEquals(rule, PacketOutRule) ? PacketInReason.PacketOut : PacketInReason.Action, rule.TableId, rule.Spec.Cookie, o.MaxLen, flow.Metadata));
                     break;
                 case OfPorts.Normal:
                     Normal();

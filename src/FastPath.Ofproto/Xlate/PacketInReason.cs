@@ -11,4 +11,7 @@ public enum PacketInReason : byte
 
     /// <summary>OFPR_INVALID_TTL: dec_ttl met a TTL of 0 or 1.</summary>
     InvalidTtl = 2,
+
+    /// <summary>OFPR_PACKET_OUT (OpenFlow 1.4+): an output:CONTROLLER in a packet-out's actions (OFPR_ACTION to older versions).</summary>
+    PacketOut = 5,
 }

@@ -17,13 +17,14 @@ namespace FastPath.Ofproto.Tests.Bridge;
 /// A bridge's slow path assembled over a real datapath: rules time out by themselves, their megaflows go with
 /// them, and rules that asked for it are reported removed with the reason and their final counters.
 /// </summary>
-public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
+public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink, IPacketInSink
 {
     private readonly NetdevDatapath dp = new([-1]);
     private readonly MemoryNetdev p1 = new("p1");
     private readonly MemoryNetdev p2 = new("p2");
     private readonly OfBridge bridge;
     private readonly ConcurrentQueue<FlowRemoved> removed = new();
+    private readonly ConcurrentQueue<PacketIn> packetIns = new();
     private readonly ITestOutputHelper output;
 
     public OfBridgeTests(ITestOutputHelper output)
@@ -32,13 +33,15 @@ public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
         dp.Start();
         dp.AddPort(p1, 1);
         dp.AddPort(p2, 2);
-        bridge = new OfBridge("br0", dp.Pmds, flowRemoved: this);
+        bridge = new OfBridge("br0", dp.Pmds, packetIns: this, flowRemoved: this);
         bridge.Ports.Set(1);
         bridge.Ports.Set(2);
         bridge.Start();
     }
 
     void IFlowRemovedSink.Deliver(FlowRemoved notice) => removed.Enqueue(notice);
+
+    void IPacketInSink.Deliver(PacketIn packetIn) => packetIns.Enqueue(packetIn);
 
     public void Dispose()
     {
@@ -139,5 +142,71 @@ public sealed class OfBridgeTests : IDisposable, IFlowRemovedSink
         XlateTrace t = bridge.Trace(flow.PacketPart.Key);
         Assert.True(t.Succeeded, t.Error);
         Assert.Equal("set(ipv4(src=192.181.137.1)),2", Datapath.Actions.ActionFormatter.Format(t.Actions));
+    }
+
+    [Fact]
+    public void APacketOutRunsItsActionsAndOutputTableRunsTheTables()
+    {
+        byte[] frame = Udp(7);
+        bool ExecuteOut(uint inPort, params OpenFlow.Actions.OfAction[] actions) =>
+            bridge.Invoke(() => bridge.ExecutePacketOut(frame, inPort, actions, out string? error) ? true : throw new InvalidOperationException(error));
+
+        // Straight out of port 2, from the controller (no input port).
+        Assert.True(ExecuteOut(OpenFlow.Fields.OfPorts.Controller, new OpenFlow.Actions.OutputAction(2)));
+        Eventually.Until(() => p2.Sent.Count == 1, "the packet-out on port 2");
+        Assert.Equal(frame, p2.Sent.First());
+
+        // output:TABLE from port 1 goes where the tables send a packet from port 1, rewritten as they say.
+        bridge.AddFlows(["in_port=1,udp,actions=mod_tp_dst:99,output:2"]);
+        Assert.True(ExecuteOut(1, new OpenFlow.Actions.OutputAction(OpenFlow.Fields.OfPorts.Table)));
+        Eventually.Until(() => p2.Sent.Count == 2, "the packet-out through the tables");
+        Assert.Equal(99, (p2.Sent.Last()[36] << 8) | p2.Sent.Last()[37]);
+        Assert.Empty(dp.Pmds[0].DumpFlows()); // a packet-out installs nothing
+
+        // output:CONTROLLER comes back as a packet-in whose reason is the packet-out.
+        Assert.True(ExecuteOut(OpenFlow.Fields.OfPorts.Controller, new OpenFlow.Actions.OutputAction(OpenFlow.Fields.OfPorts.Controller)));
+        Eventually.Until(() => !packetIns.IsEmpty, "the packet-in");
+        Assert.True(packetIns.TryDequeue(out PacketIn? pin));
+        Assert.Equal(PacketInReason.PacketOut, pin.Reason);
+        Assert.Equal(frame, pin.Data);
+
+        // FLOOD from port 1 reaches every port but 1.
+        Assert.True(ExecuteOut(1, new OpenFlow.Actions.OutputAction(OpenFlow.Fields.OfPorts.Flood)));
+        Eventually.Until(() => p2.Sent.Count == 3, "the flood");
+        Assert.Empty(p1.Sent);
+    }
+
+    [Fact]
+    public void FailOpenSwitchesByNormalAboveTheRulesAndStopsWhenCleared()
+    {
+        bridge.AddFlows(["priority=100,actions=drop"]);
+        bridge.Invoke(() => bridge.Xlate.FailOpen = true);
+        p1.Inject(Udp(1));
+        Eventually.Until(() => p2.Sent.Count == 1, "NORMAL's flood in fail-open");
+
+        // Leaving fail-open revalidates the megaflow: the drop rule decides again.
+        bridge.Invoke(() => bridge.Xlate.FailOpen = false);
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().All(f => f.Actions.Length == 0), "the megaflow to drop");
+        p1.Inject(Udp(1));
+        Eventually.Until(() => dp.GetPmdStats()[0].Packets >= 2, "the second packet");
+        Thread.Sleep(50);
+        Assert.Single(p2.Sent);
+    }
+
+    [Fact]
+    public void TableMissesGoToTheControllerOnlyWhileAskedTo()
+    {
+        p1.Inject(Udp(1));
+        Eventually.Until(() => dp.GetPmdStats()[0].Packets >= 1, "the first packet");
+        Thread.Sleep(50);
+        Assert.Empty(packetIns);
+
+        bridge.Invoke(() => bridge.Xlate.TableMissToController = true);
+        Eventually.Until(() => dp.Pmds[0].DumpFlows().All(f => f.Actions.Length > 0), "the megaflow to send to the controller");
+        p1.Inject(Udp(1));
+        Eventually.Until(() => !packetIns.IsEmpty, "the miss's packet-in");
+        Assert.True(packetIns.TryDequeue(out PacketIn? pin));
+        Assert.Equal(PacketInReason.NoMatch, pin.Reason);
+        Assert.Equal(1u, pin.InPort);
     }
 }

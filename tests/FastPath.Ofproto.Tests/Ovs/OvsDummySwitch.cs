@@ -73,13 +73,26 @@ public sealed class OvsDummySwitch : IDisposable
 
     private OvsDaemon Vswitchd => vswitchd ?? throw new ObjectDisposedException(nameof(OvsDummySwitch));
 
+    /// <summary>The datapath id a switch started with fixed addresses has (see <see cref="Start"/>).</summary>
+    public const string FixedDatapathId = "0000aa55aa550001";
+
+    /// <summary>The LOCAL port's MAC of a switch started with fixed addresses (see <see cref="Start"/>).</summary>
+    public const string FixedBridgeMac = "aa:55:aa:55:00:01";
+
     /// <summary>
     /// Starts a private Open vSwitch with bridge <c>br0</c> and <paramref name="ports"/> dummy ports, waiting at
     /// most <paramref name="timeout"/> (default 30 s) for the daemons and the bridge. A failure throws an
     /// <see cref="OvsHarnessException"/> with the daemons' log tails, after stopping what was started and
     /// deleting the directory.
     /// </summary>
-    public static OvsDummySwitch Start(int ports = 4, TimeSpan? timeout = null)
+    /// <remarks>
+    /// With <paramref name="fixedAddresses"/> every start gets the same addresses, so that two instances print
+    /// the same <c>ovs-ofctl show</c>: datapath id <see cref="FixedDatapathId"/>, LOCAL MAC
+    /// <see cref="FixedBridgeMac"/>, and port MACs in port order (the dummy datapath hands out
+    /// <c>aa:55:aa:55:00:NN</c> in creation order, and ports added in one transaction are created in the order of
+    /// their random row UUIDs, so they are added one transaction each, which takes a little longer).
+    /// </remarks>
+    public static OvsDummySwitch Start(int ports = 4, TimeSpan? timeout = null, bool fixedAddresses = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ports, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ports, 99); // 100 is the LOCAL port's datapath number.
@@ -88,7 +101,7 @@ public sealed class OvsDummySwitch : IDisposable
         var s = new OvsDummySwitch(CreateDirectory(), ports);
         try
         {
-            s.Launch(deadline);
+            s.Launch(deadline, fixedAddresses);
             s.StartupTime = sw.Elapsed;
             return s;
         }
@@ -381,7 +394,7 @@ public sealed class OvsDummySwitch : IDisposable
         return dir;
     }
 
-    private void Launch(DateTime deadline)
+    private void Launch(DateTime deadline, bool fixedAddresses)
     {
         if (!File.Exists(SchemaPath))
         {
@@ -407,16 +420,33 @@ public sealed class OvsDummySwitch : IDisposable
             "add-br", Bridge, "--", "set", "bridge", Bridge, "datapath_type=dummy", "fail_mode=secure",
             "protocols=OpenFlow10,OpenFlow13,OpenFlow15",
         };
+        if (fixedAddresses)
+        {
+            args.AddRange(["other-config:datapath-id=" + FixedDatapathId, "other-config:hwaddr=" + FixedBridgeMac]);
+        }
+
+        var transactions = new List<List<string>> { args };
         for (int i = 1; i <= PortCount; i++)
         {
             string port = "p" + i.ToString(CultureInfo.InvariantCulture);
-            args.AddRange(["--", "add-port", Bridge, port, "--", "set", "interface", port, "type=dummy",
-                "ofport_request=" + i.ToString(CultureInfo.InvariantCulture)]);
+            List<string> addPort = ["add-port", Bridge, port, "--", "set", "interface", port, "type=dummy",
+                "ofport_request=" + i.ToString(CultureInfo.InvariantCulture)];
+            if (fixedAddresses)
+            {
+                transactions.Add(["--db=unix:" + DbSocket, "--timeout=" + SecondsLeft(deadline), .. addPort]);
+            }
+            else
+            {
+                args.AddRange(["--", .. addPort]);
+            }
         }
 
         try
         {
-            OvsTool.RunChecked(Directory, "ovs-vsctl", args, ToolTimeout);
+            foreach (List<string> t in transactions)
+            {
+                OvsTool.RunChecked(Directory, "ovs-vsctl", t, ToolTimeout);
+            }
         }
         catch (OvsHarnessException e)
         {

@@ -210,7 +210,8 @@ public class ActionCodecTests
     {
         byte[] bytes = Convert.FromHexString(hex);
         var v = (OpenFlowVersion)Convert.ToByte(version, 16);
-        var error = new OfError(Enum.Parse<OfErrorType>(type), (ushort)code);
+        OfErrorType errorType = Enum.Parse<OfErrorType>(type);
+        var error = new OfError(errorType, (ushort)code, errorType == OfErrorType.Experimenter ? OfError.NiciraVendor : 0);
         var e = Assert.Throws<OfErrorException>(() =>
         {
             var r = new WireReader(bytes);

@@ -116,7 +116,7 @@ internal static class FieldHeaders
         uint number = (header >> 9) & 0x7f;
         if (cls == 1 && number is >= 40 and <= 103)
         {
-            return new OfErrorException(OfError.NxFlowModInvalidTlvField, $"tun_metadata{number - 40} is not mapped");
+            return new OfErrorException(OfError.NxFlowModFailedInvalidTlvField, $"tun_metadata{number - 40} is not mapped");
         }
 
         OfError error = use switch

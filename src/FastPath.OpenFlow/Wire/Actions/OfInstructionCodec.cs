@@ -50,7 +50,7 @@ public static class OfInstructionCodec
                 WriteMetadata => len == 24,
                 WriteActions or ApplyActions => true,
                 Experimenter => throw new OfErrorException(OfError.BadInstructionBadExperimenter, "experimenter instructions are not supported"),
-                _ => throw new OfErrorException(OfError.BadInstructionUnknown, $"instruction type {type} is unknown"),
+                _ => throw new OfErrorException(OfError.BadInstructionUnknownInst, $"instruction type {type} is unknown"),
             };
             if (!sizeOk)
             {
@@ -59,7 +59,7 @@ public static class OfInstructionCodec
 
             if (offsets[type] >= 0)
             {
-                throw new OfErrorException(OfError.BadInstructionDuplicate, $"instruction type {type} appears twice");
+                throw new OfErrorException(OfError.BadInstructionDupInst, $"instruction type {type} appears twice");
             }
 
             offsets[type] = at;

@@ -59,12 +59,12 @@ public static class FlowModCodec
         FlowModCommand cmd = Command(command);
         if ((flags & ~Of13Flags) != 0)
         {
-            throw new OfErrorException(OfError.FlowModBadFlags, $"flow-mod flags 0x{flags:x4}");
+            throw new OfErrorException(OfError.FlowModFailedBadFlags, $"flow-mod flags 0x{flags:x4}");
         }
 
         if (table == AllTables && cmd == FlowModCommand.Add)
         {
-            throw new OfErrorException(OfError.FlowModBadTableId, "add to OFPTT_ALL");
+            throw new OfErrorException(OfError.FlowModFailedBadTableId, "add to OFPTT_ALL");
         }
 
         bool add = cmd == FlowModCommand.Add;
@@ -137,7 +137,7 @@ public static class FlowModCodec
         OfInstructionSet ins = OfInstructionCodec.DecodeActionList10(ref body, body.Remaining);
         if ((command & 0xff) == (byte)FlowModCommand.Add && filterMask != 0)
         {
-            throw new OfErrorException(OfError.NxmInvalid, "NXM_NX_COOKIE in an add");
+            throw new OfErrorException(OfError.NxBadRequestNxmInvalid, "NXM_NX_COOKIE in an add");
         }
 
         return new FlowModMessage(Build10(s, m, filterMask != 0 ? filterCookie : cookie, filterMask, command, idle, hard, priority, buffer, outPort, flags, ins));
@@ -173,12 +173,12 @@ public static class FlowModCodec
         if ((flags & EmergFlag) != 0)
         {
             // Open vSwitch has no emergency flow cache and says the table is full.
-            throw new OfErrorException(OfError.FlowModTableFull, "OFPFF_EMERG is not supported");
+            throw new OfErrorException(OfError.FlowModFailedTableFull, "OFPFF_EMERG is not supported");
         }
 
         if ((flags & ~Of10Flags) != 0)
         {
-            throw new OfErrorException(OfError.FlowModBadFlags, $"flow-mod flags 0x{flags:x4}");
+            throw new OfErrorException(OfError.FlowModFailedBadFlags, $"flow-mod flags 0x{flags:x4}");
         }
 
         bool add = cmd == FlowModCommand.Add;
@@ -201,7 +201,7 @@ public static class FlowModCodec
 
     private static FlowModCommand Command(int command) => command <= (int)FlowModCommand.DeleteStrict
         ? (FlowModCommand)command
-        : throw new OfErrorException(OfError.FlowModBadCommand, $"flow-mod command {command}");
+        : throw new OfErrorException(OfError.FlowModFailedBadCommand, $"flow-mod command {command}");
 
     private static ushort Command10(FlowMod f, OfSession s)
     {

@@ -1,6 +1,7 @@
 using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
 
@@ -22,5 +23,11 @@ public static class MultipartKinds
         MultipartEntry.Single<AggregateStatsRequest, AggregateStatsReply>(new(MultipartType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeAggregateRequest, FlowStatsCodec.EncodeRequest, FlowStatsCodec.DecodeAggregateReply, FlowStatsCodec.EncodeAggregateReply),
         MultipartEntry.List<NxFlowStatsRequest, NxFlowStatsReply, FlowStatsEntry>(MultipartKind.Nx((uint)NxStatsType.Flow), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxItem, FlowStatsCodec.EncodeNxItem),
         MultipartEntry.Single<NxAggregateStatsRequest, NxAggregateStatsReply>(MultipartKind.Nx((uint)NxStatsType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxAggregateRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxAggregateReply, FlowStatsCodec.EncodeNxAggregateReply),
+        MultipartEntry.List<PortDescRequest, PortDescReply, OfPortDesc>(new(MultipartType.PortDesc), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortDescRequest, PortMessagesCodec.EncodePortDescRequest, PortDescCodec.Decode, PortDescCodec.Encode),
+        MultipartEntry.List<PortStatsRequest, PortStatsReply, PortStats>(new(MultipartType.PortStats), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortStatsRequest, PortMessagesCodec.EncodePortStatsRequest, PortMessagesCodec.DecodePortStats, PortMessagesCodec.EncodePortStats),
+        MultipartEntry.List<QueueStatsRequest, QueueStatsReply, QueueStats>(new(MultipartType.QueueStats), OpenFlowVersion.OF10, QueueCodec.DecodeStatsRequest, QueueCodec.EncodeStatsRequest, QueueCodec.DecodeStats, QueueCodec.EncodeStats),
+        MultipartEntry.List<TableFeaturesRequest, TableFeaturesReply, TableFeatures>(new(MultipartType.TableFeatures), OpenFlowVersion.OF13, TableFeaturesCodec.DecodeRequest, TableFeaturesCodec.EncodeRequest, TableFeaturesCodec.DecodeItem, TableFeaturesCodec.EncodeItem),
+        MultipartEntry.List<TableDescRequest, TableDescReply, TableDesc>(new(MultipartType.TableDesc), OpenFlowVersion.OF14, EmptyBody<TableDescRequest>.Decode, EmptyBody<TableDescRequest>.Encode, TableMessagesCodec.DecodeDesc, TableMessagesCodec.EncodeDesc),
+        MultipartEntry.List<QueueDescRequest, QueueDescReply, QueueConfig>(new(MultipartType.QueueDesc), OpenFlowVersion.OF14, QueueCodec.DecodeDescRequest, QueueCodec.EncodeDescRequest, QueueCodec.DecodeDesc, QueueCodec.EncodeDesc),
     ];
 }

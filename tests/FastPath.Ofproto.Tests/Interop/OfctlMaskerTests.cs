@@ -1,0 +1,78 @@
+namespace FastPath.Ofproto.Tests.Interop;
+
+/// <summary>The masks and record sorting of <see cref="OfctlMasker"/>, on text Open vSwitch 3.1's ovs-ofctl printed.</summary>
+public class OfctlMaskerTests
+{
+    [Fact]
+    public void FlowStatisticsLoseTimesAndCountersButKeepEverythingElse()
+    {
+        const string Dump = " cookie=0x123, duration=3.744s, table=0, n_packets=7, n_bytes=420, idle_timeout=60, hard_timeout=120, idle_age=3, hard_age=1, priority=8,arp,arp_tpa=10.0.0.1 actions=output:2";
+        Assert.Equal(
+            " cookie=0x123, duration=#s, table=0, n_packets=#, n_bytes=#, idle_timeout=60, hard_timeout=120, idle_age=#, priority=8,arp,arp_tpa=10.0.0.1 actions=output:2",
+            OfctlMasker.Mask(Dump));
+        Assert.NotEqual(OfctlMasker.Mask(Dump), OfctlMasker.Mask(Dump.Replace("idle_timeout=60", "idle_timeout=61", StringComparison.Ordinal)));
+        Assert.NotEqual(OfctlMasker.Mask(Dump), OfctlMasker.Mask(Dump.Replace("cookie=0x123", "cookie=0x124", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void PortGroupMeterQueueAndTableCountersAreMaskedButUnsupportedStaysVisible()
+    {
+        Assert.Equal(
+            "  port  2: rx pkts=#, bytes=#, drop=?, errs=?, frame=?, over=?, crc=?\n           tx pkts=#, bytes=#, drop=#, errs=?, coll=?\n           duration=#s",
+            OfctlMasker.Mask("  port  2: rx pkts=0, bytes=0, drop=?, errs=?, frame=?, over=?, crc=?\n           tx pkts=1, bytes=46, drop=3, errs=?, coll=?\n           duration=19.137s"));
+        Assert.Equal(
+            " group_id=1,duration=#s,ref_count=2,packet_count=#,byte_count=#,bucket0:packet_count=#,byte_count=#",
+            OfctlMasker.Mask(" group_id=1,duration=1.984s,ref_count=2,packet_count=5,byte_count=300,bucket0:packet_count=5,byte_count=300"));
+        Assert.Equal(
+            "meter:1 flow_count:1 packet_in_count:# byte_in_count:# duration:#s bands:\n0: packet_count:# byte_count:#",
+            OfctlMasker.Mask("meter:1 flow_count:1 packet_in_count:4 byte_in_count:200 duration:0.478s bands:\n0: packet_count:1 byte_count:50"));
+        Assert.Equal("    active=32, lookup=#, matched=#", OfctlMasker.Mask("    active=32, lookup=10, matched=9"));
+        Assert.Equal("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=# byte_count=# flow_count=36",
+            OfctlMasker.Mask("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=0 byte_count=0 flow_count=36"));
+        Assert.Equal("  port 1 queue 0: bytes=?, pkts=?, errors=#, duration=?", OfctlMasker.Mask("  port 1 queue 0: bytes=?, pkts=?, errors=2, duration=?"));
+    }
+
+    [Fact]
+    public void LogTimestampsAreMaskedAndAddressesOnlyWhenAsked()
+    {
+        Assert.Equal("#|#|ofp_actions|WARN|invalid instruction ordering",
+            OfctlMasker.Mask("2026-11-25T18:27:34Z|00001|ofp_actions|WARN|invalid instruction ordering"));
+        const string Show = "OFPT_FEATURES_REPLY (xid=0x2): dpid:0000aa55aa550001\n 1(p1): addr:aa:55:aa:55:00:10";
+        Assert.Equal(Show, OfctlMasker.Mask(Show));
+        Assert.Equal("OFPT_FEATURES_REPLY (xid=0x2): dpid:#\n 1(p1): addr:#", OfctlMasker.Mask(Show, OfctlMasks.HardwareAddresses));
+    }
+
+    [Fact]
+    public void PortsSortWithTheirContinuationLinesSoAStateOnTheWrongPortStillDiffers()
+    {
+        string Show(string state1, string state2, bool swapped)
+        {
+            string p1 = $" 1(p1): addr:aa:55:aa:55:00:10\n     config:     0\n     state:      {state1}";
+            string p2 = $" 2(p2): addr:aa:55:aa:55:00:0e\n     config:     0\n     state:      {state2}";
+            return "OFPT_FEATURES_REPLY (xid=0x2): dpid:0000aa55aa550001\nn_tables:254, n_buffers:0\n"
+                + (swapped ? p2 + "\n" + p1 : p1 + "\n" + p2) + "\nOFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n";
+        }
+
+        Assert.Equal(OfctlMasker.Canonical(Show("LINK_DOWN", "0", false)), OfctlMasker.Canonical(Show("LINK_DOWN", "0", true)));
+        Assert.NotEqual(OfctlMasker.Canonical(Show("LINK_DOWN", "0", false)), OfctlMasker.Canonical(Show("0", "LINK_DOWN", false)));
+        Assert.EndsWith("OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n", OfctlMasker.Canonical(Show("0", "0", true)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MetersSortAsParagraphsWhateverRecordEndsTheRun()
+    {
+        const string M1 = "meter=1 kbps burst stats bands=\ntype=drop rate=1000 burst_size=100";
+        const string M2 = "meter=2 pktps bands=\ntype=drop rate=20";
+        const string Header = "OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):\n";
+        Assert.Equal(OfctlMasker.Canonical(Header + M1 + "\n\n" + M2 + "\n"), OfctlMasker.Canonical(Header + M2 + "\n\n" + M1 + "\n"));
+        Assert.NotEqual(OfctlMasker.Canonical(Header + M1 + "\n\n" + M2 + "\n"), OfctlMasker.Canonical(Header + M1.Replace("1000", "999", StringComparison.Ordinal) + "\n\n" + M2 + "\n"));
+    }
+
+    [Fact]
+    public void MessagesKeepTheirOrder()
+    {
+        const string A = "OFPT_BARRIER_REPLY (xid=0x7):\nNXT_PACKET_IN2 (xid=0x0): total_len=46 in_port=1\n";
+        const string B = "NXT_PACKET_IN2 (xid=0x0): total_len=46 in_port=1\nOFPT_BARRIER_REPLY (xid=0x7):\n";
+        Assert.NotEqual(OfctlMasker.Canonical(A), OfctlMasker.Canonical(B));
+    }
+}
