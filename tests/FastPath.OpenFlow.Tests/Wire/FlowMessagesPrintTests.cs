@@ -154,7 +154,7 @@ public class FlowMessagesPrintTests(ITestOutputHelper output)
 
         // OFPFF_EMERG: Open vSwitch has no emergency cache and answers OFPFMFC_TABLE_FULL.
         bytes[^1] |= 4;
-        Assert.Equal(OfError.FlowModTableFull, Assert.Throws<OfErrorException>(() => OfCodec.Decode(bytes, on)).Error);
+        Assert.Equal(OfError.FlowModFailedTableFull, Assert.Throws<OfErrorException>(() => OfCodec.Decode(bytes, on)).Error);
     }
 
     private static void MultipartReplyFor(OfSession s, List<FlowStatsEntry> entries, out OfMessage reply) =>

@@ -48,13 +48,13 @@ public class MatchErrorTests
         { "OXM header cut short", Fm13(Match13([[0x80, 0x00]])), "BadMatchBadLen" },
         { "OXM length past the match", Fm13(Match13([[0x80, 0x00, 20, 30, 8, 0]])), "BadMatchBadLen" },
         { "experimenter header without its id", Fm13(Match13([[0xff, 0xff, 84, 2, 0x4f, 0x4e]])), "BadMatchBadLen" },
-        { "add to OFPTT_ALL", Fm13(Match13([]), table: 0xff), "FlowModBadTableId" },
-        { "command 9", Fm13(Match13([]), command: 9), "FlowModBadCommand" },
+        { "add to OFPTT_ALL", Fm13(Match13([]), table: 0xff), "FlowModFailedBadTableId" },
+        { "command 9", Fm13(Match13([]), command: 9), "FlowModFailedBadCommand" },
     };
 
     public static TheoryData<string, byte[], string> NxCases => new()
     {
-        { "NXM_NX_COOKIE in an add", NxFm([Oxm(1, 30, [0, 0, 0, 0, 0, 0, 0, 5])], command: 0), "NxmInvalid" },
+        { "NXM_NX_COOKIE in an add", NxFm([Oxm(1, 30, [0, 0, 0, 0, 0, 0, 0, 5])], command: 0), "NxBadRequestNxmInvalid" },
         { "nw_tos with ECN bits", NxFm([Oxm(0, 3, [8, 0]), Oxm(0, 5, [3])]), "BadMatchBadValue" },
         { "unknown NXM_NX field", NxFm([Oxm(1, 120, [0])]), "BadMatchBadField" },
         { "match_len past the message", NxFm([Oxm(0, 3, [8, 0])], lengthAdjust: 8), "BadMatchBadLen" },
@@ -62,7 +62,7 @@ public class MatchErrorTests
         { "eth_type twice", NxFm([Oxm(0, 3, [8, 0]), Oxm(0, 3, [8, 0])]), "BadMatchDupField" },
         { "eth_dst value outside its mask", NxFm([Oxm(0, 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0xff, 0, 0, 0, 0, 0])]), "BadMatchBadWildcards" },
         { "partial mask on eth_type", NxFm([Oxm(0, 3, [8, 0], [0xff, 0])]), "BadMatchBadMask" },
-        { "command 9", NxFm([], command: 9), "FlowModBadCommand" },
+        { "command 9", NxFm([], command: 9), "FlowModFailedBadCommand" },
     };
 
     [Theory]
