@@ -351,7 +351,7 @@ public sealed class OfConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync(CancellationToken ct)
     {
-        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: OfConnectionOptions.ReadSize, minimumReadSize: 1024, leaveOpen: true));
         try
         {
             while (!ct.IsCancellationRequested && Volatile.Read(ref pendingCloseReason) is null)

@@ -30,11 +30,15 @@ public sealed record OfConnectionOptions
     /// </summary>
     public int MaxMessageBytes { get; init; } = ushort.MaxValue;
 
+    /// <summary>Bytes one read from the stream takes at most.</summary>
+    public const int ReadSize = 4096;
+
     /// <summary>
-    /// Bytes of input held for one connection at most (an incomplete message plus one read). Framing keeps the
-    /// buffer below <see cref="MaxMessageBytes"/> plus one read; reaching this cap closes the connection.
+    /// Bytes of input held for one connection at most: an incomplete message plus one read. Framing keeps the
+    /// buffer within <see cref="MaxMessageBytes"/> plus <see cref="ReadSize"/> (nothing more is read while
+    /// replies back up), so this is a guard; reaching it closes the connection.
     /// </summary>
-    public int MaxInputBufferBytes { get; init; } = ushort.MaxValue + (64 * 1024);
+    public int MaxInputBufferBytes { get; init; } = ushort.MaxValue + ReadSize;
 
     /// <summary>
     /// Queued output above which the connection stops reading requests until its replies drain (Open vSwitch
@@ -79,9 +83,9 @@ public sealed record OfConnectionOptions
             throw new ArgumentException("timeouts must be positive (inactivity probe: zero disables it)");
         }
 
-        if (MaxMessageBytes < OfHeader.Size || MaxInputBufferBytes < MaxMessageBytes)
+        if (MaxMessageBytes < OfHeader.Size || MaxInputBufferBytes < MaxMessageBytes + ReadSize)
         {
-            throw new ArgumentException("message cap must be at least 8 bytes and no more than the input buffer cap");
+            throw new ArgumentException($"message cap must be at least 8 bytes, and the input buffer cap at least the message cap plus {ReadSize}");
         }
 
         if (SoftQueueBytes <= 0 || SoftQueueMessages <= 0 || HardQueueBytes < SoftQueueBytes || HardQueueMessages < SoftQueueMessages || MaxQueuedDroppable < 0)

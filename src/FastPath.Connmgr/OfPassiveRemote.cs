@@ -16,6 +16,8 @@ public sealed class OfPassiveRemote : OfRemote
     private readonly CancellationTokenSource cts = new();
     private readonly ConcurrentDictionary<long, OfConnection> accepted = new();
     private readonly Task loop;
+    private long acceptedCount;
+    private long handshakeFailures;
 
     internal OfPassiveRemote(OfTarget target, OfConnectionKind kind, OfRemoteOptions options, Func<Stream, EndPoint?, string, OfConnection> open)
         : base(target, kind, options)
@@ -51,10 +53,10 @@ public sealed class OfPassiveRemote : OfRemote
     public int Port => LocalEndPoint is IPEndPoint ip ? ip.Port : 0;
 
     /// <summary>Peers accepted so far.</summary>
-    public long Accepted { get; private set; }
+    public long Accepted => Interlocked.Read(ref acceptedCount);
 
     /// <summary>Accepted peers whose TLS handshake failed.</summary>
-    public long HandshakeFailures { get; private set; }
+    public long HandshakeFailures => Interlocked.Read(ref handshakeFailures);
 
     /// <inheritdoc/>
     public override IReadOnlyList<OfConnection> Connections => [.. accepted.Values];
@@ -109,7 +111,7 @@ public sealed class OfPassiveRemote : OfRemote
                 continue;
             }
 
-            Accepted++;
+            Interlocked.Increment(ref acceptedCount);
             if (peer.AddressFamily != AddressFamily.Unix)
             {
                 peer.NoDelay = true;
@@ -133,7 +135,7 @@ public sealed class OfPassiveRemote : OfRemote
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
             {
-                HandshakeFailures++;
+                Interlocked.Increment(ref handshakeFailures);
                 await stream.DisposeAsync().ConfigureAwait(false);
                 return;
             }

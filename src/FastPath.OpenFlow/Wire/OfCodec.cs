@@ -1,7 +1,12 @@
 using FastPath.OpenFlow.Wire.Flows;
+using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
 using FastPath.OpenFlow.Wire.Multipart;
 using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Wire.Ports;
+using FastPath.OpenFlow.Wire.Switch;
+using FastPath.OpenFlow.Wire.Tables;
 
 namespace FastPath.OpenFlow.Wire;
 
@@ -37,9 +42,15 @@ public static partial class OfCodec
             throw new OfErrorException(OfError.BadRequestBadVersion, $"version 0x{header.Version:x2} on a 0x{(byte)session.Version:x2} connection");
         }
 
-        return session.Version == OpenFlowVersion.OF10
+        OfMessage message = session.Version == OpenFlowVersion.OF10
             ? Decode10((Of10Type)header.Type, ref body, session)
             : Decode13((Of13Type)header.Type, ref body, session);
+        if (message is BundleAddMessage bundled)
+        {
+            BundleCodec.CheckXid(bundled, header.Xid);
+        }
+
+        return message;
     }
 
     /// <summary>Encodes <paramref name="message"/> as one message of <paramref name="session"/>'s version.</summary>
@@ -117,7 +128,16 @@ public static partial class OfCodec
         Of10Type.FlowMod => FlowModCodec.Decode(ref body, session),
         Of10Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
         Of10Type.PacketIn => PacketInCodec.Decode(ref body, session),
+        Of10Type.PacketOut => PacketOutCodec.Decode(ref body, session),
         Of10Type.Vendor => NxCodec.Decode(ref body, session),
+        Of10Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of10Type.GetConfigRequest => new GetConfigRequest(),
+        Of10Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of10Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of10Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of10Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of10Type.QueueGetConfigRequest => QueueCodec.DecodeGetConfigRequest(ref body, session),
+        Of10Type.QueueGetConfigReply => QueueCodec.DecodeGetConfigReply(ref body, session),
         Of10Type.StatsRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of10Type.StatsReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow 1.0 message type {(byte)type} is not supported"),
@@ -134,7 +154,27 @@ public static partial class OfCodec
         Of13Type.FlowMod => FlowModCodec.Decode(ref body, session),
         Of13Type.FlowRemoved => FlowRemovedCodec.Decode(ref body, session),
         Of13Type.PacketIn => PacketInCodec.Decode(ref body, session),
+        Of13Type.PacketOut => PacketOutCodec.Decode(ref body, session),
+        Of13Type.GroupMod => GroupCodec.DecodeGroupMod(ref body, session),
+        Of13Type.MeterMod => MeterCodec.DecodeMeterMod(ref body, session),
         Of13Type.Experimenter => NxCodec.Decode(ref body, session),
+        Of13Type.FeaturesReply => SwitchMessagesCodec.DecodeFeaturesReply(ref body, session),
+        Of13Type.GetConfigRequest => new GetConfigRequest(),
+        Of13Type.GetConfigReply => SwitchMessagesCodec.DecodeSwitchConfig(ref body, false),
+        Of13Type.SetConfig => SwitchMessagesCodec.DecodeSwitchConfig(ref body, true),
+        Of13Type.PortStatus => PortMessagesCodec.DecodePortStatus(ref body, session),
+        Of13Type.PortMod => PortMessagesCodec.DecodePortMod(ref body, session),
+        Of13Type.QueueGetConfigRequest when session.Version == OpenFlowVersion.OF13 => QueueCodec.DecodeGetConfigRequest(ref body, session),
+        Of13Type.QueueGetConfigReply when session.Version == OpenFlowVersion.OF13 => QueueCodec.DecodeGetConfigReply(ref body, session),
+        Of13Type.RoleRequest => RoleAsyncCodec.DecodeRole(ref body, false),
+        Of13Type.RoleReply => RoleAsyncCodec.DecodeRole(ref body, true),
+        Of13Type.RoleStatus when session.Version >= OpenFlowVersion.OF14 => RoleAsyncCodec.DecodeRoleStatus(ref body),
+        Of13Type.GetAsyncRequest => new GetAsyncRequest(),
+        Of13Type.GetAsyncReply => RoleAsyncCodec.DecodeAsync(ref body, session, false),
+        Of13Type.SetAsync => RoleAsyncCodec.DecodeAsync(ref body, session, true),
+        Of13Type.TableMod => TableMessagesCodec.DecodeTableMod(ref body, session),
+        Of13Type.BundleControl when session.Version >= OpenFlowVersion.OF14 => BundleCodec.DecodeControl(ref body, session),
+        Of13Type.BundleAddMessage when session.Version >= OpenFlowVersion.OF14 => BundleCodec.DecodeAdd(ref body, session),
         Of13Type.MultipartRequest => MultipartCodec.DecodeRequest(ref body, session),
         Of13Type.MultipartReply => MultipartCodec.DecodeReply(ref body, session),
         _ => throw new OfErrorException(OfError.BadRequestBadType, $"OpenFlow message type {(byte)type} is not supported"),
@@ -169,6 +209,29 @@ public static partial class OfCodec
             case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
                 PacketInCodec.Encode(pi, w, session);
                 return (byte)Of10Type.PacketIn;
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of10Type.PacketOut;
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of10Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of10Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of10Type.SetConfig : Of10Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of10Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of10Type.PortMod;
+            case QueueGetConfigRequest qr:
+                QueueCodec.EncodeGetConfigRequest(qr, w, session);
+                return (byte)Of10Type.QueueGetConfigRequest;
+            case QueueGetConfigReply qc:
+                QueueCodec.EncodeGetConfigReply(qc, w, session);
+                return (byte)Of10Type.QueueGetConfigReply;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):
@@ -201,6 +264,55 @@ public static partial class OfCodec
             case PacketInMessage pi when session.PacketInFormat == NxPacketInFormat.Standard:
                 PacketInCodec.Encode(pi, w, session);
                 return (byte)Of13Type.PacketIn;
+            case PacketOut p:
+                PacketOutCodec.Encode(p, w, session);
+                return (byte)Of13Type.PacketOut;
+            case GroupModMessage g:
+                GroupCodec.EncodeGroupMod(g, w, session);
+                return (byte)Of13Type.GroupMod;
+            case MeterModMessage m:
+                MeterCodec.EncodeMeterMod(m, w, session);
+                return (byte)Of13Type.MeterMod;
+            case FeaturesReply f:
+                SwitchMessagesCodec.EncodeFeaturesReply(f, w, session);
+                return (byte)Of13Type.FeaturesReply;
+            case GetConfigRequest:
+                return (byte)Of13Type.GetConfigRequest;
+            case SwitchConfig c:
+                SwitchMessagesCodec.EncodeSwitchConfig(c, w);
+                return (byte)(c.IsSet ? Of13Type.SetConfig : Of13Type.GetConfigReply);
+            case PortStatus ps:
+                PortMessagesCodec.EncodePortStatus(ps, w, session);
+                return (byte)Of13Type.PortStatus;
+            case PortMod pm:
+                PortMessagesCodec.EncodePortMod(pm, w, session);
+                return (byte)Of13Type.PortMod;
+            case QueueGetConfigRequest qr when session.Version == OpenFlowVersion.OF13:
+                QueueCodec.EncodeGetConfigRequest(qr, w, session);
+                return (byte)Of13Type.QueueGetConfigRequest;
+            case QueueGetConfigReply qc when session.Version == OpenFlowVersion.OF13:
+                QueueCodec.EncodeGetConfigReply(qc, w, session);
+                return (byte)Of13Type.QueueGetConfigReply;
+            case RoleMessage rm:
+                RoleAsyncCodec.EncodeRole(rm, w);
+                return (byte)(rm.IsReply ? Of13Type.RoleReply : Of13Type.RoleRequest);
+            case RoleStatus rs when session.Version >= OpenFlowVersion.OF14:
+                RoleAsyncCodec.EncodeRoleStatus(rs, w);
+                return (byte)Of13Type.RoleStatus;
+            case GetAsyncRequest:
+                return (byte)Of13Type.GetAsyncRequest;
+            case AsyncConfig ac:
+                RoleAsyncCodec.EncodeAsync(ac, w, session);
+                return (byte)(ac.IsSet ? Of13Type.SetAsync : Of13Type.GetAsyncReply);
+            case TableMod tm:
+                TableMessagesCodec.EncodeTableMod(tm, w, session);
+                return (byte)Of13Type.TableMod;
+            case BundleControl bc when session.Version >= OpenFlowVersion.OF14:
+                BundleCodec.EncodeControl(bc, w, session);
+                return (byte)Of13Type.BundleControl;
+            case BundleAddMessage ba when session.Version >= OpenFlowVersion.OF14:
+                BundleCodec.EncodeAdd(ba, w, session);
+                return (byte)Of13Type.BundleAddMessage;
             case MultipartRequest or MultipartReply:
                 return MultipartCodec.Encode(message, w, session);
             case var nx when NxCodec.TryEncode(nx, w, session):

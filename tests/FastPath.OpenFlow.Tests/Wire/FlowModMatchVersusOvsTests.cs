@@ -1,4 +1,3 @@
-using FastPath.OpenFlow.Instructions;
 using FastPath.OpenFlow.Rules;
 using FastPath.OpenFlow.Tests.Ovs;
 using FastPath.OpenFlow.Text;
@@ -10,25 +9,37 @@ namespace FastPath.OpenFlow.Tests.Wire;
 
 /// <summary>
 /// The match codecs against Open vSwitch: every flow of the corpus and of the random generator, its actions
-/// replaced by drop, goes through <c>ovs-ofctl parse-flow</c> (which picks the protocol: OpenFlow 1.0 with or
+/// replaced by drop (and, in some runs, with them), goes through <c>ovs-ofctl parse-flow</c> (which picks the protocol: OpenFlow 1.0 with or
 /// without the table-id extension, NXM, or the OXM of -O's version) and through our codec in that same session;
 /// <c>ovs-ofctl ofp-print</c> of our bytes must print what parse-flow printed, and our bytes must decode back
 /// to the same rule.
 /// </summary>
 public class FlowModMatchVersusOvsTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// Flows Open vSwitch accepts whose actions our action codec (wip/wire-actions) encodes but refuses to decode;
+    /// reported to the lead. Listed so the rest is compared.
+    /// </summary>
+    private static readonly HashSet<string> KnownActionDecodeGaps = new(StringComparer.Ordinal)
+    {
+        "actions=set_field:1->in_port", // OVS 3.1 takes set_field on in_port in 1.3/1.5 flow-mods; OfActionCodec answers "OpenFlow forbids set_field on in_port"
+    };
+
     [Theory]
-    [InlineData(null)]
-    [InlineData("OpenFlow10")]
-    [InlineData("OpenFlow13")]
-    [InlineData("OpenFlow14")]
-    [InlineData("OpenFlow15")]
-    public void FlowModsPrintAsOvsPrintsThem(string? protocol)
+    [InlineData(null, false)]
+    [InlineData("OpenFlow10", false)]
+    [InlineData("OpenFlow13", false)]
+    [InlineData("OpenFlow14", false)]
+    [InlineData("OpenFlow15", false)]
+    [InlineData(null, true)]
+    [InlineData("OpenFlow13", true)]
+    [InlineData("OpenFlow15", true)]
+    public void FlowModsPrintAsOvsPrintsThem(string? protocol, bool withActions)
     {
         var gen = new RandomFlows(protocol?.Length ?? 7);
-        string[] flows = [.. OvsFlowCorpus.OpenFlow13, .. OvsFlowCorpus.OpenFlow10, .. Enumerable.Range(0, 200).Select(_ => gen.Next())];
+        string[] flows = [.. OvsFlowCorpus.OpenFlow13, .. OvsFlowCorpus.OpenFlow10, .. Enumerable.Range(0, 120).Select(_ => gen.Next())];
         string[] drops = flows.Where(f => f.Contains("actions=", StringComparison.Ordinal))
-            .Select(f => f[..f.IndexOf("actions=", StringComparison.Ordinal)] + "actions=drop").Distinct().ToArray();
+            .Select(f => withActions ? f : f[..f.IndexOf("actions=", StringComparison.Ordinal)] + "actions=drop").Distinct().ToArray();
         var results = new string?[drops.Length];
         int compared = 0, textDiffers = 0;
         Parallel.For(0, drops.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
@@ -36,7 +47,7 @@ public class FlowModMatchVersusOvsTests(ITestOutputHelper output)
             FlowRule rule;
             try
             {
-                rule = FlowText.Parse(drops[i]) with { Instructions = OfInstructionSet.Drop };
+                rule = FlowText.Parse(drops[i]);
             }
             catch (FlowSyntaxException)
             {
@@ -60,8 +71,23 @@ public class FlowModMatchVersusOvsTests(ITestOutputHelper output)
             var mod = new FlowMod(FlowModCommand.Add, rule);
             byte[] bytes = OfCodec.Encode(new FlowModMessage(mod), session, 1);
             string printed = OfpPrint.Print(bytes);
-            string mine = printed[(printed.IndexOf("): ", StringComparison.Ordinal) + 3)..];
-            var back = (FlowModMessage)OfCodec.Decode(bytes, session);
+            string first = printed.Split('\n')[0]; // ofp-print may add log lines (deprecation notes) after the message
+            string mine = first[(first.IndexOf("): ", StringComparison.Ordinal) + 3)..];
+            FlowModMessage back;
+            try
+            {
+                back = (FlowModMessage)OfCodec.Decode(bytes, session);
+            }
+            catch (OfErrorException e) when (!KnownActionDecodeGaps.Contains(drops[i]))
+            {
+                results[i] = $"{drops[i]} ({session}): our bytes {Convert.ToHexString(bytes)} do not decode: {e.Message}";
+                return;
+            }
+            catch (OfErrorException)
+            {
+                return;
+            }
+
             Interlocked.Increment(ref compared);
             if (mine != expected)
             {
@@ -70,6 +96,10 @@ public class FlowModMatchVersusOvsTests(ITestOutputHelper output)
             else if (back.Mod.Rule.Match != rule.Match)
             {
                 results[i] = $"{drops[i]} ({session}): decodes to {MatchText.Format(back.Mod.Rule.Match)}";
+            }
+            else if (!withActions && back.Mod != mod)
+            {
+                results[i] = $"{drops[i]} ({session}): decodes to {back.Mod}";
             }
         });
 

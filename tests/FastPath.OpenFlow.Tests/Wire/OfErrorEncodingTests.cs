@@ -61,16 +61,28 @@ public class OfErrorEncodingTests
         Assert.Equal("0501000C" + "00000007" + "0011" + "0002", Convert.ToHexString(std14));
     }
 
-    [Fact]
-    public void ErrorsCarryTheFirst64BytesOfTheRequestAndHelloFailuresText()
+    [Theory]
+    [InlineData("bad-multipart-96-of13")]
+    [InlineData("bad-nx-subtype-of10")]
+    public void ErrorsCarryTheWholeRequestAsOpenVSwitchSends(string conversation)
     {
-        byte[] request = new byte[96];
-        request[0] = 4;
-        request[1] = 18;
-        request[3] = 96;
-        ErrorMessage e = ErrorMessage.ForRequest(OfError.BadRequestBadMultipart, request);
-        Assert.Equal(request[..64], e.Data);
-        Assert.Equal(request[..8], ErrorMessage.ForRequest(OfError.BadRequestBadLen, request.AsSpan(0, 8)).Data);
+        // Recorded: Open vSwitch 3.1 answers a 96-byte bad request with all 96 bytes (not only the spec's 64).
+        var messages = OvsVectors.Load(conversation);
+        byte[] request = messages.First(m => m.Direction == '>' && m.Bytes[1] != 0).Bytes;
+        byte[] ovsError = messages.First(m => m.Direction == '<' && m.Bytes[1] == 1).Bytes;
+        var session = new OfSession((OpenFlowVersion)request[0]);
+        var ex = Assert.Throws<OfErrorException>(() => OfCodec.Decode(request, session));
+        byte[] ours = OfCodec.Encode(ErrorMessage.ForRequest(ex.Error, request), session, 7);
+        Assert.Equal(Convert.ToHexString(ovsError), Convert.ToHexString(ours));
+    }
+
+    [Fact]
+    public void AnErrorIsCutOnlyToFitOneMessageAndHelloFailuresCarryText()
+    {
+        byte[] huge = new byte[65535];
+        ErrorMessage e = ErrorMessage.ForRequest(OfError.BadRequestBadLen, huge);
+        Assert.Equal(ErrorMessage.MaxData, e.Data.Length);
+        Assert.Equal(65535, OfCodec.Encode(e with { Error = OfError.BadRequestBadTableId }, new OfSession(OpenFlowVersion.OF10), 1).Length);
 
         ErrorMessage hello = ErrorMessage.HelloFailed(OfError.HelloIncompatible, "We support versions 0x01, 0x04 to 0x06, you support 0x02.");
         byte[] bytes = OfCodec.Encode(hello, new OfSession(OpenFlowVersion.OF10), 1);

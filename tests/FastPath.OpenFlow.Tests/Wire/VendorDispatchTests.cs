@@ -26,7 +26,7 @@ public class VendorDispatchTests
     [InlineData("04040010 00000001 00001234 00000014", 1, 3)] // OFPBRC_BAD_EXPERIMENTER
     [InlineData("01040010 00000001 00002320 000000ff", 1, 4)] // unknown NX subtype: OFPBRC_BAD_SUBTYPE
     [InlineData("04040010 00000001 00002320 000000ff", 1, 4)] // OFPBRC_BAD_EXP_TYPE
-    [InlineData("04040010 00000001 4f4e4600 000008fc", 1, 4)] // ONF id known, subtype not
+    [InlineData("04040010 00000001 4f4e4600 00000001", 1, 4)] // ONF id known, subtype not
     [InlineData("01040016 00000001 00002320 00000014 000000000000", 1, 6)] // controller id cut short
     [InlineData("0104001a 00000001 00002320 00000014 000000000000007b 0000", 1, 6)] // and too long
     public void BadVendorMessagesGetOpenVSwitchsErrors(string hex, int type, int code)

@@ -23,7 +23,7 @@ xids and table counters repeat from run to run; what does not repeat is what the
 (flow and meter durations in stats replies) and the interleaving of the two directions when both have a
 message in flight (e.g. an error and the barrier request after it). Usage:
 
-    tests/data/openflow-sessions/generate.py      # rewrites plain/ of10/ of13/ of14/ of15/ (about a minute)
+    tests/data/openflow-sessions/generate.py      # rewrites plain/ of10/ of13/ of14/ of15/ (about two minutes)
 
 A connection that exchanged exactly the messages of one written before (xids aside) is written as
 `# connection K same-as DIR/FILE.txt K2` with no message lines: ovs-ofctl opens connections of its own to look up
@@ -145,6 +145,13 @@ def script():
     add(Command("add-flow-bad-meter", ["add-flow", "{target}", "priority=5,actions=meter:99,output:1"]))
     add(Command("add-flow-bad-port", ["add-flow", "{target}", "priority=5,actions=output:4000"]))
     add(Command("add-flow-bad-table", ["add-flow", "{target}", "table=255,priority=5,actions=output:1"]))
+    add(Command("add-flow-hidden-table", ["add-flow", "{target}", "table=254,priority=5,actions=output:1"]))
+    add(Command("add-flow-goto-hidden-table", ["add-flow", "{target}", "priority=5,actions=goto_table:254"]))
+    add(Command("add-flow-goto-backwards", ["add-flow", "{target}", "table=2,priority=5,actions=goto_table:1"]))
+    add(Command("mod-group-unknown", ["mod-group", "{target}", "group_id=99,type=all,bucket=output:1"]))
+    add(Command("add-group-chained-unknown", ["add-group", "{target}", "group_id=98,type=all,bucket=actions=group:97"]))
+    add(Command("mod-meter-unknown", ["mod-meter", "{target}", "meter=99,pktps,bands=type=drop,rate=5"]))
+    add(Command("add-meter-dscp-remark", ["add-meter", "{target}", "meter=3,pktps,bands=type=dscp_remark,rate=5,prec_level=1"]))
     add(Command("add-flows-file", ["add-flows", "{target}", "{file}"], FLOWS_FILE))
     add(Command("add-flows-file-bundle", ["--bundle", "add-flows", "{target}", "{file}"],
                 ["priority=300,udp,tp_dst=4789,actions=output:3", "priority=301,udp,tp_dst=4790,actions=output:4"]))
@@ -163,6 +170,7 @@ def script():
     add(Command("packet-out", ["packet-out", "{target}", f"in_port=1 packet={UDP_FRAME} actions=output:2"]))
     add(Command("packet-out-table", ["packet-out", "{target}", f"in_port=4 packet={UDP_FRAME} actions=table"]))
     add(Command("packet-out-bad-port", ["packet-out", "{target}", f"in_port=1 packet={UDP_FRAME} actions=output:4000"]))
+    add(Command("packet-out-bad-in-port", ["packet-out", "{target}", f"in_port=99 packet={UDP_FRAME} actions=output:1"]))
     add(Command("monitor-packet-out", ["monitor", "{target}", "65535"], background=provoke_packet_out))
     add(Command("monitor-receive", ["monitor", "{target}", "128", "invalid_ttl"], background=provoke_receive))
     add(Command("monitor-watch", ["monitor", "{target}", "watch:"], background=provoke_flow_change))

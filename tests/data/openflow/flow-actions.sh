@@ -1,8 +1,8 @@
 #!/bin/bash
 # Regenerates tests/data/openflow/flow-actions.txt: each flow added by ovs-ofctl to a private ovs-vswitchd
-# (SWITCH=path of its br0.mgmt), recorded by capture.py.
+# (SWITCH=path of its br0.mgmt), recorded by proxy-capture.py.
 out=$1; sw=$2
-cap() { python3 "$(dirname "$0")/capture.py" /tmp/flow-actions-proxy.sock "$sw" -- ovs-ofctl "$@" | grep -v '^0105\|^0[456]05'; }
+cap() { python3 "$(dirname "$0")/proxy-capture.py" /tmp/flow-actions-proxy.sock "$sw" -- ovs-ofctl "$@" | grep -v '^0105\|^0[456]05'; }
 : > "$out"
 while IFS='|' read -r ver flow; do
   [ -z "$ver" ] && continue

@@ -85,7 +85,7 @@ internal static class FieldHeaders
         int length = (int)(header & 0xff);
         if (length != (masked ? 2 * bytes : bytes))
         {
-            throw new OfErrorException(use == HeaderUse.SetField ? OfError.BadActionBadSetLen : OfError.BadMatchBadField, $"{field.Name} header 0x{header:x8} says {length} bytes, the field has {bytes}");
+            throw new OfErrorException(use switch { HeaderUse.SetField => OfError.BadActionBadSetLen, HeaderUse.Match => OfError.BadMatchBadLen, _ => OfError.BadMatchBadField }, $"{field.Name} header 0x{header:x8} says {length} bytes, the field has {bytes}");
         }
 
         if (masked && !mayMask)
@@ -122,6 +122,7 @@ internal static class FieldHeaders
         OfError error = use switch
         {
             HeaderUse.SetField => OfError.BadActionBadSetLen,
+            HeaderUse.Match => OfError.BadMatchBadField,
             HeaderUse.Load => OfError.BadActionBadSetType,
             _ => OfError.BadMatchBadField,
         };
@@ -196,4 +197,7 @@ internal enum HeaderUse
 
     /// <summary>NXAST_REG_MOVE / copy_field.</summary>
     Move,
+
+    /// <summary>A match's OXM (a packet-out's, a group's selection fields).</summary>
+    Match,
 }

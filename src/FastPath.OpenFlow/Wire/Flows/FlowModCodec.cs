@@ -100,7 +100,7 @@ public static class FlowModCodec
             w.U32(f.BufferId);
             w.U16(Of10Ports.ToOf10(f.OutPort));
             w.U16(Flags10(r.Flags));
-            OfInstructionCodec.EncodeActionList10(w, r.Instructions);
+            OfInstructionCodec.EncodeActionList10(w, r.Instructions, r.Match);
             return;
         }
 
@@ -117,7 +117,7 @@ public static class FlowModCodec
         w.U16((ushort)r.Flags);
         w.U16(s.Version >= OpenFlowVersion.OF14 ? r.Importance : (ushort)0);
         OxmMatchCodec.EncodeOfpMatch(w, r.Match, s.Version);
-        OfInstructionCodec.Encode(w, r.Instructions, s.Version);
+        OfInstructionCodec.Encode(w, r.Instructions, s.Version, r.Match);
     }
 
     /// <summary>Decodes an NXT_FLOW_MOD body (after vendor and subtype); NXM_NX_COOKIE in the match filters modify and delete.</summary>
@@ -161,7 +161,7 @@ public static class FlowModCodec
         w.U16(0);
         w.Zeros(6);
         NxMatchField.Write(w, lengthAt, r.Match, filter ? r.Cookie : 0, filter ? r.CookieMask : 0);
-        OfInstructionCodec.EncodeActionList10(w, r.Instructions);
+        OfInstructionCodec.EncodeActionList10(w, r.Instructions, r.Match);
     }
 
     private static FlowMod Build10(

@@ -138,7 +138,7 @@ public static class FlowStatsCodec
             w.U64(r.Cookie);
             w.U64(st.Packets);
             w.U64(st.Bytes);
-            OfInstructionCodec.EncodeActionList10(w, r.Instructions);
+            OfInstructionCodec.EncodeActionList10(w, r.Instructions, r.Match);
         }
         else if (s.Version >= OpenFlowVersion.OF15)
         {
@@ -153,7 +153,7 @@ public static class FlowStatsCodec
             w.U64(r.Cookie);
             OxmMatchCodec.EncodeOfpMatch(w, r.Match, s.Version);
             OxsStats.Write(w, st);
-            OfInstructionCodec.Encode(w, r.Instructions, s.Version);
+            OfInstructionCodec.Encode(w, r.Instructions, s.Version, r.Match);
         }
         else
         {
@@ -171,7 +171,7 @@ public static class FlowStatsCodec
             w.U64(st.Packets);
             w.U64(st.Bytes);
             OxmMatchCodec.EncodeOfpMatch(w, r.Match, s.Version);
-            OfInstructionCodec.Encode(w, r.Instructions, s.Version);
+            OfInstructionCodec.Encode(w, r.Instructions, s.Version, r.Match);
         }
 
         w.PatchU16(start, (ushort)(w.Length - start));
@@ -232,7 +232,7 @@ public static class FlowStatsCodec
         w.U64(st.Packets);
         w.U64(st.Bytes);
         NxMatchField.Write(w, lengthAt, r.Match);
-        OfInstructionCodec.EncodeActionList10(w, r.Instructions);
+        OfInstructionCodec.EncodeActionList10(w, r.Instructions, r.Match);
         w.PatchU16(start, (ushort)(w.Length - start));
     }
 

@@ -20,7 +20,7 @@ public static class PacketInCodec
             body.Skip(1);
             PipelineMatch m10 = default;
             OfFields.InPort.Set(ref m10, Of10Ports.ToOf11(inPort), uint.MaxValue);
-            return new PacketInMessage(buffer, total, (OfPacketInReason)reason10, 0, ulong.MaxValue, m10, body.Rest.ToArray());
+            return new PacketInMessage(buffer, total, (OfPacketInReason)reason10, 0, ulong.MaxValue, m10, body.Bytes(body.Remaining).ToArray());
         }
 
         byte reason = body.U8();
@@ -28,7 +28,7 @@ public static class PacketInCodec
         ulong cookie = body.U64();
         PipelineMatch m = OxmMatchCodec.DecodeOfpMatch(ref body);
         body.Skip(2);
-        return new PacketInMessage(buffer, total, (OfPacketInReason)reason, table, cookie, m, body.Rest.ToArray());
+        return new PacketInMessage(buffer, total, (OfPacketInReason)reason, table, cookie, m, body.Bytes(body.Remaining).ToArray());
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ public static class PacketInCodec
         body.Skip(6);
         PipelineMatch m = NxMatchField.Read(ref body, matchLength, out _, out _, allowCookie: false);
         body.Skip(2);
-        return new PacketInMessage(buffer, total, (OfPacketInReason)reason, table, cookie, m, body.Rest.ToArray());
+        return new PacketInMessage(buffer, total, (OfPacketInReason)reason, table, cookie, m, body.Bytes(body.Remaining).ToArray());
     }
 
     /// <summary>Encodes an NXT_PACKET_IN body (after vendor and subtype).</summary>

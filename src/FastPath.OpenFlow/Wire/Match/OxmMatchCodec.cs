@@ -172,6 +172,31 @@ public static class OxmMatchCodec
                 continue;
             }
 
+            if (dialect == MatchDialect.Oxm15 && PacketRegisterPair(f) is int pair)
+            {
+                // OpenFlow 1.5 has 64-bit packet registers: Open vSwitch writes reg(2n) and reg(2n+1) as one.
+                OfField high = OfFields.Reg(2 * pair), low = OfFields.Reg((2 * pair) + 1);
+                if (f == low && high.IsMatched(match))
+                {
+                    continue; // written with its pair
+                }
+
+                var (hv, hm) = high.Get(match);
+                var (lv, lm) = low.Get(match);
+                UInt128 v64 = (hv << 32) | lv, m64 = (hm << 32) | lm;
+                bool exact = m64 == ulong.MaxValue;
+                w.U32(((uint)OxmEntries.PacketRegsClass << 16) | ((uint)pair << 9) | (exact ? 8u : 0x110u));
+                w.U64((ulong)v64);
+                if (!exact)
+                {
+                    w.U64((ulong)m64);
+                }
+
+                high.Set(ref covered, hv, hm);
+                low.Set(ref covered, lv, lm);
+                continue;
+            }
+
             Put(w, f, value, mask, dialect);
             f.Set(ref covered, value, mask);
         }
@@ -191,6 +216,19 @@ public static class OxmMatchCodec
                 w.U64(cookieMask);
             }
         }
+    }
+
+    private static int? PacketRegisterPair(OfField f)
+    {
+        for (int i = 0; i < OfFields.Regs.Count; i++)
+        {
+            if (OfFields.Regs[i] == f)
+            {
+                return i / 2;
+            }
+        }
+
+        return null;
     }
 
     private static bool TryVlanAsOxm(WireWriter w, UInt128 tci, UInt128 tciMask, MatchDialect dialect, ref PipelineMatch covered)
@@ -299,55 +337,55 @@ public static class OxmMatchCodec
     /// </summary>
     private static List<OfField> FieldsInOrder(in PipelineMatch match, MatchDialect dialect)
     {
+        // Open vSwitch's order (nx_put_raw): in_port, L2, MPLS or L3 then L4, tunnel id, registers, metadata.
+        // Prerequisites come first either way; the same order makes our bytes equal Open vSwitch's.
         int dlType = Prerequisites.DlType(match);
         int proto = Prerequisites.IpProto(match);
-        bool arp = dlType is EtherTypes.Arp or EtherTypes.Rarp;
         bool ipv6 = dlType == EtherTypes.Ipv6;
-        var l = new List<OfField>(24) { OfFields.InPort, OfFields.InPhyPort, OfFields.Metadata, OfFields.TunId };
-        l.AddRange(OfFields.Regs);
-        l.AddRange([OfFields.EthDst, OfFields.EthSrc, OfFields.EthType, OfFields.VlanTci]);
-        l.Add(OfFields.PbbIsid);
+        var l = new List<OfField>(32) { OfFields.InPort, OfFields.InPhyPort, OfFields.EthSrc, OfFields.EthDst, OfFields.EthType, OfFields.VlanTci };
         if (dlType is EtherTypes.Mpls or EtherTypes.MplsMulticast)
         {
             // The label stack shares the key's bytes with the IP addresses: only an MPLS match has it.
-            l.AddRange([OfFields.MplsLabel, OfFields.MplsTc, OfFields.MplsBos, OfFields.MplsTtl]);
-            return l;
+            l.AddRange([OfFields.MplsTc, OfFields.MplsBos, OfFields.MplsTtl, OfFields.MplsLabel]);
         }
-
-        if (arp)
+        else if (dlType is EtherTypes.Arp or EtherTypes.Rarp)
         {
             l.AddRange([OfFields.ArpOp, OfFields.ArpSpa, OfFields.ArpTpa, OfFields.ArpSha, OfFields.ArpTha]);
-            return l;
         }
-
-        if (dlType is not (EtherTypes.Ipv4 or EtherTypes.Ipv6))
+        else if (dlType is EtherTypes.Ipv4 or EtherTypes.Ipv6)
         {
-            return l;
+            l.AddRange(ipv6 ? [OfFields.Ipv6Src, OfFields.Ipv6Dst] : [OfFields.IpSrc, OfFields.IpDst]);
+            l.AddRange([OfFields.IpFrag, dialect == MatchDialect.Nxm ? OfFields.NwTos : OfFields.IpDscp, OfFields.NwEcn, OfFields.NwTtl]);
+            if (ipv6)
+            {
+                l.AddRange([OfFields.Ipv6Label, OfFields.Ipv6Exthdr]);
+            }
+
+            l.Add(OfFields.NwProto);
+            switch (proto)
+            {
+                case IpProtocols.Tcp:
+                    l.AddRange([OfFields.TcpSrc, OfFields.TcpDst, OfFields.TcpFlags]);
+                    break;
+                case IpProtocols.Udp:
+                    l.AddRange([OfFields.UdpSrc, OfFields.UdpDst]);
+                    break;
+                case IpProtocols.Sctp:
+                    l.AddRange([OfFields.SctpSrc, OfFields.SctpDst]);
+                    break;
+                case IpProtocols.Icmp when !ipv6:
+                    l.AddRange([OfFields.IcmpType, OfFields.IcmpCode]);
+                    break;
+                case IpProtocols.IcmpV6 when ipv6:
+                    l.AddRange([OfFields.Icmpv6Type, OfFields.Icmpv6Code, OfFields.NdTarget, OfFields.NdSll, OfFields.NdTll]);
+                    break;
+            }
         }
 
-        l.Add(OfFields.NwProto);
-        l.Add(dialect == MatchDialect.Nxm ? OfFields.NwTos : OfFields.IpDscp);
-        l.AddRange([OfFields.NwEcn, OfFields.NwTtl, OfFields.IpFrag]);
-        l.AddRange(ipv6 ? [OfFields.Ipv6Src, OfFields.Ipv6Dst, OfFields.Ipv6Label, OfFields.Ipv6Exthdr] : [OfFields.IpSrc, OfFields.IpDst]);
-        switch (proto)
-        {
-            case IpProtocols.Tcp:
-                l.AddRange([OfFields.TcpSrc, OfFields.TcpDst, OfFields.TcpFlags]);
-                break;
-            case IpProtocols.Udp:
-                l.AddRange([OfFields.UdpSrc, OfFields.UdpDst]);
-                break;
-            case IpProtocols.Sctp:
-                l.AddRange([OfFields.SctpSrc, OfFields.SctpDst]);
-                break;
-            case IpProtocols.Icmp when !ipv6:
-                l.AddRange([OfFields.IcmpType, OfFields.IcmpCode]);
-                break;
-            case IpProtocols.IcmpV6 when ipv6:
-                l.AddRange([OfFields.Icmpv6Type, OfFields.Icmpv6Code, OfFields.NdTarget, OfFields.NdSll, OfFields.NdTll]);
-                break;
-        }
-
+        l.Add(OfFields.PbbIsid);
+        l.Add(OfFields.TunId);
+        l.AddRange(OfFields.Regs);
+        l.Add(OfFields.Metadata);
         return l;
     }
 

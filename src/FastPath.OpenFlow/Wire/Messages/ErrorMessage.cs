@@ -1,14 +1,18 @@
 namespace FastPath.OpenFlow.Wire.Messages;
 
-/// <summary>OFPT_ERROR: the error and (at least the first 64 bytes of) the message that caused it.</summary>
+/// <summary>OFPT_ERROR: the error and the message that caused it (the specification asks for at least 64 bytes).</summary>
 /// <param name="Error">The error, in OpenFlow 1.3 numbering.</param>
 /// <param name="Data">The offending bytes, or for hello failures an ASCII explanation.</param>
 public sealed record ErrorMessage(OfError Error, byte[] Data) : OfMessage
 {
-    /// <summary>Bytes of the offending request an error carries (Open vSwitch's ofperr_encode_reply sends at most 64).</summary>
-    public const int MaxData = 64;
+    /// <summary>Most bytes of the offending request that fit an error message with a vendor error header.</summary>
+    public const int MaxData = ushort.MaxValue - 20;
 
-    /// <summary>The error answering <paramref name="request"/>: it carries the request's first 64 bytes, as Open vSwitch's do.</summary>
+    /// <summary>
+    /// The error answering <paramref name="request"/>. It carries the whole request, as Open vSwitch 3.1 does (a
+    /// 96-byte bad multipart request comes back whole: tests/data/openflow/bad-multipart-96-of13.txt), cut only to
+    /// fit one message.
+    /// </summary>
     public static ErrorMessage ForRequest(OfError error, ReadOnlySpan<byte> request)
         => new(error, request[..Math.Min(request.Length, MaxData)].ToArray());
 

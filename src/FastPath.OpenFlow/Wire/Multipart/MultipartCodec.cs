@@ -116,6 +116,7 @@ public static class MultipartCodec
     /// <summary>
     /// Encodes a multipart request or reply as one message body into <paramref name="w"/> (which holds the ofp_header
     /// placeholder) and returns the message type. A reply too long for one message throws: use <see cref="EncodeAll"/>.
+    /// A reply part flagged <see cref="MultipartReply.More"/> keeps its flag (re-sending a part as it came).
     /// </summary>
     public static byte Encode(OfMessage message, WireWriter w, OfSession session)
     {
@@ -131,7 +132,7 @@ public static class MultipartCodec
             return RequestType(session.Version);
         }
 
-        WriteHeader(w, entry.Kind, 0, session.Version);
+        WriteHeader(w, entry.Kind, ((MultipartReply)message).More ? FlagMore : (ushort)0, session.Version);
         var scratch = new WireWriter();
         entry.EncodeReply((MultipartReply)message, session, scratch, chunk => w.Bytes(chunk.Written));
         return ReplyType(session.Version);

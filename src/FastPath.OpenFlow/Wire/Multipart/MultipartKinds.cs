@@ -1,6 +1,11 @@
+using FastPath.OpenFlow.Groups;
+using FastPath.OpenFlow.Meters;
 using FastPath.OpenFlow.Wire.Flows;
+using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Meters;
 using FastPath.OpenFlow.Wire.Nx;
+using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
 using FastPath.OpenFlow.Wire.Tables;
 
@@ -22,5 +27,17 @@ public static class MultipartKinds
         MultipartEntry.Single<AggregateStatsRequest, AggregateStatsReply>(new(MultipartType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeAggregateRequest, FlowStatsCodec.EncodeRequest, FlowStatsCodec.DecodeAggregateReply, FlowStatsCodec.EncodeAggregateReply),
         MultipartEntry.List<NxFlowStatsRequest, NxFlowStatsReply, FlowStatsEntry>(MultipartKind.Nx((uint)NxStatsType.Flow), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxItem, FlowStatsCodec.EncodeNxItem),
         MultipartEntry.Single<NxAggregateStatsRequest, NxAggregateStatsReply>(MultipartKind.Nx((uint)NxStatsType.Aggregate), OpenFlowVersion.OF10, FlowStatsCodec.DecodeNxAggregateRequest, FlowStatsCodec.EncodeNxRequest, FlowStatsCodec.DecodeNxAggregateReply, FlowStatsCodec.EncodeNxAggregateReply),
+        MultipartEntry.List<PortDescRequest, PortDescReply, OfPortDesc>(new(MultipartType.PortDesc), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortDescRequest, PortMessagesCodec.EncodePortDescRequest, PortDescCodec.Decode, PortDescCodec.Encode),
+        MultipartEntry.List<PortStatsRequest, PortStatsReply, PortStats>(new(MultipartType.PortStats), OpenFlowVersion.OF10, PortMessagesCodec.DecodePortStatsRequest, PortMessagesCodec.EncodePortStatsRequest, PortMessagesCodec.DecodePortStats, PortMessagesCodec.EncodePortStats),
+        MultipartEntry.List<QueueStatsRequest, QueueStatsReply, QueueStats>(new(MultipartType.QueueStats), OpenFlowVersion.OF10, QueueCodec.DecodeStatsRequest, QueueCodec.EncodeStatsRequest, QueueCodec.DecodeStats, QueueCodec.EncodeStats),
+        MultipartEntry.List<TableFeaturesRequest, TableFeaturesReply, TableFeatures>(new(MultipartType.TableFeatures), OpenFlowVersion.OF13, TableFeaturesCodec.DecodeRequest, TableFeaturesCodec.EncodeRequest, TableFeaturesCodec.DecodeItem, TableFeaturesCodec.EncodeItem),
+        MultipartEntry.List<TableDescRequest, TableDescReply, TableDesc>(new(MultipartType.TableDesc), OpenFlowVersion.OF14, EmptyBody<TableDescRequest>.Decode, EmptyBody<TableDescRequest>.Encode, TableMessagesCodec.DecodeDesc, TableMessagesCodec.EncodeDesc),
+        MultipartEntry.List<QueueDescRequest, QueueDescReply, QueueConfig>(new(MultipartType.QueueDesc), OpenFlowVersion.OF14, QueueCodec.DecodeDescRequest, QueueCodec.EncodeDescRequest, QueueCodec.DecodeDesc, QueueCodec.EncodeDesc),
+        MultipartEntry.List<GroupStatsRequest, GroupStatsReply, OfGroupStats>(new(MultipartType.Group), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeStatsRequest, GroupMultipartCodec.EncodeStatsRequest, GroupCodec.DecodeGroupStats, GroupCodec.EncodeGroupStats),
+        MultipartEntry.List<GroupDescRequest, GroupDescReply, GroupDescription>(new(MultipartType.GroupDesc), OpenFlowVersion.OF13, GroupMultipartCodec.DecodeDescRequest, GroupMultipartCodec.EncodeDescRequest, GroupCodec.DecodeGroupDesc, GroupCodec.EncodeGroupDesc),
+        MultipartEntry.Single<GroupFeaturesRequest, GroupFeaturesReply>(new(MultipartType.GroupFeatures), OpenFlowVersion.OF13, EmptyBody<GroupFeaturesRequest>.Decode, EmptyBody<GroupFeaturesRequest>.Encode, GroupMultipartCodec.DecodeFeaturesReply, GroupMultipartCodec.EncodeFeaturesReply),
+        MultipartEntry.List<MeterStatsRequest, MeterStatsReply, OfMeterStats>(new(MultipartType.Meter), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeStatsRequest, MeterMultipartCodec.EncodeStatsRequest, MeterCodec.DecodeMeterStats, MeterCodec.EncodeMeterStats),
+        MultipartEntry.List<MeterConfigRequest, MeterConfigReply, OfMeterConfig>(new(MultipartType.MeterConfig), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeConfigRequest, MeterMultipartCodec.EncodeConfigRequest, MeterCodec.DecodeMeterConfig, MeterCodec.EncodeMeterConfig),
+        MultipartEntry.Single<MeterFeaturesRequest, MeterFeaturesReply>(new(MultipartType.MeterFeatures), OpenFlowVersion.OF13, EmptyBody<MeterFeaturesRequest>.Decode, EmptyBody<MeterFeaturesRequest>.Encode, MeterMultipartCodec.DecodeFeaturesReply, MeterMultipartCodec.EncodeFeaturesReply),
     ];
 }

@@ -8,8 +8,8 @@ namespace FastPath.OpenFlow.Wire.Multipart;
 public abstract record MultipartReply : OfMessage
 {
     /// <summary>
-    /// OFPMPF_REPLY_MORE on a decoded part: more parts with the same xid follow. Ignored when encoding (the codec sets
-    /// it on every part but the last).
+    /// OFPMPF_REPLY_MORE on a decoded part: more parts with the same xid follow. <see cref="OfCodec.Encode"/> writes
+    /// it as it is; <see cref="OfCodec.EncodeAll"/> ignores it and flags every part but the last.
     /// </summary>
     public bool More { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Switch;
 
 namespace FastPath.OpenFlow.Wire.Nx;
 
@@ -18,6 +19,12 @@ public static class NxCodec
     /// <summary>The Open Networking Foundation's experimenter id (ONF_VENDOR_ID: OpenFlow 1.3 bundle extension).</summary>
     public const uint OnfVendorId = 0x4f4e4600;
 
+    /// <summary>ONFT_BUNDLE_CONTROL: OpenFlow 1.4's bundle control as an OpenFlow 1.3 ONF experimenter message.</summary>
+    public const uint OnfBundleControl = 2300;
+
+    /// <summary>ONFT_BUNDLE_ADD_MESSAGE.</summary>
+    public const uint OnfBundleAddMessage = 2301;
+
     /// <summary>Bytes of the vendor header after ofp_header (vendor id, subtype).</summary>
     public const int HeaderLength = 8;
 
@@ -28,12 +35,18 @@ public static class NxCodec
     public static IReadOnlyList<NxEntry> Entries { get; } =
     [
         NxEntry.Nicira<SetControllerId>(NxType.SetControllerId, NxSwitchCodec.DecodeSetControllerId, NxSwitchCodec.EncodeSetControllerId),
-        NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
-        NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, s => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
-        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, s => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
+        NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
+        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, (_, s) => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
         NxEntry.Nicira<NxSetFlowFormat>(NxType.SetFlowFormat, NxSessionCodec.DecodeSetFlowFormat, NxSessionCodec.EncodeSetFlowFormat),
         NxEntry.Nicira<NxSetPacketInFormat>(NxType.SetPacketInFormat, NxSessionCodec.DecodeSetPacketInFormat, NxSessionCodec.EncodeSetPacketInFormat),
         NxEntry.Nicira<NxFlowModTableId>(NxType.FlowModTableId, NxSessionCodec.DecodeFlowModTableId, NxSessionCodec.EncodeFlowModTableId),
+        NxEntry.Nicira<RoleMessage>(NxType.RoleRequest, RoleAsyncCodec.DecodeNxRoleRequest, RoleAsyncCodec.EncodeNxRole, (m, s) => !m.IsReply && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<RoleMessage>(NxType.RoleReply, RoleAsyncCodec.DecodeNxRoleReply, RoleAsyncCodec.EncodeNxRole, (m, s) => m.IsReply && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<AsyncConfig>(NxType.SetAsyncConfig, RoleAsyncCodec.DecodeNxSetAsync, RoleAsyncCodec.EncodeNxSetAsync, (m, s) => m.IsSet && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Of<BundleControl>(OnfVendorId, OnfBundleControl, BundleCodec.DecodeControl, BundleCodec.EncodeControl, (_, s) => s.Version == OpenFlowVersion.OF13),
+        NxEntry.Of<BundleAddMessage>(OnfVendorId, OnfBundleAddMessage, BundleCodec.DecodeAdd, BundleCodec.EncodeAdd, (_, s) => s.Version == OpenFlowVersion.OF13),
+        NxEntry.Nicira<Groups.GroupModMessage>(NxType.GroupMod, Groups.GroupCodec.DecodeNxGroupMod, Groups.GroupCodec.EncodeNxGroupMod, (_, s) => s.Version == OpenFlowVersion.OF10),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =
@@ -84,7 +97,7 @@ public static class NxCodec
 
         foreach (NxEntry e in entries)
         {
-            if (e.EncodesOn(session))
+            if (e.EncodesOn(message, session))
             {
                 w.U32(e.Vendor);
                 w.U32(e.Subtype);

@@ -25,21 +25,21 @@ public abstract class NxEntry
 
     /// <summary>
     /// A vendor message carrying <typeparamref name="T"/>. Decoding accepts it on every version (as Open vSwitch
-    /// does for NXT_* messages); encoding uses it only on the sessions <paramref name="when"/> accepts (all if null),
+    /// does for NXT_* messages); encoding uses it only for the messages and sessions <paramref name="when"/> accepts (all if null),
     /// so a record with a standard form elsewhere (a role request: OFPT_ROLE_REQUEST in 1.3, NXT_ROLE_REQUEST in 1.0)
     /// picks the vendor form only where it should.
     /// </summary>
-    public static NxEntry Of<T>(uint vendor, uint subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<OfSession, bool>? when = null)
+    public static NxEntry Of<T>(uint vendor, uint subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<T, OfSession, bool>? when = null)
         where T : OfMessage
         => new Typed<T>(vendor, subtype, decode, encode, when);
 
     /// <summary>A Nicira message (<see cref="NxCodec.NiciraVendorId"/>).</summary>
-    public static NxEntry Nicira<T>(NxType subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<OfSession, bool>? when = null)
+    public static NxEntry Nicira<T>(NxType subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<T, OfSession, bool>? when = null)
         where T : OfMessage
         => new Typed<T>(NxCodec.NiciraVendorId, (uint)subtype, decode, encode, when);
 
-    /// <summary>Whether this entry encodes its record on <paramref name="session"/>.</summary>
-    internal abstract bool EncodesOn(OfSession session);
+    /// <summary>Whether this entry encodes <paramref name="message"/> on <paramref name="session"/>.</summary>
+    internal abstract bool EncodesOn(OfMessage message, OfSession session);
 
     /// <summary>Reads the body after the vendor header.</summary>
     internal abstract OfMessage Decode(ref WireReader body, OfSession session);
@@ -47,13 +47,13 @@ public abstract class NxEntry
     /// <summary>Writes the body after the vendor header.</summary>
     internal abstract void Encode(OfMessage message, WireWriter w, OfSession session);
 
-    private sealed class Typed<T>(uint vendor, uint subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<OfSession, bool>? when)
+    private sealed class Typed<T>(uint vendor, uint subtype, BodyDecoder<T> decode, BodyEncoder<T> encode, Func<T, OfSession, bool>? when)
         : NxEntry(vendor, subtype)
         where T : OfMessage
     {
         public override Type RecordType => typeof(T);
 
-        internal override bool EncodesOn(OfSession session) => when is null || when(session);
+        internal override bool EncodesOn(OfMessage message, OfSession session) => when is null || when((T)message, session);
 
         internal override OfMessage Decode(ref WireReader body, OfSession session) => decode(ref body, session);
 

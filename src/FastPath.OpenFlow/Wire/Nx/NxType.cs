@@ -43,6 +43,8 @@ public enum NxType : uint
     CtFlushZone = 29,
     /// <summary>NXT_PACKET_IN2.</summary>
     PacketIn2 = 30,
+    /// <summary>NXT_GROUP_MOD: Open vSwitch's group-mod on OpenFlow 1.0 (OpenFlow 1.5's layout with 1.0 actions).</summary>
+    GroupMod = 31,
     /// <summary>NXT_SET_ASYNC_CONFIG2 (property-based, OpenFlow 1.4 style).</summary>
     SetAsyncConfig2 = 27,
 }
