@@ -3,8 +3,8 @@ using FastPath.Datapath;
 using FastPath.Datapath.Ports;
 using FastPath.Ofproto.Service;
 using FastPath.OpenFlow.Fields;
-using FastPath.OpenFlow.Ports;
 using FastPath.OpenFlow.Rules;
+using FastPath.OpenFlow.Wire.Ports;
 
 namespace FastPath.Ofproto.Bridge;
 
@@ -37,6 +37,7 @@ public sealed class BridgeHost : IAsyncDisposable
         Ports = new PortTable(Bridge.Ports);
         OpenFlow.Attach(Bridge, Ports);
         Connections = new OfConnectionManager(OpenFlow, this.options.FailMode);
+        OpenFlow.Manager = Connections;
         Connections.ForwardNormallyChanged += _ => UpdateFailOpen();
     }
 
@@ -78,7 +79,7 @@ public sealed class BridgeHost : IAsyncDisposable
         uint dp = datapath.AddPort(netdev, datapathNo);
         uint ofport = portNo == OfPorts.Local ? OfPorts.Local : dp;
         ulong mac = hwAddr ?? InterfaceAddress(netdev.Name) ?? (0xaa55aa550000ul | (dp & 0xffff));
-        var description = new OfPortDescription(ofport, mac, netdev.Name, OfPortConfig.None, OfPortState.Live);
+        var description = new OfPortDesc(ofport, mac, netdev.Name, 0, OfPortDesc.StateLive);
         try
         {
             Bridge.Invoke(() =>

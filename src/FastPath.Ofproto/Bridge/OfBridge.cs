@@ -82,6 +82,19 @@ public sealed class OfBridge : IDisposable
         return removed;
     });
 
+    /// <summary>
+    /// Applies a group-mod on the ofproto thread; the rules a deleted group takes with it are reported as
+    /// removed by group delete, as OpenFlow says.
+    /// </summary>
+    /// <exception cref="Groups.GroupModException">The group-mod was refused; nothing changed.</exception>
+    public IReadOnlyList<RemovedRule> ApplyGroupMod(Groups.GroupMod mod) => Thread.Invoke(() =>
+    {
+        long now = Stopwatch.GetTimestamp();
+        List<RemovedRule> removed = Pipeline.ApplyGroupMod(mod, now);
+        Report(removed, now);
+        return removed;
+    });
+
     /// <summary>Adds rules written as <c>ovs-ofctl add-flow</c> takes them, in order, each replacing an identical one.</summary>
     /// <exception cref="OpenFlow.Text.FlowSyntaxException">A line does not parse; the lines before it were added.</exception>
     /// <exception cref="FlowModException">A rule was refused; the lines before it were added.</exception>

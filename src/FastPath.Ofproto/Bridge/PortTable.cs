@@ -2,6 +2,7 @@ using FastPath.Datapath.Ports;
 using FastPath.Ofproto.Xlate;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Ports;
+using FastPath.OpenFlow.Wire.Ports;
 
 namespace FastPath.Ofproto.Bridge;
 
@@ -19,17 +20,17 @@ public sealed class PortTable
     public PortTable(BridgePorts view) => this.view = view;
 
     /// <summary>A port was added, deleted or modified (OFPPR_ADD, DELETE, MODIFY), with its description after the change (before, for a delete).</summary>
-    public event Action<OfPortDescription, PortChange>? Changed;
+    public event Action<OfPortDesc, PortChange>? Changed;
 
     /// <summary>Every port, LOCAL last, as Open vSwitch lists them.</summary>
-    public IEnumerable<OfPortDescription> Descriptions =>
+    public IEnumerable<OfPortDesc> Descriptions =>
         ports.Values.Select(e => e.Description).OrderBy(d => d.PortNo == OfPorts.Local ? 1 : 0).ThenBy(d => d.PortNo);
 
     /// <summary>Number of ports (LOCAL included).</summary>
     public int Count => ports.Count;
 
     /// <summary>Adds a port: <paramref name="portNo"/> is its OpenFlow number (<see cref="OfPorts.Local"/> for the bridge's own port), carried by datapath port <paramref name="datapathPort"/>.</summary>
-    public void Add(uint portNo, uint datapathPort, INetdev netdev, OfPortDescription description)
+    public void Add(uint portNo, uint datapathPort, INetdev netdev, OfPortDesc description)
     {
         if (ports.ContainsKey(portNo))
         {
@@ -38,9 +39,10 @@ public sealed class PortTable
 
         var entry = new Entry(datapathPort, netdev, description with { PortNo = portNo });
         ports.Add(portNo, entry);
-        view.Set(datapathPort, noFlood: (description.Config & OfPortConfig.NoFlood) != 0, isLocal: portNo == OfPorts.Local);
-        view.SetConfig(datapathPort, description.Config);
-        view.SetLive(datapathPort, (description.State & OfPortState.LinkDown) == 0);
+        var config = (OfPortConfig)description.Config;
+        view.Set(datapathPort, noFlood: (config & OfPortConfig.NoFlood) != 0, isLocal: portNo == OfPorts.Local);
+        view.SetConfig(datapathPort, config);
+        view.SetLive(datapathPort, (description.State & OfPortDesc.StateLinkDown) == 0);
         Changed?.Invoke(entry.Description, PortChange.Add);
     }
 
@@ -58,7 +60,7 @@ public sealed class PortTable
     }
 
     /// <summary>Port <paramref name="portNo"/>'s description, if it exists.</summary>
-    public OfPortDescription? Find(uint portNo) => ports.TryGetValue(portNo, out Entry? e) ? e.Description : null;
+    public OfPortDesc? Find(uint portNo) => ports.TryGetValue(portNo, out Entry? e) ? e.Description : null;
 
     /// <summary>Port <paramref name="portNo"/>'s device, if it exists.</summary>
     public INetdev? Device(uint portNo) => ports.TryGetValue(portNo, out Entry? e) ? e.Netdev : null;
@@ -67,39 +69,34 @@ public sealed class PortTable
     /// Changes the settings of port <paramref name="portNo"/> under <paramref name="mask"/> (OpenFlow port-mod);
     /// a port taken down also loses its link (OFPPS_LINK_DOWN), as an interface set down does.
     /// </summary>
-    public OfPortDescription Configure(uint portNo, OfPortConfig config, OfPortConfig mask)
+    public OfPortDesc Configure(uint portNo, OfPortConfig config, OfPortConfig mask)
     {
         Entry e = ports[portNo];
-        OfPortConfig next = (e.Description.Config & ~mask) | (config & mask);
-        OfPortState state = (next & OfPortConfig.PortDown) != 0 ? e.Description.State | OfPortState.LinkDown : e.Description.State & ~OfPortState.LinkDown;
-        if ((state & OfPortState.LinkDown) != 0)
-        {
-            state &= ~OfPortState.Live;
-        }
-        else
-        {
-            state |= OfPortState.Live;
-        }
-
-        if (next == e.Description.Config && state == e.Description.State)
+        var before = (OfPortConfig)e.Description.Config;
+        OfPortConfig next = (before & ~mask) | (config & mask);
+        bool down = (next & OfPortConfig.PortDown) != 0;
+        uint state = down
+            ? (e.Description.State | OfPortDesc.StateLinkDown) & ~OfPortDesc.StateLive
+            : (e.Description.State & ~OfPortDesc.StateLinkDown) | OfPortDesc.StateLive;
+        if (next == before && state == e.Description.State)
         {
             return e.Description;
         }
 
-        e.Description = e.Description with { Config = next, State = state };
+        e.Description = e.Description with { Config = (uint)next, State = state };
         view.SetConfig(e.DatapathPort, next);
-        view.SetLive(e.DatapathPort, (state & OfPortState.LinkDown) == 0);
+        view.SetLive(e.DatapathPort, !down);
         Changed?.Invoke(e.Description, PortChange.Modify);
         return e.Description;
     }
 
-    private sealed class Entry(uint datapathPort, INetdev netdev, OfPortDescription description)
+    private sealed class Entry(uint datapathPort, INetdev netdev, OfPortDesc description)
     {
         public uint DatapathPort { get; } = datapathPort;
 
         public INetdev Netdev { get; } = netdev;
 
-        public OfPortDescription Description { get; set; } = description;
+        public OfPortDesc Description { get; set; } = description;
     }
 }
 

@@ -96,18 +96,18 @@ public sealed partial class OpenFlowEndpoint
                 c.Send(new NxFlowStatsReply(FlowEntries(f)), xid);
                 return true;
             case AggregateStatsRequest a:
-            {
-                (ulong packets, ulong bytes, uint flows) = Aggregate(a);
-                c.Send(new AggregateStatsReply(packets, bytes, flows), xid);
-                return true;
-            }
+                {
+                    (ulong packets, ulong bytes, uint flows) = Aggregate(a);
+                    c.Send(new AggregateStatsReply(packets, bytes, flows), xid);
+                    return true;
+                }
 
             case NxAggregateStatsRequest a:
-            {
-                (ulong packets, ulong bytes, uint flows) = Aggregate(a);
-                c.Send(new NxAggregateStatsReply(packets, bytes, flows), xid);
-                return true;
-            }
+                {
+                    (ulong packets, ulong bytes, uint flows) = Aggregate(a);
+                    c.Send(new NxAggregateStatsReply(packets, bytes, flows), xid);
+                    return true;
+                }
 
             default:
                 return false;
@@ -187,7 +187,8 @@ public sealed partial class OpenFlowEndpoint
         TimeSpan age = Stopwatch.GetElapsedTime(rule.CreatedTicks, now);
         long ticks = Math.Max(0, age.Ticks);
         uint seconds = (uint)Math.Min(uint.MaxValue, ticks / TimeSpan.TicksPerSecond);
-        uint nanos = (uint)(ticks % TimeSpan.TicksPerSecond * 100);
+        // Millisecond precision, as Open vSwitch reports durations.
+        uint nanos = (uint)(ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMillisecond * 1_000_000);
         int idle = (int)Math.Max(0, Stopwatch.GetElapsedTime(Math.Max(rule.LastUsedTicks, rule.CreatedTicks), now).TotalSeconds);
         return new FlowStats((ulong)rule.Packets, (ulong)rule.Bytes, seconds, nanos, idle, (int)seconds);
     }

@@ -162,7 +162,8 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
                 c.Session = c.Session with { PacketInFormat = f.Format };
                 break;
             case NxFlowModTableId t:
-                extras[c].FlowModTableId = t.Enable;
+                // OpenFlow 1.0 flow-mods then carry their table in the command's high byte.
+                c.Session = c.Session with { FlowModTableId = t.Enable };
                 break;
             default:
                 if (!DispatchFlows(c, request) && !DispatchSwitch(c, request))
@@ -205,7 +206,5 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     private sealed class ConnectionExtras
     {
         public ushort ControllerId { get; set; }
-
-        public bool FlowModTableId { get; set; }
     }
 }
