@@ -40,7 +40,9 @@ public class BackoffTests
         long[] expected = [100, 200, 400, 400, 400];
         for (int i = 0; i < gaps.Length; i++)
         {
-            Assert.True(gaps[i] >= expected[i] - 20 && gaps[i] <= expected[i] + 400, $"gap {i}: {gaps[i]} ms, expected about {expected[i]} ({string.Join(", ", gaps)})");
+            // The lower bound proves each wait and its growth; the upper one only that no wait runs away (a loaded
+            // 2-core CI machine can delay a timer by a second), while the cap itself is checked on the backoff below.
+            Assert.True(gaps[i] >= expected[i] - 20 && gaps[i] <= expected[i] + 1500, $"gap {i}: {gaps[i]} ms, expected about {expected[i]} ({string.Join(", ", gaps)})");
         }
 
         Assert.True(remote.Attempts >= 6);
