@@ -41,7 +41,7 @@ public sealed class OfRoleElection
                 {
                     if (generationIdDefined && (long)(g - generationId) < 0)
                     {
-                        throw new OfErrorException(OfRoleErrors.Stale, $"generation id {g} is older than {generationId}");
+                        throw new OfErrorException(OfError.RoleRequestFailedStale, $"generation id {g} is older than {generationId}");
                     }
 
                     generationId = g;
