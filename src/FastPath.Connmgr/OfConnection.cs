@@ -163,7 +163,19 @@ public sealed class OfConnection : IAsyncDisposable
     /// current <see cref="Session"/>. Never blocks. False if the connection is closed, or if the message would
     /// pass the queue's hard limits, in which case the connection closes (the peer is not draining).
     /// </summary>
-    public bool Send(OfMessage message, uint xid) => SendEncoded(OfCodec.Encode(message, Session, xid), false);
+    public bool Send(OfMessage message, uint xid)
+    {
+        // A multipart reply longer than one message goes as several, flagged OFPMPF_REPLY_MORE but the last.
+        foreach (byte[] frame in OfCodec.EncodeAll(message, Session, xid))
+        {
+            if (!SendEncoded(frame, false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Queues <paramref name="message"/> unless the queue is full of droppable messages already (then it is dropped and counted).</summary>
     public bool SendDroppable(OfMessage message, uint xid) => SendEncoded(OfCodec.Encode(message, Session, xid), true);

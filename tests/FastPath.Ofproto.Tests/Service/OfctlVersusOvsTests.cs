@@ -64,4 +64,17 @@ public class OfctlVersusOvsTests
             () => Assert.Single(OfctlRunner.Run(dump, b.Target)).Stdout.Contains("n_packets=1", StringComparison.Ordinal),
             "the rule's counters to reach dump-flows");
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenFlow13")]
+    public async Task AFlowDumpLongerThanOneMessageArrivesWhole(string? protocol)
+    {
+        await using HostedBridge b = HostedBridge.Start();
+        const int Flows = 1500; // about 100 KiB of flow stats: more than one OpenFlow message holds
+        b.Host.Bridge.AddFlows(Enumerable.Range(0, Flows).Select(i => $"priority=10,udp,tp_dst={i + 1},actions=output:2"));
+        OfctlResult dump = Assert.Single(OfctlRunner.Run(OfctlScript.Parse("dump", protocol, ["dump-flows {target}"]), b.Target));
+        Assert.True(dump.ExitCode == 0, dump.Stderr);
+        Assert.Equal(Flows, dump.Stdout.Split('\n').Count(l => l.Contains("actions=output:2", StringComparison.Ordinal)));
+    }
 }
