@@ -3,6 +3,7 @@ using FastPath.OpenFlow;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Wire;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Tables;
 
 namespace FastPath.Ofproto.Service;
 
@@ -19,6 +20,8 @@ public sealed partial class OpenFlowEndpoint
 
     // Every OpenFlow 1.0 action (OFPAT10_OUTPUT .. ENQUEUE), as Open vSwitch reports them.
     private const uint Of10Actions = 0xfff;
+
+    private List<TableFeatures>? tableFeatures;
 
     // OFPC_FRAG_* as set-config leaves them (frags=normal by default; reassembly is not offered).
     private ushort fragFlags;
@@ -39,6 +42,16 @@ public sealed partial class OpenFlowEndpoint
                 return true;
             case SwitchConfig { IsSet: true } set:
                 SetConfig(c, set);
+                return true;
+            case TableFeaturesRequest tf:
+                if (tf.Tables.Count > 0)
+                {
+                    // Changing the pipeline's shape is not offered (nor by Open vSwitch's userspace datapath).
+                    throw new OfErrorException(OfError.TableFeaturesFailedPermission, "table features cannot be set");
+                }
+
+                tableFeatures ??= BuildTableFeatures();
+                c.Send(new TableFeaturesReply(tableFeatures), xid);
                 return true;
             case DescRequest:
                 c.Send(
@@ -133,6 +146,47 @@ public sealed partial class OpenFlowEndpoint
         {
             byte id = (byte)i;
             tables.Add(new TableStats(id, (uint)Bridge.Pipeline.Table(id).Count, 0, 0, string.Empty, Of10AllWildcards, MaxEntriesPerTable));
+        }
+
+        return tables;
+    }
+
+    // What every table offers (they are all alike): the instructions, actions and fields FastPath supports, each
+    // table able to go to any later one.
+    private List<TableFeatures> BuildTableFeatures()
+    {
+        ushort[] instructions = [1, 2, 3, 4, 5, 6]; // goto_table, write_metadata, write/apply/clear_actions, meter
+        ushort[] actions = [0, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]; // output, MPLS TTL, VLAN/MPLS push/pop, queue, group, NW TTL, set_field
+        ulong[] match = [.. OfFields.All.Where(f => f.HasOxm).Select(f => (ulong)f.OxmHeader(false))];
+        ulong[] writable = [.. OfFields.All.Where(f => f.HasOxm && f.Writable).Select(f => (ulong)f.OxmHeader(false))];
+        var tables = new List<TableFeatures>(Options.Tables);
+        for (int i = 0; i < Options.Tables; i++)
+        {
+            byte[] next = [.. Enumerable.Range(i + 1, Math.Max(0, Options.Tables - i - 1)).Select(t => (byte)t)];
+            ushort[] ins = i == Options.Tables - 1 ? [.. instructions.Where(t => t != 1)] : instructions;
+            tables.Add(new TableFeatures(
+                (byte)i,
+                "table" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ulong.MaxValue,
+                ulong.MaxValue,
+                0,
+                MaxEntriesPerTable,
+                [
+                    TableFeatureProperty.Instructions(TableFeaturePropType.Instructions, ins),
+                    TableFeatureProperty.Instructions(TableFeaturePropType.InstructionsMiss, ins),
+                    TableFeatureProperty.NextTables(TableFeaturePropType.NextTables, next),
+                    TableFeatureProperty.NextTables(TableFeaturePropType.NextTablesMiss, next),
+                    TableFeatureProperty.Actions(TableFeaturePropType.WriteActions, actions),
+                    TableFeatureProperty.Actions(TableFeaturePropType.WriteActionsMiss, actions),
+                    TableFeatureProperty.Actions(TableFeaturePropType.ApplyActions, actions),
+                    TableFeatureProperty.Actions(TableFeaturePropType.ApplyActionsMiss, actions),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.Match, match),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.Wildcards, match),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.WriteSetField, writable),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.WriteSetFieldMiss, writable),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.ApplySetField, writable),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.ApplySetFieldMiss, writable),
+                ]));
         }
 
         return tables;

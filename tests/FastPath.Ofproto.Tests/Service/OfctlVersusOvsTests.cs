@@ -77,4 +77,21 @@ public class OfctlVersusOvsTests
         Assert.True(dump.ExitCode == 0, dump.Stderr);
         Assert.Equal(Flows, dump.Stdout.Split('\n').Count(l => l.Contains("actions=output:2", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task OpenFlow13AddFlowGetsTheTableFeaturesItAsksForFirst()
+    {
+        await using HostedBridge b = HostedBridge.Start();
+        OfctlScript script = OfctlScript.Parse("of13", "OpenFlow13", [
+            "add-flow {target} table=1,priority=7,tcp,tp_dst=80,actions=set_field:10.0.0.9->ip_dst,output:3",
+            "add-flow {target} in_port=1,ip,nw_src=192.168.1.1,actions=mod_nw_src:192.181.137.1,goto_table:1",
+            "dump-table-features {target}",
+            "dump-flows {target}",
+        ]);
+        IReadOnlyList<OfctlResult> r = OfctlRunner.Run(script, b.Target);
+        Assert.All(r, x => Assert.True(x.ExitCode == 0, $"{x.Command}: {x.Stderr}"));
+        Assert.Contains("table 253", r[2].Stdout, StringComparison.Ordinal);
+        Assert.Contains("table=1, n_packets=0, n_bytes=0, priority=7,tcp,tp_dst=80 actions=set_field:10.0.0.9->ip_dst,output:3", r[3].Stdout, StringComparison.Ordinal);
+        Assert.Contains("goto_table:1", r[3].Stdout, StringComparison.Ordinal);
+    }
 }
