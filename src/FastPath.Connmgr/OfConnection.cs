@@ -532,7 +532,8 @@ public sealed class OfConnection : IAsyncDisposable
                 return;
         }
 
-        byte[] first = frame[..Math.Min(frame.Length, OfRequest.ErrorDataBytes)].ToArray();
+        // An error about a request carries the request whole (cut to what one error message holds), as Open vSwitch 3.1 does.
+        byte[] first = frame[..Math.Min(frame.Length, ErrorMessage.MaxData)].ToArray();
         if (h.Type == (byte)Of13Type.Hello)
         {
             // A second hello is a request nobody serves; Open vSwitch answers it as an unknown type.
