@@ -40,7 +40,7 @@ public class ReplayDemoTests
     [Fact]
     public void ShippedDemoCaptureIsTheGeneratedOne()
     {
-        string path = Path.Combine(RepoRoot(), "tests", "data", "demo.pcap");
+        string path = TestData.Path("demo.pcap");
         PcapFile shipped = PcapFile.Load(path);
         List<byte[]> generated = DemoCapture.Packets();
         Assert.Equal(generated.Count, shipped.Count);
@@ -50,16 +50,4 @@ public class ReplayDemoTests
         }
     }
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
-    }
 }

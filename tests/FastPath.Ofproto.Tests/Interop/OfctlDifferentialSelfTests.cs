@@ -87,18 +87,6 @@ public class OfctlDifferentialSelfTests
         });
     }
 
-    private static string ScriptPath => Path.Combine(RepoRoot(), "tests", "data", "ofctl-differential", "issue14.ofctl");
+    private static string ScriptPath => TestData.Path("ofctl-differential", "issue14.ofctl");
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FastPath.sln not found above " + AppContext.BaseDirectory);
-    }
 }

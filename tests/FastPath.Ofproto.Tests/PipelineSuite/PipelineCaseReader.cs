@@ -14,7 +14,7 @@ internal static class PipelineCaseReader
     public static readonly IReadOnlyList<string> Ports = ["p1", "p2", "p3", "p4", "LOCAL"];
 
     /// <summary>The directory of the case files.</summary>
-    public static string Directory => Path.Combine(RepoRoot(), "tests", "data", "pipeline-suite");
+    public static string Directory => TestData.Path("pipeline-suite");
 
     /// <summary>Every case of every file, in file then case order.</summary>
     public static IReadOnlyList<PipelineCase> LoadAll() => LazyAll.Value;
@@ -114,18 +114,6 @@ internal static class PipelineCaseReader
         return sb.Length == 0 ? "drop" : sb.ToString().TrimEnd('\n');
     }
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FastPath.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private sealed class Builder(string name)
     {

@@ -10,21 +10,7 @@ namespace FastPath.Ofproto.Tests.Service;
 /// </summary>
 public class OfctlVersusOvsTests
 {
-    private static string DataDir
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-                {
-                    return Path.Combine(d.FullName, "tests", "data", "ofctl-differential");
-                }
-            }
-
-            throw new DirectoryNotFoundException("FastPath.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    private static string DataDir => TestData.Path("ofctl-differential");
 
     [Theory]
     [InlineData(null)]

@@ -17,7 +17,7 @@ public class RulesS2MegaflowTests(ITestOutputHelper output)
     public void TenThousandFlowsNeedAtMostAHundredMegaflowsAndEveryPacketIsTranslatedRight()
     {
         var h = new XlateHarness();
-        string path = Path.Combine(RepoRoot(), "tests", "data", "rules-s2.txt");
+        string path = TestData.Path("rules-s2.txt");
         foreach (FlowRule r in FlowText.ParseFile(new StringReader(File.ReadAllText(path))))
         {
             h.Pipeline.Apply(new FlowMod(FlowModCommand.Add, r), 0);
@@ -46,14 +46,4 @@ public class RulesS2MegaflowTests(ITestOutputHelper output)
         Assert.True(megaflows.Count <= 100, $"{megaflows.Count} megaflows");
     }
 
-    private static string RepoRoot()
-    {
-        string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "FastPath.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("FastPath.sln not found above the test binaries");
-        }
-
-        return dir;
-    }
 }

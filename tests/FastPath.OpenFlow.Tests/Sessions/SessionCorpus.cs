@@ -10,7 +10,7 @@ namespace FastPath.OpenFlow.Tests.Sessions;
 internal static class SessionCorpus
 {
     /// <summary>The corpus directory (tests/data/openflow-sessions of the repository this test runs from).</summary>
-    public static string Directory => Path.Combine(RepoRoot(), "tests", "data", "openflow-sessions");
+    public static string Directory => TestData.Path("openflow-sessions");
 
     /// <summary>Every session file of every protocol directory, in directory then file order.</summary>
     public static IReadOnlyList<SessionFile> LoadAll() => LazyAll.Value;
@@ -102,18 +102,6 @@ internal static class SessionCorpus
             exit ?? throw new FormatException($"{name}: no exit line"), connections);
     }
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FastPath.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>One recorded ovs-ofctl run.</summary>

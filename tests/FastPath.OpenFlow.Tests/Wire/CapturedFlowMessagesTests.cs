@@ -194,7 +194,7 @@ public class CapturedFlowMessagesTests(ITestOutputHelper output)
     private static List<(string Command, List<byte[]> Messages)> Commands()
     {
         var list = new List<(string, List<byte[]>)>();
-        foreach (string line in File.ReadLines(Path.Combine(CapturedFlows.RepoRoot(), "tests", "data", "openflow", "flows-ovs-ofctl.txt")))
+        foreach (string line in File.ReadLines(TestData.Path("openflow", "flows-ovs-ofctl.txt")))
         {
             if (line.StartsWith("# ovs-ofctl", StringComparison.Ordinal))
             {

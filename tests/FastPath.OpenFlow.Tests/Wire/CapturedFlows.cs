@@ -10,7 +10,7 @@ internal static class CapturedFlows
 {
     public static IEnumerable<(OpenFlowVersion Version, string Flow, byte[] Message)> All()
     {
-        foreach (string line in File.ReadLines(Path.Combine(RepoRoot(), "tests", "data", "openflow", "flow-actions.txt")))
+        foreach (string line in File.ReadLines(TestData.Path("openflow", "flow-actions.txt")))
         {
             if (line.StartsWith('#') || line.Length == 0)
             {
@@ -48,14 +48,4 @@ internal static class CapturedFlows
         return 48 + ((oxmLen + 7) / 8 * 8);
     }
 
-    public static string RepoRoot()
-    {
-        string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "FastPath.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("FastPath.sln not found above the test binaries");
-        }
-
-        return dir;
-    }
 }

@@ -14,7 +14,7 @@ namespace FastPath.OpenFlow.Tests.Wire;
 public class GroupMeterPacketOutTests
 {
     /// <summary>tests/data/openflow/messages.txt: what real ovs-ofctl commands sent (messages.sh regenerates it).</summary>
-    private static readonly (string Command, byte[] Message)[] Captured = File.ReadLines(Path.Combine(CapturedFlows.RepoRoot(), "tests", "data", "openflow", "messages.txt"))
+    private static readonly (string Command, byte[] Message)[] Captured = File.ReadLines(TestData.Path("openflow", "messages.txt"))
         .Where(l => !l.StartsWith('#') && l.Length > 0)
         .Select(l => (l[..l.LastIndexOf('|')], Convert.FromHexString(l[(l.LastIndexOf('|') + 1)..])))
         .ToArray();

@@ -7,7 +7,7 @@ namespace FastPath.OpenFlow.Tests.Wire;
 internal static class OvsVectors
 {
     /// <summary>The directory of the recorded conversations.</summary>
-    public static string Directory => Path.Combine(RepoRoot(), "tests", "data", "openflow");
+    public static string Directory => TestData.Path("openflow");
 
     /// <summary>Every message of <paramref name="file"/> (without .txt): direction ('&gt;' or '&lt;') and bytes.</summary>
     public static IReadOnlyList<(char Direction, byte[] Bytes)> Load(string file)
@@ -19,16 +19,4 @@ internal static class OvsVectors
     public static IEnumerable<string> All()
         => System.IO.Directory.GetFiles(Directory, "*.txt").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal);
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "FastPath.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FastPath.sln not found above " + AppContext.BaseDirectory);
-    }
 }
