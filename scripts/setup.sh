@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 # runs as a private, unprivileged reference switch for the slow path's tests (tests/FastPath.Ofproto.Tests/Ovs;
 # they never use a system Open vSwitch the package may start). The OpenFlow interop tests drive FastPath with real
 # clients: ovs-testcontroller (openvswitch-testcontroller) and os-ken (python3-os-ken, launched by osken-manager);
-# afl++ runs the SharpFuzz targets (scripts/fuzz.sh).
+# afl++ runs the SharpFuzz targets (scripts/fuzz.sh); iputils-ping pings between test namespaces and in the demo.
 PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common
-  openvswitch-switch openvswitch-testcontroller python3-os-ken afl++)
+  openvswitch-switch openvswitch-testcontroller python3-os-ken afl++ iputils-ping)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
