@@ -122,6 +122,9 @@ internal sealed partial class OvsdbServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a transaction on the database file with ovsdb-tool (the server must be down).</summary>
+    public Task<string> TransactOfflineAsync(string transaction) => RunAsync("ovsdb-tool", "transact", Path.Combine(Dir, "db"), transaction);
+
     public Task<string> VsctlAsync(params string[] args) =>
         RunAsync("ovs-vsctl", new[] { "--db=" + UnixTarget, "--no-wait", "--timeout=10" }.Concat(args).ToArray());
 
