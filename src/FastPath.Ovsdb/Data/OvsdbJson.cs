@@ -10,6 +10,10 @@ namespace FastPath.Ovsdb.Data;
 /// malformed value is an <see cref="OvsdbProtocolException"/> naming what was wrong.</remarks>
 public static class OvsdbJson
 {
+    /// <summary>Writes strings as Open vSwitch does: UTF-8, escaping only what JSON requires (the default encoder's
+    /// HTML-safe escapes, such as <c>\u002B</c> for "+", are valid but make messages hard to read in logs).</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes an atom.</summary>
     public static void WriteAtom(Utf8JsonWriter w, OvsdbAtom atom)
     {
@@ -219,7 +223,7 @@ public static class OvsdbJson
     internal static string Write(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, WriterOptions))
         {
             write(w);
         }
@@ -252,14 +256,14 @@ public static class OvsdbJson
                 double d = e.GetDouble();
                 return double.IsFinite(d) ? OvsdbAtom.FromReal(d) : throw new OvsdbProtocolException($"real {e.GetRawText()} is out of range");
             case JsonValueKind.String:
-                return OvsdbAtom.FromString(e.GetString()!);
+                return OvsdbAtom.FromString(GetString(e));
             case JsonValueKind.True:
                 return OvsdbAtom.FromBoolean(true);
             case JsonValueKind.False:
                 return OvsdbAtom.FromBoolean(false);
             case JsonValueKind.Array when e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String && e[1].ValueKind == JsonValueKind.String:
-                string tag = e[0].GetString()!;
-                string value = e[1].GetString()!;
+                string tag = GetString(e[0]);
+                string value = GetString(e[1]);
                 if (tag == "uuid")
                 {
                     return OvsdbAtom.FromUuid(ParseUuid(value));
@@ -274,6 +278,19 @@ public static class OvsdbJson
         }
 
         throw new OvsdbProtocolException($"not an OVSDB atom: {Abbreviate(e)}");
+    }
+
+    /// <summary>A JSON string's value; a lone surrogate escape (<c>"\ud800"</c>) is valid JSON but no Unicode string.</summary>
+    private static string GetString(JsonElement e)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException x)
+        {
+            throw new OvsdbProtocolException($"string {Abbreviate(e)} is not valid Unicode", x);
+        }
     }
 
     private static bool IsIntegerToken(string raw) => raw.All(c => char.IsAsciiDigit(c) || c == '-');

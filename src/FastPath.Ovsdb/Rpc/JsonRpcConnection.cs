@@ -151,7 +151,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private static byte[] Serialize(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, OvsdbJson.WriterOptions))
         {
             write(w);
         }
