@@ -9,6 +9,7 @@ namespace FastPath.Connmgr;
 /// </summary>
 public sealed class OfActiveRemote : OfRemote
 {
+    private int disposed;
     private readonly Func<Stream, EndPoint?, string, OfConnection> open;
     private readonly OfSsl? ssl;
     private readonly CancellationTokenSource cts = new();
@@ -51,6 +52,12 @@ public sealed class OfActiveRemote : OfRemote
     /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
+        // A remote is disposed by its owner and again by the manager that holds it: only the first counts.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await cts.CancelAsync().ConfigureAwait(false);
         if (Connection is { } c)
         {

@@ -22,6 +22,7 @@ public sealed class OfConnectionManager : IAsyncDisposable, IOfConnectionObserve
     private long lastControllerMs;
     private bool forwardNormally;
     private OfFailMode failMode;
+    private int disposed;
 
     /// <summary>A manager serving its connections' messages to <paramref name="handler"/>.</summary>
     public OfConnectionManager(IOfMessageHandler handler, OfFailMode failMode = OfFailMode.Secure)
@@ -182,6 +183,11 @@ public sealed class OfConnectionManager : IAsyncDisposable, IOfConnectionObserve
     /// <summary>Stops every target and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await cts.CancelAsync().ConfigureAwait(false);
         foreach (OfRemote r in Remotes)
         {

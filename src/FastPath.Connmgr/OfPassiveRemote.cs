@@ -10,6 +10,7 @@ namespace FastPath.Connmgr;
 /// </summary>
 public sealed class OfPassiveRemote : OfRemote
 {
+    private int disposed;
     private readonly Func<Stream, EndPoint?, string, OfConnection> open;
     private readonly OfSsl? ssl;
     private readonly Socket listener;
@@ -64,6 +65,12 @@ public sealed class OfPassiveRemote : OfRemote
     /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
+        // A remote is disposed by its owner and again by the manager that holds it: only the first counts.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await cts.CancelAsync().ConfigureAwait(false);
         listener.Dispose();
         try

@@ -1,13 +1,52 @@
+using System.CommandLine;
+using FastPath.Daemon;
+using FastPath.Daemon.Switch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// fastpathd: the switch daemon. Bridges, ports and the management socket arrive with the daemon issue;
-// for now it only hosts the process lifetime (logging, graceful shutdown on SIGTERM/SIGINT).
-var builder = Host.CreateApplicationBuilder(args);
-using var host = builder.Build();
-host.Services.GetRequiredService<ILogger<Program>>().LogInformation("fastpathd started; no bridges configured");
-await host.RunAsync();
+// fastpathd: a drop-in ovs-vswitchd for datapath_type=netdev. Configured through Open vSwitch's ovsdb-server,
+// driven by ovs-vsctl, ovs-ofctl and ovs-appctl.
+var database = new Argument<string?>("DATABASE")
+{
+    Description = "the OVSDB server, as ovs-vswitchd takes it (unix:PATH or tcp:IP:PORT); default: a private ovsdb-server in the run directory",
+    Arity = ArgumentArity.ZeroOrOne,
+};
+var db = new Option<string?>("--db") { Description = "same as DATABASE" };
+var dbFile = new Option<string?>("--db-file") { Description = "the private database's file (default RUNDIR/conf.db)" };
+var prometheus = new Option<int?>("--prometheus") { Description = "serve Prometheus metrics on 127.0.0.1:PORT (off by default)" };
+var root = new RootCommand("fastpathd: FastPath's switch daemon, in place of ovs-vswitchd (run directory: $OVS_RUNDIR, default /var/run/fastpath)")
+{
+    database,
+    db,
+    dbFile,
+    prometheus,
+};
+root.SetAction(async (parse, cancel) =>
+{
+    string? target = parse.GetValue(db) ?? parse.GetValue(database);
+    if (target != null && !target.StartsWith("unix:", StringComparison.Ordinal) && !target.StartsWith("tcp:", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"fastpathd: {target}: the database must be unix:PATH or tcp:IP:PORT");
+        return 1;
+    }
+
+    if (parse.GetValue(prometheus) is int port && port is < 1 or > 65535)
+    {
+        Console.Error.WriteLine($"fastpathd: --prometheus={port}: not a TCP port");
+        return 1;
+    }
+
+    var options = new DaemonOptions
+    {
+        Database = target,
+        RunDir = DaemonPaths.RunDir(),
+        DbFile = parse.GetValue(dbFile),
+        PrometheusPort = parse.GetValue(prometheus),
+    };
+    return await Daemon.RunAsync(options, cancel).ConfigureAwait(false);
+});
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 /// <summary>Entry point type of fastpathd.</summary>
 public partial class Program;

@@ -98,6 +98,36 @@ public sealed class BridgeHost : IAsyncDisposable
         return ofport;
     }
 
+    /// <summary>
+    /// Removes OpenFlow port <paramref name="ofport"/> (the bridge sends port-status DELETE, as OVS does when a port
+    /// leaves the configuration), stops the datapath polling it and returns its device, which the caller disposes.
+    /// Null if there is no such port. Flows that name the port stay, as in OVS.
+    /// </summary>
+    public INetdev? RemovePort(uint ofport)
+    {
+        (INetdev? dev, uint dp) = Bridge.Invoke(() =>
+        {
+            INetdev? d = Ports.Device(ofport);
+            uint datapathNo = ofport == OfPorts.Local ? LocalDatapathPort : ofport;
+            return d != null && Ports.Remove(ofport) ? (d, datapathNo) : ((INetdev?)null, 0u);
+        });
+        if (dev == null)
+        {
+            return null;
+        }
+
+        datapath.RemovePort(dp);
+        datapathPorts.Remove(dp);
+        return dev;
+    }
+
+    /// <summary>Removes a controller or listener added by <see cref="AddController"/> or <see cref="Listen"/>, closing its connections.</summary>
+    public async Task RemoveRemoteAsync(OfRemote remote)
+    {
+        await Connections.RemoveRemoteAsync(remote).ConfigureAwait(false);
+        UpdateFailOpen();
+    }
+
     /// <summary>Adds a passive listener for tools (<c>ptcp:PORT[:IP]</c>, <c>punix:PATH</c>, <c>pssl:...</c>).</summary>
     public OfRemote Listen(string target, OfRemoteOptions? remoteOptions = null) =>
         Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Service });

@@ -98,8 +98,8 @@ public sealed partial class OpenFlowEndpoint
     }
 
     private FeaturesReply Features(OpenFlowVersion version) => version == OpenFlowVersion.OF10
-        ? new FeaturesReply(Options.DatapathId, 0, Options.Tables, Of10Capabilities, 0, Of10Actions, [.. Ports.Descriptions])
-        : new FeaturesReply(Options.DatapathId, 0, Options.Tables, Of13Capabilities);
+        ? new FeaturesReply(DatapathId, 0, Options.Tables, Of10Capabilities, 0, Of10Actions, [.. Ports.Descriptions])
+        : new FeaturesReply(DatapathId, 0, Options.Tables, Of13Capabilities);
 
     private void SetConfig(OfConnection c, SwitchConfig set)
     {

@@ -29,8 +29,21 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     private OfBridge? bridge;
     private PortTable? ports;
 
+    private ulong datapathId;
+
     /// <summary>A service for the bridge passed to <see cref="Attach"/>, described by <paramref name="options"/>.</summary>
-    public OpenFlowEndpoint(OpenFlowEndpointOptions? options = null) => Options = options ?? new OpenFlowEndpointOptions();
+    public OpenFlowEndpoint(OpenFlowEndpointOptions? options = null)
+    {
+        Options = options ?? new OpenFlowEndpointOptions();
+        DatapathId = Options.DatapathId;
+    }
+
+    /// <summary>The datapath id features replies carry; starts as <see cref="OpenFlowEndpointOptions.DatapathId"/> and follows the configuration (other_config:datapath-id) at run time.</summary>
+    public ulong DatapathId
+    {
+        get => Volatile.Read(ref datapathId);
+        set => Volatile.Write(ref datapathId, value);
+    }
 
     /// <summary>What the switch says about itself (datapath id, descriptions, table count).</summary>
     public OpenFlowEndpointOptions Options { get; }

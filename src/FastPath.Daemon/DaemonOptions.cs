@@ -1,0 +1,23 @@
+namespace FastPath.Daemon;
+
+/// <summary>fastpathd's command-line settings.</summary>
+public sealed record DaemonOptions
+{
+    /// <summary>The OVSDB server (<c>unix:PATH</c>, <c>tcp:IP:PORT</c>); null: a private ovsdb-server in the run directory.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>The run directory: pidfile, unixctl socket, bridges' management sockets, the private database.</summary>
+    public required string RunDir { get; init; }
+
+    /// <summary>The private database's file (default RUNDIR/conf.db).</summary>
+    public string? DbFile { get; init; }
+
+    /// <summary>Whether a clean shutdown also stops the private ovsdb-server (it always survives a crash).</summary>
+    public bool StopPrivateServer { get; init; } = true;
+
+    /// <summary>How often interface statistics and controller states are written to the database (OVS: 5 s).</summary>
+    public TimeSpan StatisticsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The port of the Prometheus endpoint on 127.0.0.1; null: off.</summary>
+    public int? PrometheusPort { get; init; }
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using FastPath.Daemon.Ports;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports;
+using FastPath.Ovsdb.Vswitch;
+using Microsoft.Extensions.Logging;
+
+namespace FastPath.Daemon.Switch;
+
+/// <summary>
+/// Makes the running switch match the configuration read from OVSDB, change by change, without a restart:
+/// bridges of <c>datapath_type=netdev</c> come and go, their interfaces and controllers follow their rows. It
+/// then says what ovs-vswitchd writes back (<see cref="WriteStatus"/>). Called from one task at a time.
+/// </summary>
+public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IAsyncDisposable
+{
+    /// <summary>The datapath types this switch runs (Open_vSwitch <c>datapath_types</c>).</summary>
+    public static readonly IReadOnlyList<string> DatapathTypes = ["netdev"];
+
+    private readonly ILogger logger = loggers.CreateLogger("bridge");
+    private readonly Dictionary<string, RunningBridge> bridges = new(StringComparer.Ordinal);
+    private readonly HashSet<string> refused = new(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<string, RunningBridge> published = new Dictionary<string, RunningBridge>();
+
+    /// <summary>The running bridges by name: a copy replaced after each change, safe to read from any thread.</summary>
+    public IReadOnlyDictionary<string, RunningBridge> Bridges => published;
+
+    /// <summary>The configuration last applied.</summary>
+    public VswitchConfig? Applied { get; private set; }
+
+    /// <summary>Applies <paramref name="config"/>.</summary>
+    public async Task ApplyAsync(VswitchConfig config)
+    {
+        OpenVSwitchConfig? ovs = config.OpenVSwitch;
+        var wanted = config.Bridges.Where(Supported).ToDictionary(b => b.Name, StringComparer.Ordinal);
+        foreach (string name in bridges.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
+        {
+            logger.LogInformation("bridge {Bridge}: deleted", name);
+            await bridges[name].DisposeAsync().ConfigureAwait(false);
+            bridges.Remove(name);
+        }
+
+        foreach (BridgeConfig b in wanted.Values)
+        {
+            if (!bridges.TryGetValue(b.Name, out RunningBridge? running))
+            {
+                try
+                {
+                    running = RunningBridge.Create(b, Cores(ovs), PmdOptionsOf(ovs), runDir, loggers.CreateLogger("bridge"));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogError("bridge {Bridge}: could not be created: {Error}", b.Name, e.Message);
+                    continue;
+                }
+
+                bridges[b.Name] = running;
+                logger.LogInformation("bridge {Bridge}: added (datapath_type=netdev)", b.Name);
+            }
+
+            await running.ApplyAsync(b).ConfigureAwait(false);
+        }
+
+        published = new Dictionary<string, RunningBridge>(bridges, StringComparer.Ordinal);
+        Applied = config;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> what ovs-vswitchd writes after a reconfiguration: each interface's
+    /// ofport, error, link state, MAC and MTU, each bridge's datapath_id, cur_cfg, and the supported types.
+    /// Failed interfaces get ofport -1, as in Open vSwitch.
+    /// </summary>
+    public void WriteStatus(VswitchWriteBatch batch, VswitchConfig config)
+    {
+        foreach (BridgeConfig b in config.Bridges)
+        {
+            if (!bridges.TryGetValue(b.Name, out RunningBridge? running))
+            {
+                string why = Supported(b)
+                    ? $"bridge {b.Name} could not be created"
+                    : $"datapath type {DatapathTypeOf(b)} is not supported (FastPath runs datapath_type=netdev)";
+                foreach (InterfaceConfig i in b.Interfaces)
+                {
+                    batch.Interface(i.Uuid, new InterfaceStatus { Ofport = -1, Error = why });
+                }
+
+                continue;
+            }
+
+            batch.BridgeDatapathId(b.Uuid, running.DatapathIdText);
+            foreach (InterfaceConfig i in b.Interfaces)
+            {
+                RunningInterface? r = running.Interfaces.GetValueOrDefault(i.Name);
+                batch.Interface(i.Uuid, r?.Device is INetdev dev ? StatusOf(r, dev) : new InterfaceStatus { Ofport = -1, Error = r?.Error ?? "not added" });
+            }
+        }
+
+        batch.SupportedTypes(DatapathTypes, NetdevFactory.Types);
+        if (config.OpenVSwitch is OpenVSwitchConfig ovs)
+        {
+            batch.CurCfg(ovs.NextCfg);
+        }
+    }
+
+    /// <summary>Adds every interface's <c>statistics</c> and every controller's connection state to <paramref name="batch"/> (the periodic refresh).</summary>
+    public void WriteStatistics(VswitchWriteBatch batch)
+    {
+        foreach (RunningBridge b in bridges.Values)
+        {
+            foreach (RunningInterface i in b.Interfaces.Values)
+            {
+                if (i.Device is INetdev dev)
+                {
+                    NetdevStats s = dev.GetStats();
+                    batch.InterfaceStatistics(i.Config.Uuid, new Dictionary<string, long>
+                    {
+                        ["rx_packets"] = s.RxPackets,
+                        ["rx_bytes"] = s.RxBytes,
+                        ["rx_dropped"] = s.RxDropped,
+                        ["rx_errors"] = s.RxErrors,
+                        ["tx_packets"] = s.TxPackets,
+                        ["tx_bytes"] = s.TxBytes,
+                        ["tx_dropped"] = s.TxDropped,
+                        ["tx_errors"] = s.TxErrors,
+                    });
+                    batch.InterfaceLinkState(i.Config.Uuid, LinkState(dev));
+                }
+            }
+
+            foreach ((ControllerConfig c, Connmgr.OfRemote remote) in b.Controllers)
+            {
+                Connmgr.OfConnection? conn = remote.Connections.FirstOrDefault(x => x.State == Connmgr.OfConnectionState.Active);
+                batch.ControllerStatus(c.Uuid, conn != null, conn == null ? null : RoleName(conn.Role));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (RunningBridge b in bridges.Values)
+        {
+            await b.DisposeAsync().ConfigureAwait(false);
+        }
+
+        bridges.Clear();
+        published = new Dictionary<string, RunningBridge>();
+    }
+
+    private static string RoleName(Connmgr.OfControllerRole role) => role switch
+    {
+        Connmgr.OfControllerRole.Master => "master",
+        Connmgr.OfControllerRole.Slave => "slave",
+        _ => "other",
+    };
+
+    private static InterfaceStatus StatusOf(RunningInterface r, INetdev dev) => new()
+    {
+        Ofport = r.OfPort == OpenFlow.Fields.OfPorts.Local ? 65534 : r.OfPort,
+        Error = null,
+        LinkState = LinkState(dev),
+        AdminState = "up",
+        MacInUse = r.HwAddr is ulong mac ? FormatMac(mac) : null,
+        Mtu = KernelMtu(dev.Name) ?? 1500,
+    };
+
+    private static string DatapathTypeOf(BridgeConfig b) => b.DatapathType.Length == 0 ? "system" : b.DatapathType;
+
+    private bool Supported(BridgeConfig b)
+    {
+        if (b.DatapathType == "netdev")
+        {
+            return true;
+        }
+
+        if (refused.Add(b.Name))
+        {
+            logger.LogWarning("bridge {Bridge}: datapath type {Type} is not supported; set datapath_type=netdev", b.Name, DatapathTypeOf(b));
+        }
+
+        return false;
+    }
+
+    private IReadOnlyList<int> Cores(OpenVSwitchConfig? ovs)
+    {
+        try
+        {
+            return PmdCpuMask.Cores(ovs?.PmdCpuMask, Environment.ProcessorCount);
+        }
+        catch (FormatException e)
+        {
+            logger.LogWarning("{Error}; using the default", e.Message);
+            return PmdCpuMask.Cores(null, Environment.ProcessorCount);
+        }
+    }
+
+    private static PmdOptions PmdOptionsOf(OpenVSwitchConfig? ovs)
+    {
+        var options = new PmdOptions();
+        if (ovs?.EmcInsertInvProb is long p and >= 0 and <= uint.MaxValue)
+        {
+            options = options with { EmcInsertInvProb = (int)Math.Min(p, int.MaxValue) };
+        }
+
+        return options;
+    }
+
+    private static string LinkState(INetdev dev)
+    {
+        string path = $"/sys/class/net/{dev.Name}/operstate";
+        if (dev.Type is "afxdp" or "pcap" or "tap" && File.Exists(path))
+        {
+            string state = File.ReadAllText(path).Trim();
+            return state is "up" or "unknown" ? "up" : "down";
+        }
+
+        return "up";
+    }
+
+    private static long? KernelMtu(string name)
+    {
+        string path = $"/sys/class/net/{name}/mtu";
+        return File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long mtu) ? mtu : null;
+    }
+
+    private static string FormatMac(ulong mac) =>
+        string.Join(':', Enumerable.Range(0, 6).Select(i => ((mac >> (40 - (8 * i))) & 0xff).ToString("x2", CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using FastPath.Daemon.Ovsdb;
+using FastPath.Ovsdb.Vswitch;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FastPath.Daemon.Switch;
+
+/// <summary>
+/// The daemon's configuration loop: replicates Open vSwitch's database (a private ovsdb-server when no address was
+/// given), applies each change to the running switch, writes back what ovs-vswitchd writes (cur_cfg last, so
+/// <c>ovs-vsctl</c> without <c>--no-wait</c> returns once the change is in effect), and refreshes statistics
+/// every few seconds. On stop, bridges are torn down: PMDs stop, transmit queues drain, XDP programs detach.
+/// </summary>
+public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconciler, ILogger<SwitchService> logger) : BackgroundService
+{
+    private readonly Channel<VswitchConfig> changes = Channel.CreateBounded<VswitchConfig>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private PrivateOvsdbServer? privateServer;
+
+    /// <summary>The database connection, once started.</summary>
+    public VswitchDatabase? Database { get; private set; }
+
+    /// <summary>Completes when the first configuration has been applied (tests and the demo wait on it).</summary>
+    public Task FirstApplied => firstApplied.Task;
+
+    private readonly TaskCompletionSource firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string target = options.Database ?? await StartPrivateServerAsync(stoppingToken).ConfigureAwait(false);
+        await using VswitchDatabase db = VswitchDatabase.Create(target);
+        Database = db;
+
+        // Only the newest configuration matters: a burst of ovs-vsctl changes is applied once, at its end.
+        db.ConfigChanged += c => changes.Writer.TryWrite(c);
+        db.Start();
+        logger.LogInformation("connecting to database {Target}", target);
+
+        DateTime nextStats = DateTime.UtcNow + options.StatisticsInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                TimeSpan wait = nextStats - DateTime.UtcNow;
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                tick.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                VswitchConfig? config = null;
+                try
+                {
+                    config = await changes.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+
+                if (config != null)
+                {
+                    await ApplyAsync(db, config).ConfigureAwait(false);
+                }
+
+                if (DateTime.UtcNow >= nextStats)
+                {
+                    nextStats = DateTime.UtcNow + options.StatisticsInterval;
+                    await WriteAsync(db, b => reconciler.WriteStatistics(b), "statistics").ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await reconciler.DisposeAsync().ConfigureAwait(false);
+            if (privateServer != null && options.StopPrivateServer)
+            {
+                privateServer.Stop();
+            }
+        }
+    }
+
+    private async Task ApplyAsync(VswitchDatabase db, VswitchConfig config)
+    {
+        try
+        {
+            await reconciler.ApplyAsync(config).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One bad row must not take the switch down: log it and still acknowledge the configuration.
+            logger.LogError(e, "applying the configuration failed");
+        }
+
+        await WriteAsync(db, b => reconciler.WriteStatus(b, config), "status").ConfigureAwait(false);
+        firstApplied.TrySetResult();
+    }
+
+    private async Task WriteAsync(VswitchDatabase db, Action<VswitchWriteBatch> fill, string what)
+    {
+        VswitchWriteBatch batch = db.BeginWrite();
+        fill(batch);
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await batch.CommitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The database may be restarting: the replica reconnects and the next change or tick writes again.
+            logger.LogWarning("writing {What} to the database failed: {Error}", what, e.Message);
+        }
+    }
+
+    private async Task<string> StartPrivateServerAsync(CancellationToken cancel)
+    {
+        privateServer = new PrivateOvsdbServer(options.RunDir, logger, options.DbFile);
+        await privateServer.StartAsync(cancel).ConfigureAwait(false);
+        return privateServer.Remote;
+    }
+}
