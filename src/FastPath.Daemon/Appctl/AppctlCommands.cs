@@ -15,6 +15,7 @@ public static class AppctlCommands
         ArgumentNullException.ThrowIfNull(view);
         DpifNetdevCommands.Register(server, view);
         DpctlCommands.Register(server, view);
+        OfprotoCommands.Register(server, view);
     }
 
     /// <summary>

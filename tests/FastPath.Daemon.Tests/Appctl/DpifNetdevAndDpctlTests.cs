@@ -153,4 +153,41 @@ public sealed class DpifNetdevAndDpctlTests : IAsyncLifetime
         Assert.Equal(2, err.Code);
         Assert.StartsWith("ovs-vswitchd: opening datapath nosuch failed (No such device)\n", err.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OfprotoTraceRunsTheBridgesTables()
+    {
+        string text = host.AppCtl("ofproto/trace", "br0", "in_port=1,udp,dl_src=50:54:00:00:00:01,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2");
+        Assert.StartsWith("Flow: udp,in_port=1,", text, StringComparison.Ordinal);
+        Assert.Contains("bridge(\"br0\")\n-------------\n 0. priority 0\n    NORMAL\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("Datapath actions: 2\n", text, StringComparison.Ordinal); // 02 was learned on port 2
+
+        var err = host.AppCtlRun("ofproto/trace", "nosuch", "in_port=1");
+        Assert.Equal(2, err.Code);
+        Assert.StartsWith("nosuch: unknown bridge\n", err.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, host.AppCtlRun("ofproto/trace", "br0", "in_port=1,bogus=3").Code);
+    }
+
+    [Fact]
+    public void FdbShowListsWhatNormalLearned()
+    {
+        string text = host.AppCtl("fdb/show", "br0");
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(" port  VLAN  MAC                Age", lines[0]);
+
+        // In the MAC table's LRU order, as Open vSwitch prints it.
+        Assert.Equal(2, lines.Length - 1);
+        Assert.Contains(lines[1..], l => Regex.IsMatch(l, @"^    1     0  50:54:00:00:00:01  +\d+$"));
+        Assert.Contains(lines[1..], l => Regex.IsMatch(l, @"^    2     0  50:54:00:00:00:02  +\d+$"));
+        var err = host.AppCtlRun("fdb/show", "br9");
+        Assert.Equal(2, err.Code);
+        Assert.StartsWith("no such bridge\n", err.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MemoryShowCountsWhatTheSwitchHolds()
+    {
+        long flows = host.AppCtl("dpctl/dump-flows").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.Equal($"mac-entries:2 megaflows:{flows} pmds:1 ports:2 rules:1\n", host.AppCtl("memory/show"));
+    }
 }
