@@ -45,6 +45,14 @@ public struct PmdStatsSnapshot
     /// </summary>
     public long MaxIterationCycles;
 
+    /// <summary>Batches handed to tx queues (counted per batch, not per packet).</summary>
+    public long OutputBatches;
+    /// <summary>Packets in those batches.</summary>
+    public long OutputPackets;
+
+    /// <summary>Average packets per batch sent (OVS's "avg. packets per output batch").</summary>
+    public readonly double AvgPacketsPerOutputBatch => OutputBatches == 0 ? 0 : (double)OutputPackets / OutputBatches;
+
     /// <summary>Average subtables searched per megaflow hit.</summary>
     public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;
 

@@ -585,6 +585,7 @@ public sealed class PmdThread : IDisposable
         }
         else if (tx.Pending.IsFull)
         {
+            CountOutputBatch(tx);
             Send(tx, pool);
         }
 
@@ -636,6 +637,7 @@ public sealed class PmdThread : IDisposable
             {
                 try
                 {
+                    CountOutputBatch(tx);
                     Send(tx, pool ?? execPool);
                 }
                 catch (Exception e)
@@ -650,6 +652,14 @@ public sealed class PmdThread : IDisposable
         }
 
         dirtyCount = 0;
+    }
+
+    /// <summary>Counts a batch about to be sent: two additions per batch, nothing per packet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountOutputBatch(TxPort tx)
+    {
+        stats.OutputBatches++;
+        stats.OutputPackets += tx.Pending.Count;
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class BridgeHost : IAsyncDisposable
     /// <summary>The bridge's name.</summary>
     public string Name => Bridge.Name;
 
+    /// <summary>The datapath the bridge's ports and megaflows are on (possibly shared with other bridges).</summary>
+    public NetdevDatapath Datapath => datapath;
+
     /// <summary>The slow path.</summary>
     public OfBridge Bridge { get; }
 

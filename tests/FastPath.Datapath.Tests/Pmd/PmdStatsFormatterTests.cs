@@ -16,6 +16,8 @@ public class PmdStatsFormatterTests
         Assert.Contains("  avg. subtable lookups per megaflow hit: 1.50\n", text);
         Assert.Contains("  miss with success upcall: 8\n", text);
         Assert.Contains("  miss with failed upcall: 2\n", text);
+        Assert.Contains("  avg. packets per output batch: 0.00\n", text);
+        Assert.Contains("  avg. packets per output batch: 2.50\n", PmdStatsFormatter.Format(1, s with { OutputBatches = 4, OutputPackets = 10 }));
         Assert.Contains("  idle cycles: 25000 (25.00%)\n", text);
         Assert.Contains("  processing cycles: 75000 (75.00%)\n", text);
         Assert.Contains("  avg cycles per packet: 100.00 (100000/1000)\n", text);

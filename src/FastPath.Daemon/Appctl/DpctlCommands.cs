@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using FastPath.Datapath;
+using FastPath.Datapath.Flows;
+using FastPath.Datapath.Pmd;
+using FastPath.Datapath.Ports;
+using FastPath.Native;
+using FastPath.Ofproto.Trace;
+using FastPath.Unixctl;
+
+namespace FastPath.Daemon.Appctl;
+
+/// <summary>
+/// Open vSwitch's <c>dpctl/show</c>, <c>dpctl/dump-flows</c> and <c>dpctl/del-flows</c> on the userspace datapath,
+/// in Open vSwitch 3.1's layout: megaflows in its datapath flow syntax, per PMD.
+/// </summary>
+internal static class DpctlCommands
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Register(UnixctlServer server, ISwitchView view)
+    {
+        server.Register("dpctl/show", "[-s] [dp...]", 0, int.MaxValue, args => UnixctlReply.Ok(Show(view, args)));
+        server.Register("dpctl/dump-flows", "[-m] [--names] [dp] [filter=..] [type=..] [pmd=..]", 0, 6, args => UnixctlReply.Ok(DumpFlows(view, args)));
+        server.Register("dpctl/del-flows", "[dp] [file]", 0, 2, args =>
+        {
+            if (args.Count == 2)
+            {
+                throw new UnixctlException("ovs-vswitchd: deleting flows from a file is not supported by FastPath");
+            }
+
+            AppctlCommands.CheckDatapath(view, args.Count == 1 ? args[0] : null);
+            view.Datapath.FlushFlows();
+            return UnixctlReply.Ok();
+        });
+    }
+
+    private static string Show(ISwitchView view, IReadOnlyList<string> args)
+    {
+        bool stats = false;
+        foreach (string a in args)
+        {
+            if (a == "-s" || a == "--statistics")
+            {
+                stats = true;
+            }
+            else
+            {
+                AppctlCommands.CheckDatapath(view, a);
+            }
+        }
+
+        NetdevDatapath dp = view.Datapath;
+        long hit = 0, missed = 0, lost = 0, flows = 0;
+        foreach (PmdThread pmd in dp.Pmds)
+        {
+            PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
+            hit += s.EmcHits + s.MegaflowHits;
+            missed += s.Misses;
+            lost += s.LostUpcalls;
+            flows += pmd.EnumerateFlows().LongCount();
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(Inv, $"netdev@{view.DatapathName}:\n");
+        sb.Append(Inv, $"  lookups: hit:{hit} missed:{missed} lost:{lost}\n");
+        sb.Append(Inv, $"  flows: {flows}\n");
+        foreach (var (no, dev) in dp.Ports)
+        {
+            sb.Append(Inv, $"  port {no}: {dev.Name} ({dev.Type})\n");
+            if (stats)
+            {
+                // Counters the ports do not keep print as '?', as Open vSwitch prints them for such ports.
+                NetdevStats n = dev.GetStats();
+                sb.Append(Inv, $"    RX packets:{n.RxPackets} errors:{n.RxErrors} dropped:{n.RxDropped} overruns:? frame:?\n");
+                sb.Append(Inv, $"    TX packets:{n.TxPackets} errors:{n.TxErrors} dropped:{n.TxDropped} aborted:? carrier:?\n");
+                sb.Append("    collisions:?\n");
+                sb.Append(Inv, $"    RX bytes:{n.RxBytes}  TX bytes:{n.TxBytes}\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string DumpFlows(ISwitchView view, IReadOnlyList<string> args)
+    {
+        bool more = false;
+        int? pmdCore = null;
+        string? dp = null;
+        foreach (string a in args)
+        {
+            if (a is "-m" or "--more")
+            {
+                more = true;
+            }
+            else if (a == "--names" || a == "--no-names")
+            {
+                // Port names would need the bridges' port tables; numbers are printed, as without --names.
+            }
+            else if (a.StartsWith("pmd=", StringComparison.Ordinal))
+            {
+                pmdCore = int.TryParse(a.AsSpan(4), NumberStyles.AllowLeadingSign, Inv, out int c) ? c : throw new UnixctlException("ovs-vswitchd: invalid pmd (Invalid argument)");
+            }
+            else if (a.StartsWith("filter=", StringComparison.Ordinal) || a.StartsWith("type=", StringComparison.Ordinal))
+            {
+                throw new UnixctlException($"ovs-vswitchd: {a[..a.IndexOf('=', StringComparison.Ordinal)]}= is not supported by FastPath");
+            }
+            else if (dp is null)
+            {
+                dp = a;
+            }
+            else
+            {
+                throw new UnixctlException($"ovs-vswitchd: unknown argument {a} (Invalid argument)");
+            }
+        }
+
+        if (dp is not null && dp != view.DatapathName && dp != "netdev@" + view.DatapathName)
+        {
+            throw new UnixctlException("ovs-vswitchd: datapath not found (Invalid argument)");
+        }
+
+        ulong now = Cpu.ReadTsc();
+        double hz = Cpu.TscHz;
+        var sb = new StringBuilder();
+        foreach (PmdThread pmd in view.Datapath.Pmds)
+        {
+            if (pmdCore is int c && pmd.CoreId != c)
+            {
+                continue;
+            }
+
+            sb.Append(Inv, $"flow-dump from pmd on cpu core: {(pmd.CoreId >= 0 ? pmd.CoreId.ToString(Inv) : "unpinned")}\n");
+            foreach (DatapathFlow f in pmd.EnumerateFlows())
+            {
+                if (more)
+                {
+                    sb.Append("ufid:").Append(Ufid(f.Match)).Append(", ");
+                }
+
+                sb.Append(MatchFormatter.Format(f.Match));
+                sb.Append(Inv, $", packets:{f.Packets}, bytes:{f.Bytes}, used:");
+                sb.Append(f.UsedTsc == 0 ? "never" : Math.Max(0, (now - f.UsedTsc) / hz).ToString("F3", Inv) + "s");
+                if (f.TcpFlags != 0)
+                {
+                    sb.Append(", flags:").Append(TcpFlags(f.TcpFlags));
+                }
+
+                if (more)
+                {
+                    sb.Append(", dp:ovs");
+                }
+
+                sb.Append(", actions:").Append(OdpActionFormat.Format(f.Actions)).Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A flow's id as a UUID: FastPath keys megaflows by match, so the id is a hash of the key and mask (Open
+    /// vSwitch's ufid is likewise a hash of the flow), the same for the same megaflow on every dump.
+    /// </summary>
+    private static string Ufid(in FlowMatch match)
+    {
+        FlowMatch m = match;
+        ReadOnlySpan<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<FlowMatch>(in m));
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(bytes);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString("D");
+    }
+
+    /// <summary>TCP flags as Open vSwitch's packet_format_tcp_flags prints them.</summary>
+    private static string TcpFlags(ushort flags)
+    {
+        var sb = new StringBuilder();
+        (int Bit, string Name)[] names = [(0x002, "S"), (0x001, "F"), (0x004, "R"), (0x008, "P"), (0x010, "."), (0x020, "U"), (0x040, "E"), (0x080, "C"), (0x100, "N"), (0x200, "[200]"), (0x400, "[400]"), (0x800, "[800]")];
+        foreach (var (bit, name) in names)
+        {
+            if ((flags & bit) != 0)
+            {
+                sb.Append(name);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using FastPath.Ofproto.Bridge;
+using FastPath.Ofproto.Normal;
+using FastPath.Ofproto.Trace;
+using FastPath.Ofproto.Xlate;
+using FastPath.OpenFlow.Fields;
+using FastPath.Packets;
+using FastPath.Unixctl;
+
+namespace FastPath.Daemon.Appctl;
+
+/// <summary>
+/// Open vSwitch's bridge-level commands: <c>ofproto/trace</c> (through the bridge's own tables, on its ofproto
+/// thread), <c>fdb/show</c> (NORMAL's MAC table) and <c>memory/show</c>, with Open vSwitch's layouts and messages.
+/// </summary>
+internal static class OfprotoCommands
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Register(UnixctlServer server, ISwitchView view)
+    {
+        server.Register("ofproto/trace", "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generate|packet]", 1, 3, args => UnixctlReply.Ok(Trace(view, args)));
+        server.Register("fdb/show", "bridge", 1, 1, args =>
+        {
+            BridgeHost host = Find(view, args[0]) ?? throw new UnixctlException("no such bridge");
+            NormalBridge normal = host.Bridge.Ports.Normal;
+            List<MacLearningEntry> entries = host.Bridge.Invoke(() => normal.Table.Snapshot(normal.Now));
+            var sb = new StringBuilder(" port  VLAN  MAC                Age\n");
+            foreach (MacLearningEntry e in entries)
+            {
+                sb.Append(Inv, $"{OfPorts.Format(e.Port),5}  {e.Vlan,4}  {EthernetAddress.Format(e.Mac)}  {e.AgeSeconds,3}\n");
+            }
+
+            return UnixctlReply.Ok(sb.ToString());
+        });
+        server.Register("memory/show", "", 0, 0, _ => UnixctlReply.Ok(Memory(view)));
+    }
+
+    private static string Trace(ISwitchView view, IReadOnlyList<string> args)
+    {
+        BridgeHost? host = Find(view, args[0]);
+        if (host is null)
+        {
+            // Open vSwitch takes a first argument that is no bridge for a datapath flow; FastPath traces OpenFlow flows only.
+            throw new UnixctlException(args.Count == 1 || args[0].Contains('(', StringComparison.Ordinal)
+                ? "FastPath traces a bridge's OpenFlow flow: ofproto/trace BRIDGE FLOW [PACKET]"
+                : $"{args[0]}: unknown bridge");
+        }
+
+        if (args.Count < 2)
+        {
+            throw new UnixctlException("ofproto/trace: a flow is needed after the bridge");
+        }
+
+        FlowKey key;
+        try
+        {
+            key = TraceInput.Parse(args[1], args.Count == 3 ? args[2] : null);
+        }
+        catch (FormatException e)
+        {
+            throw new UnixctlException(e.Message);
+        }
+
+        XlateTrace trace = host.Bridge.Trace(key);
+        return TraceReport.Format(trace, key, host.Name);
+    }
+
+    private static string Memory(ISwitchView view)
+    {
+        long rules = 0, macs = 0;
+        foreach (BridgeHost b in view.Bridges)
+        {
+            NormalBridge normal = b.Bridge.Ports.Normal;
+            (int r, int m) = b.Bridge.Invoke(() => (b.Bridge.Pipeline.Count, normal.Table.Count));
+            rules += r;
+            macs += m;
+        }
+
+        long megaflows = view.Datapath.Pmds.Sum(p => Datapath.Pmd.PmdFlowDumps.EnumerateFlows(p).LongCount());
+
+        // Open vSwitch's layout: name:count pairs sorted by name, on one line.
+        return string.Create(Inv, $"mac-entries:{macs} megaflows:{megaflows} pmds:{view.Datapath.Pmds.Count} ports:{view.Datapath.Ports.Count} rules:{rules}");
+    }
+
+    private static BridgeHost? Find(ISwitchView view, string name) => view.Bridges.FirstOrDefault(b => b.Name == name);
+}
