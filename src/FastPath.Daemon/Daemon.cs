@@ -1,27 +1,65 @@
+using FastPath.Daemon.Appctl;
 using FastPath.Daemon.Switch;
+using FastPath.Unixctl;
+using FastPath.Unixctl.Vlog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FastPath.Daemon;
 
-/// <summary>Builds and runs fastpathd's host: the switch service, systemd integration and logging.</summary>
+/// <summary>Builds and runs fastpathd's host: the unixctl server, the switch service, vlog logging and systemd integration.</summary>
 public static class Daemon
 {
-    /// <summary>Runs until SIGTERM/SIGINT or <c>ovs-appctl exit</c>; returns the exit code.</summary>
+    /// <summary>Runs until SIGTERM/SIGINT or <c>ovs-appctl exit</c>; returns the exit code (1 when another fastpathd holds the run directory).</summary>
     public static async Task<int> RunAsync(DaemonOptions options, CancellationToken cancel)
     {
         Directory.CreateDirectory(options.RunDir);
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder([]);
-        builder.Services.AddSystemd();
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new SwitchReconciler(options.RunDir, sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<SwitchService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SwitchService>());
-        using IHost host = builder.Build();
-        host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fastpathd")
-            .LogInformation("fastpathd started; run directory {RunDir}", options.RunDir);
-        await host.RunAsync(cancel).ConfigureAwait(false);
+        var modules = new VlogModules();
+        modules.AddModule("bridge", "bridge", "FastPath.Daemon.Switch");
+        modules.AddModule("ovsdb_idl", "FastPath.Ovsdb", "FastPath.Daemon.Ovsdb");
+        using var vlog = new VlogLoggerProvider(modules, options.LogFile, Console.Out);
+
+        // The pidfile and control socket first: a second fastpathd on this run directory stops here, before it
+        // touches the database or any device.
+        UnixctlServer unixctl;
+        try
+        {
+            unixctl = UnixctlServer.Start(new UnixctlServerOptions { RunDirectory = options.RunDir }, vlog.CreateLogger("unixctl"));
+        }
+        catch (UnixctlException e)
+        {
+            Console.Error.WriteLine($"fastpathd: {e.Message}");
+            return 1;
+        }
+
+        await using (unixctl.ConfigureAwait(false))
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder([]);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddVlog(vlog);
+            builder.Services.AddSystemd();
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(sp => new SwitchReconciler(options.RunDir, sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddSingleton<SwitchService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SwitchService>());
+            using IHost host = builder.Build();
+
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            unixctl.RegisterExit(_ =>
+            {
+                lifetime.StopApplication();
+                return Task.CompletedTask;
+            });
+            VlogCommands.Register(unixctl, vlog);
+            AppctlCommands.Register(unixctl, new DaemonSwitchView(host.Services.GetRequiredService<SwitchReconciler>()));
+
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fastpathd")
+                .LogInformation("fastpathd started; run directory {RunDir}", options.RunDir);
+            await host.RunAsync(cancel).ConfigureAwait(false);
+        }
+
         return 0;
     }
 }

@@ -18,6 +18,9 @@ public sealed record DaemonOptions
     /// <summary>How often interface statistics and controller states are written to the database (OVS: 5 s).</summary>
     public TimeSpan StatisticsInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The log file (vlog's file destination); null: console only.</summary>
+    public string? LogFile { get; init; }
+
     /// <summary>The port of the Prometheus endpoint on 127.0.0.1; null: off.</summary>
     public int? PrometheusPort { get; init; }
 }

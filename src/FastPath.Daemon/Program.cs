@@ -14,12 +14,14 @@ var database = new Argument<string?>("DATABASE")
 };
 var db = new Option<string?>("--db") { Description = "same as DATABASE" };
 var dbFile = new Option<string?>("--db-file") { Description = "the private database's file (default RUNDIR/conf.db)" };
+var logFile = new Option<string?>("--log-file") { Description = "also log to FILE (vlog's file destination; ovs-appctl vlog/reopen reopens it)" };
 var prometheus = new Option<int?>("--prometheus") { Description = "serve Prometheus metrics on 127.0.0.1:PORT (off by default)" };
 var root = new RootCommand("fastpathd: FastPath's switch daemon, in place of ovs-vswitchd (run directory: $OVS_RUNDIR, default /var/run/fastpath)")
 {
     database,
     db,
     dbFile,
+    logFile,
     prometheus,
 };
 root.SetAction(async (parse, cancel) =>
@@ -40,8 +42,9 @@ root.SetAction(async (parse, cancel) =>
     var options = new DaemonOptions
     {
         Database = target,
-        RunDir = DaemonPaths.RunDir(),
+        RunDir = FastPath.Unixctl.RunDirectory.Resolve(),
         DbFile = parse.GetValue(dbFile),
+        LogFile = parse.GetValue(logFile),
         PrometheusPort = parse.GetValue(prometheus),
     };
     return await Daemon.RunAsync(options, cancel).ConfigureAwait(false);
