@@ -140,8 +140,10 @@ public class ReplicaTests
 
         await server.VsctlAsync("set-fail-mode", "br0", "secure");
         Assert.True(await Wait.UntilAsync(() => replica.Snapshot.Rows("Bridge").Values.Single()["fail_mode"].AsString() == "secure"));
+        Assert.Single(changes);
         await server.VsctlAsync("add-port", "br0", "p1");
         Assert.True(await Wait.UntilAsync(() => changes.Count == 2));
-        Assert.Equal(1, changes.Last().Rows("Port").Count);
+        Assert.Single(changes.Last().Rows("Port"));
+        Assert.Equal(new[] { "ports" }, changes.Last().Rows("Bridge").Values.Single().ChangedColumns);
     }
 }

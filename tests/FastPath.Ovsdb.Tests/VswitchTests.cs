@@ -91,8 +91,13 @@ public class VswitchTests
 
         long updated = await db.SetInterfaceStatusAsync(p1.Uuid, new InterfaceStatus
         {
-            Ofport = 7, Error = "could not open network device p1 (No such device)", LinkState = "down", AdminState = "down",
-            MacInUse = "aa:bb:cc:dd:ee:ff", Mtu = 1500, Status = new Dictionary<string, string> { ["driver_name"] = "veth" },
+            Ofport = 7,
+            Error = "could not open network device p1 (No such device)",
+            LinkState = "down",
+            AdminState = "down",
+            MacInUse = "aa:bb:cc:dd:ee:ff",
+            Mtu = 1500,
+            Status = new Dictionary<string, string> { ["driver_name"] = "veth" },
         });
         Assert.Equal(1, updated);
         Assert.Equal("7", await server.GetAsync("Interface", "p1", "ofport"));
