@@ -36,10 +36,18 @@ public sealed record PmdOptions
 
     /// <summary>
     /// How long a miss's key stays marked as upcalled: further misses of the same key within the window are
-    /// counted (<see cref="PmdStatsSnapshot.UpcallsSuppressed"/>) and dropped instead of queued again.
+    /// counted (<see cref="PmdStatsSnapshot.UpcallsSuppressed"/>) and dropped instead of queued again, beyond the first
+    /// <see cref="UpcallSuppressBurst"/>.
     /// <see cref="TimeSpan.Zero"/> upcalls every miss.
     /// </summary>
     public TimeSpan UpcallSuppressWindow { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Misses of one key upcalled per <see cref="UpcallSuppressWindow"/> before the rest are suppressed: enough for the
+    /// first packets of a flow that arrive together (Open vSwitch's userspace datapath loses none of them), few
+    /// enough that one flow cannot fill the upcall ring.
+    /// </summary>
+    public int UpcallSuppressBurst { get; init; } = 32;
 
     /// <summary>Entries of the table of recently upcalled keys (a power of two).</summary>
     public int UpcallSuppressSlots { get; init; } = 1024;

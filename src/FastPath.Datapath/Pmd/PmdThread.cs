@@ -87,7 +87,7 @@ public sealed class PmdThread : IDisposable
         upcalls = new SpscRing<Upcall>(this.options.UpcallRingSize);
         execPool = new PacketPool(64);
         ulong window = (ulong)(this.options.UpcallSuppressWindow.TotalSeconds * Cpu.TscHz);
-        upcallSuppressor = new UpcallSuppressor(this.options.UpcallSuppressSlots, window);
+        upcallSuppressor = new UpcallSuppressor(this.options.UpcallSuppressSlots, window, this.options.UpcallSuppressBurst);
     }
 
     /// <summary>The core this PMD is pinned to, or -1.</summary>

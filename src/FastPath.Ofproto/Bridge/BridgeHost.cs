@@ -26,6 +26,7 @@ public sealed class BridgeHost : IAsyncDisposable
     private readonly BridgeHostOptions options;
     private readonly List<uint> datapathPorts = [];
     private int disposed;
+    private bool started;
 
     /// <summary>A bridge named <paramref name="name"/> over <paramref name="datapath"/>'s PMDs (started: call <see cref="Start"/> after adding ports, or before; either works).</summary>
     public BridgeHost(string name, NetdevDatapath datapath, BridgeHostOptions? options = null)
@@ -66,6 +67,7 @@ public sealed class BridgeHost : IAsyncDisposable
     public void Start()
     {
         Bridge.Start();
+        started = true;
         ResetFlows();
         UpdateFailOpen();
     }
@@ -135,12 +137,31 @@ public sealed class BridgeHost : IAsyncDisposable
     public OfRemote Listen(string target, OfRemoteOptions? remoteOptions = null) =>
         Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Service });
 
-    /// <summary>Adds a controller (<c>tcp:IP[:PORT]</c>, <c>ssl:...</c>, <c>unix:PATH</c>, or a passive target the controllers connect to).</summary>
+    /// <summary>
+    /// Adds a controller (<c>tcp:IP[:PORT]</c>, <c>ssl:...</c>, <c>unix:PATH</c>, or a passive target the controllers
+    /// connect to). The first controller of a bridge flushes its flow tables, as Open vSwitch's connmgr does when a
+    /// bridge goes from no controllers to some: the standalone NORMAL rule goes, and the controller starts from empty
+    /// tables.
+    /// </summary>
     public OfRemote AddController(string target, OfRemoteOptions? remoteOptions = null)
     {
+        bool had = Connections.HasControllers;
         OfRemote remote = Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Controller });
+        FlushIfControllersChanged(had);
         UpdateFailOpen();
         return remote;
+    }
+
+    /// <summary>
+    /// Removes a controller or listener added before and closes its connections. Removing the last controller
+    /// flushes the flow tables (a standalone bridge gets its NORMAL rule back), as Open vSwitch does.
+    /// </summary>
+    public async Task RemoveRemoteAsync(OfRemote remote)
+    {
+        bool had = Connections.HasControllers;
+        await Connections.RemoveRemoteAsync(remote).ConfigureAwait(false);
+        FlushIfControllersChanged(had);
+        UpdateFailOpen();
     }
 
     /// <summary>
@@ -169,6 +190,16 @@ public sealed class BridgeHost : IAsyncDisposable
         foreach (uint dp in datapathPorts)
         {
             datapath.RemovePort(dp);
+        }
+    }
+
+    // Open vSwitch's connmgr_set_controllers: the tables are flushed whenever the bridge goes from no controller to
+    // some or back (before Start, Start does it).
+    private void FlushIfControllersChanged(bool had)
+    {
+        if (had != Connections.HasControllers && started)
+        {
+            ResetFlows();
         }
     }
 

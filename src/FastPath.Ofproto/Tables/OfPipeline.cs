@@ -179,6 +179,13 @@ public sealed partial class OfPipeline
         {
             old.Removed = true;
             timed.Remove(old);
+
+            // Open vSwitch keeps the counters of a rule an identical add replaces unless the add says reset_counts
+            // (its modify_keep_counts): a controller that installs the same flow again does not zero it.
+            if ((r.Flags & FlowModFlags.ResetCounts) == 0)
+            {
+                rule.TakeCountersFrom(old);
+            }
         }
 
         if (r.IdleTimeout != 0 || r.HardTimeout != 0)

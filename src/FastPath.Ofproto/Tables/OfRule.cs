@@ -35,15 +35,33 @@ public sealed class OfRule : IFlowStatsSink
     /// <summary>Whether the rule has left its table (a megaflow made from it must not credit it any more).</summary>
     public bool Removed { get; internal set; }
 
+    /// <summary>The rule that replaced this one keeping its counters, which therefore takes its later credits.</summary>
+    private OfRule? successor;
+
     /// <inheritdoc/>
     public void Credit(long packets, long bytes, long usedTicks)
     {
+        // Megaflows translated before the replacement still count for the old rule until they are revalidated.
+        if (successor != null)
+        {
+            successor.Credit(packets, bytes, usedTicks);
+            return;
+        }
+
         Packets += packets;
         Bytes += bytes;
         if (usedTicks > LastUsedTicks)
         {
             LastUsedTicks = usedTicks;
         }
+    }
+
+    /// <summary>Continues <paramref name="old"/>'s counters, which this rule replaces, and takes its later credits.</summary>
+    internal void TakeCountersFrom(OfRule old)
+    {
+        Packets += old.Packets;
+        Bytes += old.Bytes;
+        old.successor = this;
     }
 
     /// <summary>Zeroes the counters (reset_counts).</summary>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FastPath.Datapath.Ports;
 using FastPath.Datapath.Ports.Afxdp;
-using FastPath.Datapath.Tests.Net;
 using FastPath.Native;
 using FastPath.Packets;
 using Xunit.Abstractions;

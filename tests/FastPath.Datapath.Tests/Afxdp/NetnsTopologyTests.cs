@@ -1,5 +1,4 @@
 using System.Globalization;
-using FastPath.Datapath.Tests.Net;
 
 namespace FastPath.Datapath.Tests.Afxdp;
 

@@ -24,8 +24,10 @@ public class OfPipelineTests
         return p;
     }
 
+    // Open vSwitch (ofproto_flow_mod_init's modify_keep_counts) carries the counters over unless the add says
+    // reset_counts; ControllerFlowCountersVersusOvsTests checks the same against Open vSwitch itself.
     [Fact]
-    public void AnIdenticalAddReplacesTheRuleAndItsCounters()
+    public void AnIdenticalAddReplacesTheRuleAndKeepsItsCountersUnlessReset()
     {
         OfPipeline p = With("priority=5,ip,nw_src=10.0.0.1,actions=output:1");
         OfRule first = p.Rules.Single();
@@ -35,8 +37,18 @@ public class OfPipelineTests
         OfRule second = p.Rules.Single();
         Assert.NotSame(first, second);
         Assert.True(first.Removed);
-        Assert.Equal(0, second.Packets);
+        Assert.Equal(3, second.Packets);
+        Assert.Equal(300, second.Bytes);
+        Assert.Equal(10, second.CreatedTicks);
         Assert.True(p.Version > version);
+
+        // A megaflow translated before the replacement still credits the old rule: the new one gets it.
+        first.Credit(1, 100, 20);
+        Assert.Equal(4, second.Packets);
+        Assert.Equal(3, first.Packets);
+
+        p.Apply(Mod(FlowModCommand.Add, "priority=5,reset_counts,ip,nw_src=10.0.0.1,actions=output:2"), 30);
+        Assert.Equal(0, p.Rules.Single().Packets);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FastPath.Datapath.Tests.Net;
+namespace FastPath.Tests;
 
 /// <summary>
 /// Network namespaces and veth pairs for one test, all named after this process so parallel test
@@ -16,7 +16,7 @@ namespace FastPath.Datapath.Tests.Net;
 /// characters): the root-namespace (datapath) end ends in <c>d</c>, the namespaced (host) end in <c>h</c>.
 /// Addresses are only ever assigned inside namespaces this object created.
 /// </remarks>
-public sealed partial class NetnsTopology : IDisposable
+internal sealed partial class NetnsTopology : IDisposable
 {
     /// <summary>Prefix of every namespace this helper creates.</summary>
     public const string NamespacePrefix = "fptns-";
