@@ -18,8 +18,11 @@ namespace FastPath.Datapath.Meters;
 /// </remarks>
 public sealed class MeterTable
 {
-    /// <summary>Meter ids are below this.</summary>
-    public const int MaxMeters = 65536;
+    /// <summary>
+    /// Meter ids are below this: 2^18, Open vSwitch's userspace datapath's MAX_METERS, which OpenFlow's meter features
+    /// report as the switch's max_meter (a slot is a reference: the table costs 2 MiB).
+    /// </summary>
+    public const int MaxMeters = 1 << 18;
 
     /// <summary>Most bands a meter may have (as Open vSwitch's userspace datapath).</summary>
     public const int MaxBands = 8;

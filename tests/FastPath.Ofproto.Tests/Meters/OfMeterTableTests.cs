@@ -62,14 +62,14 @@ public class OfMeterTableTests
     [Fact]
     public void OpenFlowIdsAreNotDatapathIds()
     {
-        // OFPM_MAX is a valid OpenFlow id though the datapath has 65536 meters: each OpenFlow meter gets a datapath one.
+        // OFPM_MAX is a valid OpenFlow id though the datapath has 2^18 meters: each OpenFlow meter gets a datapath one.
         Add($"meter={OfMeterIds.Max},kbps,band=type=drop,rate=1");
-        Add("meter=70000,kbps,band=type=drop,rate=1");
+        Add("meter=300000,kbps,band=type=drop,rate=1");
         Assert.True(meters.TryGetDatapathId(OfMeterIds.Max, out uint a));
-        Assert.True(meters.TryGetDatapathId(70000, out uint b));
+        Assert.True(meters.TryGetDatapathId(300000, out uint b));
         Assert.NotEqual(a, b);
         Assert.True(a < MeterTable.MaxMeters && b < MeterTable.MaxMeters);
-        Assert.Equal([70000u, OfMeterIds.Max], meters.Configs().Select(c => c.MeterId));
+        Assert.Equal([300000u, OfMeterIds.Max], meters.Configs().Select(c => c.MeterId));
     }
 
     [Fact]
