@@ -70,6 +70,44 @@ public partial class MeterTrafficTests(ITestOutputHelper output)
         AssertWithinTheBucket((int)(ovsIn - ovsDropped), ovsElapsed);
     }
 
+    [Fact]
+    public async Task TheControllerMeterLimitsPacketInsAsOpenVSwitchsDoes()
+    {
+        const int Rate = 2;
+        const int Packets = 50;
+        string[] setup = [$"add-meter {{target}} meter=controller,pktps,bands=type=drop,rate={Rate}", "add-flow {target} in_port=1,ip,actions=controller"];
+
+        await using HostedBridge b = HostedBridge.Start();
+        long start = Stopwatch.GetTimestamp();
+        Ofctl(b.Target, "OpenFlow13", setup);
+        b.Ports[0].Inject(Frame);
+        Eventually.Until(() => b.Datapath.Pmds[0].DumpFlows().Count == 1, "the megaflow");
+        for (int i = 1; i < Packets; i++)
+        {
+            b.Ports[0].Inject(Frame);
+        }
+
+        Eventually.Until(() => b.Host.Bridge.Invoke(() => b.Host.Bridge.Meters.Stats(OpenFlow.Meters.OfMeterIds.Controller, 0)[0].PacketInCount) == Packets, "every packet-in to reach the meter");
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        (long packetsIn, long bytesIn, long dropped, long droppedBytes) = MeterStats(Ofctl(b.Target, "OpenFlow13", "meter-stats {target}").Single(), "controller", 0);
+        long metered = b.Host.Bridge.Invoke(() => b.Host.Bridge.Xlate.PacketInsMetered);
+        output.WriteLine($"FastPath: {Packets - dropped} of {Packets} packet-ins went, in {elapsed:0.000} s");
+        Assert.Equal((Packets, Packets * Frame.Length), (packetsIn, bytesIn));
+        Assert.Equal(dropped, metered);
+        Assert.Equal(dropped * Frame.Length, droppedBytes);
+        Assert.InRange(Packets - dropped, Rate, (int)(Rate + (Rate * elapsed) + 1));
+
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(4, fixedAddresses: true);
+        start = Stopwatch.GetTimestamp();
+        Ofctl("unix:" + ovs.BridgeManagementSocket, "OpenFlow13", setup);
+        ovs.AppCtl(["netdev-dummy/receive", "p1", .. Enumerable.Repeat(Convert.ToHexStringLower(Frame), Packets)]);
+        double ovsElapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        (long ovsIn, _, long ovsDropped, _) = MeterStats(Ofctl("unix:" + ovs.BridgeManagementSocket, "OpenFlow13", "meter-stats {target}").Single(), "controller", 0);
+        output.WriteLine($"Open vSwitch: {ovsIn - ovsDropped} of {ovsIn} packet-ins went, in {ovsElapsed:0.000} s");
+        Assert.Equal(Packets, ovsIn);
+        Assert.InRange(ovsIn - ovsDropped, Rate, (int)(Rate + (Rate * ovsElapsed) + 1));
+    }
+
     // Never less than the bucket (full when the first packet came, and it refills while the burst waits), never more
     // than the bucket and the rate over everything the meter lived, +1 for the part of a token the last tick adds.
     private static void AssertWithinTheBucket(int passed, double elapsedSeconds) =>
@@ -82,14 +120,14 @@ public partial class MeterTrafficTests(ITestOutputHelper output)
         return [.. results.Select(r => r.Stdout)];
     }
 
-    private static (long PacketsIn, long BytesIn, long Dropped, long DroppedBytes) MeterStats(string text)
+    private static (long PacketsIn, long BytesIn, long Dropped, long DroppedBytes) MeterStats(string text, string meter = "1", int flows = 1)
     {
         Match m = MeterStatsLine().Match(text);
-        Assert.True(m.Success, text);
+        Assert.True(m.Success && m.Groups["meter"].Value == meter && m.Groups["flows"].Value == flows.ToString(CultureInfo.InvariantCulture), text);
         long N(string group) => long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
         return (N("in"), N("bytes"), N("dropped"), N("droppedBytes"));
     }
 
-    [GeneratedRegex(@"meter:1 flow_count:1 packet_in_count:(?<in>\d+) byte_in_count:(?<bytes>\d+) duration:[\d.]+s bands:\s+0: packet_count:(?<dropped>\d+) byte_count:(?<droppedBytes>\d+)")]
+    [GeneratedRegex(@"meter:(?<meter>\w+) flow_count:(?<flows>\d+) packet_in_count:(?<in>\d+) byte_in_count:(?<bytes>\d+) duration:[\d.]+s bands:\s+0: packet_count:(?<dropped>\d+) byte_count:(?<droppedBytes>\d+)")]
     private static partial Regex MeterStatsLine();
 }
