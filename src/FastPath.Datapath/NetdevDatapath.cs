@@ -79,6 +79,12 @@ public sealed class NetdevDatapath : IDisposable
     /// <summary>The counters of meter <paramref name="meterId"/>, summed over every PMD, or null if it is not installed.</summary>
     public MeterStats? GetMeterStats(uint meterId) => meters.TryGetStats(meterId, out MeterStats s) ? s : null;
 
+    /// <summary>
+    /// Runs one packet of <paramref name="frameBytes"/> through meter <paramref name="meterId"/> now, outside the PMDs
+    /// (the slow path's controller meter); false: drop it. Safe from any thread, lock-free.
+    /// </summary>
+    public bool ApplyMeter(uint meterId, int frameBytes) => meters.Apply(meterId, frameBytes);
+
     /// <summary>Starts every PMD.</summary>
     public void Start()
     {

@@ -9,17 +9,20 @@ namespace FastPath.Datapath.Meters;
 /// </summary>
 /// <remarks>
 /// <see cref="Set"/>, <see cref="Delete"/> and <see cref="TryGetStats"/> are safe from any thread and
-/// take a lock among themselves; <see cref="Apply"/>, the hot path, takes none and allocates nothing: it
+/// take a lock among themselves; <see cref="Apply(uint, int, ulong)"/>, the hot path, takes none and allocates nothing: it
 /// reads the meter's slot once and works on that meter's buckets with atomics. A meter deleted while a
-/// PMD is in <see cref="Apply"/> finishes that packet; later packets find no meter and pass, as Open
+/// PMD is in <see cref="Apply(uint, int, ulong)"/> finishes that packet; later packets find no meter and pass, as Open
 /// vSwitch lets packets through a meter id that is not (or no longer) installed.
 /// Time is in ticks of a clock given at construction: the TSC for a datapath (the PMDs pass their
 /// batch's TSC), any counter a test drives.
 /// </remarks>
 public sealed class MeterTable
 {
-    /// <summary>Meter ids are below this.</summary>
-    public const int MaxMeters = 65536;
+    /// <summary>
+    /// Meter ids are below this: 2^18, Open vSwitch's userspace datapath's MAX_METERS, which OpenFlow's meter features
+    /// report as the switch's max_meter (a slot is a reference: the table costs 2 MiB).
+    /// </summary>
+    public const int MaxMeters = 1 << 18;
 
     /// <summary>Most bands a meter may have (as Open vSwitch's userspace datapath).</summary>
     public const int MaxBands = 8;
@@ -36,7 +39,10 @@ public sealed class MeterTable
     }
 
     /// <summary>A table timed by <paramref name="clock"/>, which ticks <paramref name="ticksPerSecond"/> times a second.</summary>
-    /// <remarks><paramref name="clock"/> is read only by <see cref="Set"/>, to start a meter's buckets; packets bring their own time.</remarks>
+    /// <remarks>
+    /// <paramref name="clock"/> is read by <see cref="Set"/>, to start a meter's buckets, and by
+    /// <see cref="Apply(uint, int)"/>; PMDs' packets bring their own time.
+    /// </remarks>
     public MeterTable(ulong ticksPerSecond, Func<ulong> clock)
     {
         ArgumentOutOfRangeException.ThrowIfZero(ticksPerSecond);
@@ -107,6 +113,12 @@ public sealed class MeterTable
         Meter? m = Volatile.Read(ref table[meterId]);
         return m is null || m.Apply(frameBytes, (long)now);
     }
+
+    /// <summary>
+    /// <see cref="Apply(uint, int, ulong)"/> at the table's clock's time now: for a packet metered outside a PMD
+    /// (the slow path's controller meter), where no batch time exists.
+    /// </summary>
+    public bool Apply(uint meterId, int frameBytes) => Apply(meterId, frameBytes, clock());
 
     private static void Check(MeterConfig config)
     {

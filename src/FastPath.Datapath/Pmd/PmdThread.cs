@@ -93,6 +93,9 @@ public sealed class PmdThread : IDisposable
     /// <summary>The core this PMD is pinned to, or -1.</summary>
     public int CoreId { get; }
 
+    /// <summary>The meters its meter actions run through (its datapath's, shared by every PMD of that datapath).</summary>
+    public MeterTable Meters => meters;
+
     /// <summary>Why pinning failed, if it did.</summary>
     public string? PinError { get; private set; }
 

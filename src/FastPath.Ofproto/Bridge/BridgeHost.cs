@@ -34,7 +34,7 @@ public sealed class BridgeHost : IAsyncDisposable
         this.datapath = datapath;
         this.options = options ?? new BridgeHostOptions();
         OpenFlow = new OpenFlowEndpoint(this.options.OpenFlow);
-        Bridge = new OfBridge(name, datapath.Pmds, this.options.Bridge, OpenFlow, OpenFlow);
+        Bridge = new OfBridge(name, datapath.Pmds, this.options.Bridge, OpenFlow, OpenFlow, new Meters.NetdevDatapathMeters(datapath));
         Ports = new PortTable(Bridge.Ports);
         OpenFlow.Attach(Bridge, Ports);
         Connections = new OfConnectionManager(OpenFlow, this.options.FailMode);

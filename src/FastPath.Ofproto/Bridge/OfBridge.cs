@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastPath.Datapath.Pmd;
+using FastPath.Ofproto.Meters;
 using FastPath.Ofproto.Tables;
 using FastPath.Ofproto.Xlate;
 using FastPath.OpenFlow.Actions;
@@ -22,15 +23,25 @@ public sealed class OfBridge : IDisposable
 
     /// <summary>
     /// A bridge named <paramref name="name"/> over <paramref name="pmds"/>, reporting to <paramref name="packetIns"/>
-    /// and <paramref name="flowRemoved"/> (either may be null: nobody listens). Add ports, then <see cref="Start"/>.
+    /// and <paramref name="flowRemoved"/> (either may be null: nobody listens), its OpenFlow meters enforced by
+    /// <paramref name="meters"/> (null: the meter table the PMDs run their meter actions through, which a
+    /// datapath's PMDs share). Add ports, then <see cref="Start"/>.
     /// </summary>
-    public OfBridge(string name, IReadOnlyList<PmdThread> pmds, OfBridgeOptions? options = null, IPacketInSink? packetIns = null, IFlowRemovedSink? flowRemoved = null)
+    public OfBridge(
+        string name,
+        IReadOnlyList<PmdThread> pmds,
+        OfBridgeOptions? options = null,
+        IPacketInSink? packetIns = null,
+        IFlowRemovedSink? flowRemoved = null,
+        IDatapathMeters? meters = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(pmds);
         Name = name;
         Options = options ?? new OfBridgeOptions();
         this.flowRemoved = flowRemoved;
-        Xlate = new OfXlate(Pipeline, Ports, packetIns, Options.Xlate);
+        Meters = new OfMeterTable(Pipeline, meters ?? PmdMeters(pmds));
+        Xlate = new OfXlate(Pipeline, Ports, packetIns, Options.Xlate) { Meters = Meters };
         Thread = new OfprotoThread(pmds, Xlate, Options.Ofproto);
         long interval = (long)(Options.ExpiryInterval.TotalSeconds * Stopwatch.Frequency);
         // NORMAL's MAC table ages on the same thread that learns into it.
@@ -56,6 +67,9 @@ public sealed class OfBridge : IDisposable
 
     /// <summary>The bridge's ports as xlate sees them. Owned by the ofproto thread, like the tables.</summary>
     public BridgePorts Ports { get; } = new();
+
+    /// <summary>The OpenFlow meters the rules use. Owned by the ofproto thread, like the tables.</summary>
+    public OfMeterTable Meters { get; }
 
     /// <summary>The translator over the tables and ports.</summary>
     public OfXlate Xlate { get; }
@@ -91,6 +105,19 @@ public sealed class OfBridge : IDisposable
     {
         long now = Stopwatch.GetTimestamp();
         List<RemovedRule> removed = Pipeline.ApplyGroupMod(mod, now);
+        Report(removed, now);
+        return removed;
+    });
+
+    /// <summary>
+    /// Applies a meter-mod on the ofproto thread; the rules a deleted meter takes with it are reported as removed by
+    /// meter delete, as Open vSwitch does.
+    /// </summary>
+    /// <exception cref="MeterModException">The meter-mod was refused; nothing changed.</exception>
+    public IReadOnlyList<RemovedRule> ApplyMeterMod(MeterMod mod) => Thread.Invoke(() =>
+    {
+        long now = Stopwatch.GetTimestamp();
+        List<RemovedRule> removed = Meters.Apply(mod, now);
         Report(removed, now);
         return removed;
     });
@@ -153,6 +180,10 @@ public sealed class OfBridge : IDisposable
 
     /// <summary>Stops the slow-path thread.</summary>
     public void Dispose() => Thread.Dispose();
+
+    // A datapath's PMDs share one meter table; PMDs made apart each have their own, and the first one's is used.
+    private static IDatapathMeters PmdMeters(IReadOnlyList<PmdThread> pmds) =>
+        new MeterTableMeters(pmds.Count > 0 ? pmds[0].Meters : new Datapath.Meters.MeterTable());
 
     private void Report(List<RemovedRule> removed, long now)
     {

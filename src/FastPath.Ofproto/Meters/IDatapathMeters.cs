@@ -23,4 +23,10 @@ public interface IDatapathMeters
 
     /// <summary>Datapath meter <paramref name="meterId"/>'s counters, or null if it is not installed.</summary>
     MeterStats? GetStats(uint meterId);
+
+    /// <summary>
+    /// Runs one packet of <paramref name="frameBytes"/> through datapath meter <paramref name="meterId"/> now, for
+    /// the slow path (a packet-in under the controller meter); false: a drop band is exceeded.
+    /// </summary>
+    bool Apply(uint meterId, int frameBytes);
 }

@@ -9,7 +9,7 @@ public enum MeterModError : ushort
     /// <summary>OFPMMFC_METER_EXISTS: an add for an id that is taken.</summary>
     MeterExists = 1,
 
-    /// <summary>OFPMMFC_INVALID_METER: id 0, above OFPM_MAX, OFPM_ALL outside a delete, or a virtual meter (slowpath, controller), which FastPath does not implement.</summary>
+    /// <summary>OFPMMFC_INVALID_METER: id 0, or above OFPM_MAX (OFPM_ALL outside a delete) but for the virtual meters slowpath and controller.</summary>
     InvalidMeter = 2,
 
     /// <summary>OFPMMFC_UNKNOWN_METER: a modify of a meter that does not exist.</summary>

@@ -3,8 +3,9 @@ using FastPath.Datapath.Meters;
 namespace FastPath.Ofproto.Meters;
 
 /// <summary>
-/// Datapath meters in a <see cref="MeterTable"/> of their own: for a slow path that translates without a
-/// datapath (tests, offline traces), where the table's counters still answer meter statistics.
+/// Datapath meters in a <see cref="MeterTable"/>: the one PMDs made without a datapath run their meter actions
+/// through, or one of their own for a slow path that translates without a datapath (tests, offline traces), where
+/// the table's counters still answer meter statistics.
 /// </summary>
 public sealed class MeterTableMeters(MeterTable table) : IDatapathMeters
 {
@@ -22,4 +23,7 @@ public sealed class MeterTableMeters(MeterTable table) : IDatapathMeters
 
     /// <inheritdoc/>
     public MeterStats? GetStats(uint meterId) => Table.TryGetStats(meterId, out MeterStats s) ? s : null;
+
+    /// <inheritdoc/>
+    public bool Apply(uint meterId, int frameBytes) => Table.Apply(meterId, frameBytes);
 }

@@ -17,4 +17,7 @@ public sealed class NetdevDatapathMeters(NetdevDatapath datapath) : IDatapathMet
 
     /// <inheritdoc/>
     public MeterStats? GetStats(uint meterId) => datapath.GetMeterStats(meterId);
+
+    /// <inheritdoc/>
+    public bool Apply(uint meterId, int frameBytes) => datapath.ApplyMeter(meterId, frameBytes);
 }

@@ -8,7 +8,9 @@ namespace FastPath.Ofproto.Meters;
 /// <summary>
 /// The OpenFlow meters of a bridge and meter-mod semantics as Open vSwitch implements OpenFlow 1.3's: add,
 /// modify, delete (one meter or all, with the rules that use them), the OFPMMFC errors, configuration and
-/// statistics replies. Each OpenFlow meter is enforced by a datapath meter, allocated from
+/// statistics replies. The virtual meters are kept like the others: the controller meter limits packet-ins
+/// (<see cref="AdmitPacketIn"/>); the slowpath meter limits nothing, since FastPath sends the slow path none of the
+/// packets Open vSwitch meters with it (CFM, BFD, LACP, STP, LLDP). Each OpenFlow meter is enforced by a datapath meter, allocated from
 /// <see cref="IDatapathMeters"/>, so OpenFlow ids use their whole range (1 to OFPM_MAX) whatever the datapath's.
 /// Owned by the ofproto thread, as the <see cref="OfPipeline"/> whose rules use the meters.
 /// </summary>
@@ -72,14 +74,9 @@ public sealed class OfMeterTable
         // As Open vSwitch: the id and the band count are checked before the command.
         if (mod.Command != MeterModCommand.Delete)
         {
-            if (id is OfMeterIds.SlowPath or OfMeterIds.Controller)
+            if (id == 0 || (id > OfMeterIds.Max && id is not (OfMeterIds.SlowPath or OfMeterIds.Controller)))
             {
-                throw new MeterModException(MeterModError.InvalidMeter, $"meter {OfMeterIds.Format(id)}: FastPath has no virtual meters");
-            }
-
-            if (id == 0 || id > OfMeterIds.Max)
-            {
-                throw new MeterModException(MeterModError.InvalidMeter, $"meter id {OfMeterIds.Format(id)} is not 1 to {OfMeterIds.Max}");
+                throw new MeterModException(MeterModError.InvalidMeter, $"meter id {OfMeterIds.Format(id)} is not 1 to {OfMeterIds.Max}, slowpath or controller");
             }
 
             if (m.Bands.Count > MaxBands)
@@ -102,6 +99,15 @@ public sealed class OfMeterTable
                 throw new MeterModException(MeterModError.BadCommand, $"meter-mod command {(ushort)mod.Command} is not add, modify or delete");
         }
     }
+
+    /// <summary>
+    /// Runs a packet-in of <paramref name="frameBytes"/> (the whole frame) through the controller meter
+    /// (<see cref="OfMeterIds.Controller"/>), if there is one; false: the meter drops it. Open vSwitch meters packets
+    /// to the controller in its datapath (clone(meter, userspace)); FastPath meters them where the packet-in is
+    /// made, with the same buckets and counters, so meter-stats reports them alike.
+    /// </summary>
+    public bool AdmitPacketIn(int frameBytes) =>
+        !meters.TryGetValue(OfMeterIds.Controller, out OfMeter? m) || datapath.Apply(m.DatapathId, frameBytes);
 
     /// <summary>The configuration of meter <paramref name="meterId"/>, or of every meter by id (<see cref="OfMeterIds.All"/>); empty if there is none.</summary>
     public IReadOnlyList<OfMeterConfig> Configs(uint meterId = OfMeterIds.All) => Select(meterId).Select(m => m.Config).ToList();

@@ -93,7 +93,7 @@ public sealed partial class OpenFlowEndpoint
                     set.FlowRemovedSlave ?? now.SlaveFlowRemoved);
                 return true;
             default:
-                return DispatchPorts(c, request) || DispatchGroups(c, request) || DispatchPacketOut(c, request);
+                return DispatchPorts(c, request) || DispatchGroups(c, request) || DispatchMeters(c, request) || DispatchPacketOut(c, request);
         }
     }
 

@@ -120,6 +120,9 @@ public sealed partial class OfXlate : IFlowTranslator
     /// <summary>Action upcalls whose cookie named no controller context.</summary>
     public long UnknownActionUpcalls { get; private set; }
 
+    /// <summary>Packet-ins the controller meter dropped.</summary>
+    public long PacketInsMetered { get; private set; }
+
     /// <inheritdoc/>
     public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
     {
@@ -191,6 +194,12 @@ public sealed partial class OfXlate : IFlowTranslator
         }
 
         ReadOnlySpan<byte> data = upcall.Packet;
+        if (Meters is not null && !Meters.AdmitPacketIn(upcall.Length))
+        {
+            PacketInsMetered++;
+            return;
+        }
+
         int keep = Math.Min(data.Length, c.MaxLen);
         uint inPort = upcall.InPort == ports.LocalPort ? OfPorts.Local : upcall.InPort;
         packetIns?.Deliver(new PacketIn(c.Reason, c.TableId, c.RuleCookie, inPort, c.Metadata, data[..keep].ToArray(), upcall.Length, c.ImplicitMiss));

@@ -41,7 +41,8 @@ public enum OfctlMasks
 /// <item>Optionally (<see cref="OfctlMasks.HardwareAddresses"/>) <c>dpid:</c> and <c>addr:</c>.</item>
 /// </list>
 /// Record order: ports (<c> 1(p1):</c>, <c>port  1:</c>, <c>port 1 queue</c>), flows (<c>cookie=</c>), groups
-/// (<c>group_id=</c>) and meters (<c>meter=</c>, <c>meter:</c>) come in the switch's hash order — Open vSwitch lists
+/// (<c>group_id=</c>) and meters (<c>meter=</c>, <c>meter:</c>, a number or the virtual <c>controller</c> and
+/// <c>slowpath</c>) come in the switch's hash order — Open vSwitch lists
 /// groups in a different order from one start to the next — and OpenFlow does not define an order. A run of such
 /// records (a record being its first line and the lines that continue it) is sorted; blank lines that ended records
 /// follow the sorted run. Messages and everything else keep their order. The target and temporary paths were
@@ -135,7 +136,7 @@ public static partial class OfctlMasker
     [GeneratedRegex(@"\baddr:[0-9a-f]{2}(:[0-9a-f]{2}){5}\b")]
     private static partial Regex Addr();
 
-    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*group_id=|meter[=:]\d+\b)")]
+    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*group_id=|meter[=:](\d+|controller|slowpath)\b)")]
     private static partial Regex RecordStart();
 
     [GeneratedRegex(@"^[A-Z][A-Z0-9_]+[ _(]")]

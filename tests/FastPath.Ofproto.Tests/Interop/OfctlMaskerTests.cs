@@ -66,6 +66,16 @@ public class OfctlMaskerTests
         const string Header = "OFPST_METER_CONFIG reply (OF1.3) (xid=0x2):\n";
         Assert.Equal(OfctlMasker.Canonical(Header + M1 + "\n\n" + M2 + "\n"), OfctlMasker.Canonical(Header + M2 + "\n\n" + M1 + "\n"));
         Assert.NotEqual(OfctlMasker.Canonical(Header + M1 + "\n\n" + M2 + "\n"), OfctlMasker.Canonical(Header + M1.Replace("1000", "999", StringComparison.Ordinal) + "\n\n" + M2 + "\n"));
+
+        // The virtual meters are records of their own too (Open vSwitch lists them among the others in hash order).
+        const string Controller = "meter=controller pktps bands=\ntype=drop rate=100";
+        const string SlowPath = "meter=slowpath pktps burst bands=\ntype=drop rate=10 burst_size=20";
+        Assert.Equal(
+            OfctlMasker.Canonical(Header + Controller + "\n\n" + M1 + "\n\n" + SlowPath + "\n"),
+            OfctlMasker.Canonical(Header + M1 + "\n\n" + SlowPath + "\n\n" + Controller + "\n"));
+        const string Stats = "meter:controller flow_count:0 packet_in_count:5 byte_in_count:300 duration:1.2s bands:\n0: packet_count:3 byte_count:180";
+        const string Stats1 = "meter:1 flow_count:1 packet_in_count:0 byte_in_count:0 duration:0.5s bands:\n0: packet_count:0 byte_count:0";
+        Assert.Equal(OfctlMasker.Canonical(Stats + "\n\n" + Stats1 + "\n"), OfctlMasker.Canonical(Stats1 + "\n\n" + Stats + "\n"));
     }
 
     [Fact]

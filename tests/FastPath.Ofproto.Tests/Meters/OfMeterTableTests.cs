@@ -62,14 +62,14 @@ public class OfMeterTableTests
     [Fact]
     public void OpenFlowIdsAreNotDatapathIds()
     {
-        // OFPM_MAX is a valid OpenFlow id though the datapath has 65536 meters: each OpenFlow meter gets a datapath one.
+        // OFPM_MAX is a valid OpenFlow id though the datapath has 2^18 meters: each OpenFlow meter gets a datapath one.
         Add($"meter={OfMeterIds.Max},kbps,band=type=drop,rate=1");
-        Add("meter=70000,kbps,band=type=drop,rate=1");
+        Add("meter=300000,kbps,band=type=drop,rate=1");
         Assert.True(meters.TryGetDatapathId(OfMeterIds.Max, out uint a));
-        Assert.True(meters.TryGetDatapathId(70000, out uint b));
+        Assert.True(meters.TryGetDatapathId(300000, out uint b));
         Assert.NotEqual(a, b);
         Assert.True(a < MeterTable.MaxMeters && b < MeterTable.MaxMeters);
-        Assert.Equal([70000u, OfMeterIds.Max], meters.Configs().Select(c => c.MeterId));
+        Assert.Equal([300000u, OfMeterIds.Max], meters.Configs().Select(c => c.MeterId));
     }
 
     [Fact]
@@ -84,12 +84,33 @@ public class OfMeterTableTests
     [InlineData(0u)]
     [InlineData(OfMeterIds.Max + 1)]
     [InlineData(OfMeterIds.All)]
-    [InlineData(OfMeterIds.Controller)]
-    [InlineData(OfMeterIds.SlowPath)]
     public void InvalidIdsAreRefusedForAddAndModify(uint id)
     {
         Assert.Equal(MeterModError.InvalidMeter, Refused(MeterMod.Add(Drop(id, OfMeterFlags.Kbps, 5))));
         Assert.Equal(MeterModError.InvalidMeter, Refused(MeterMod.Modify(Drop(id, OfMeterFlags.Kbps, 5))));
+    }
+
+    [Fact]
+    public void TheVirtualMetersAreMetersLikeTheOthersAndTheControllerMeterLimitsPacketIns()
+    {
+        // As ovs-vswitchd 3.1: meter=controller and meter=slowpath are added, modified, listed and deleted (a delete
+        // of every meter takes them too).
+        Assert.True(meters.AdmitPacketIn(60), "no controller meter: every packet-in goes");
+        Add("meter=controller,pktps,band=type=drop,rate=2");
+        Add("meter=slowpath,pktps,band=type=drop,rate=5");
+        Assert.Equal(MeterModError.MeterExists, Refused(MeterMod.Add(Meter("meter=controller,pktps,band=type=drop,rate=3"))));
+        Assert.Equal([OfMeterIds.SlowPath, OfMeterIds.Controller], meters.Configs().Select(c => c.MeterId));
+
+        // The datapath's clock stands still here: the bucket holds the rate's second, 2 packet-ins, and no more.
+        Assert.Equal([true, true, false, false, false], Enumerable.Range(0, 5).Select(_ => meters.AdmitPacketIn(60)));
+        OfMeterStats s = meters.Stats(OfMeterIds.Controller, 0).Single();
+        Assert.Equal((5ul, 300ul, 3ul, 180ul), (s.PacketInCount, s.ByteInCount, s.Bands[0].Packets, s.Bands[0].Bytes));
+
+        meters.Apply(MeterMod.Modify(Meter("meter=controller,pktps,band=type=drop,rate=100")), 0);
+        Assert.True(meters.AdmitPacketIn(60), "the modified meter's new bucket");
+        meters.Apply(MeterMod.Delete(OfMeterIds.All), 0);
+        Assert.Equal(0, meters.Count);
+        Assert.True(meters.AdmitPacketIn(60), "the controller meter is gone");
     }
 
     [Fact]

@@ -48,6 +48,9 @@ internal sealed class HostedBridge : IAsyncDisposable
     /// <summary>The bridge.</summary>
     public BridgeHost Host { get; }
 
+    /// <summary>The datapath under the bridge (one unpinned PMD).</summary>
+    public NetdevDatapath Datapath => datapath;
+
     /// <summary>Ports p1..pN.</summary>
     public List<MemoryNetdev> Ports { get; } = [];
 

@@ -129,10 +129,21 @@ public class ActionCodecTests
     public void InstructionsOpenFlowOneZeroCannotSayThrow()
     {
         var w = new WireWriter();
-        Assert.Throws<NotSupportedException>(() => OfInstructionCodec.Encode(w, new OfInstructionSet { Meter = 1 }, OpenFlowVersion.OF10));
         Assert.Throws<NotSupportedException>(() => OfInstructionCodec.Encode(w, new OfInstructionSet { ClearActions = true }, OpenFlowVersion.OF10));
         Assert.Throws<NotSupportedException>(() => OfInstructionCodec.Encode(w, new OfInstructionSet { WriteActions = [new OutputAction(1)] }, OpenFlowVersion.OF10));
         Assert.Throws<NotSupportedException>(() => OfActionCodec.Encode(w, [new PushVlanAction(0x88a8)], OpenFlowVersion.OF10));
+    }
+
+    [Fact]
+    public void OpenFlowOneZeroLeavesTheMeterOutAsOpenVSwitchDoes()
+    {
+        // Open vSwitch 3.1's plain dump-flows of "in_port=1,actions=meter:1,output:2" prints "actions=output:2".
+        var metered = new WireWriter();
+        OfInstructionCodec.Encode(metered, new OfInstructionSet { Meter = 1, ApplyActions = [new OutputAction(2)] }, OpenFlowVersion.OF10);
+        var plain = new WireWriter();
+        OfInstructionCodec.Encode(plain, new OfInstructionSet { ApplyActions = [new OutputAction(2)] }, OpenFlowVersion.OF10);
+        Assert.Equal(plain.ToArray(), metered.ToArray());
+        Assert.Equal(8, metered.Length);
     }
 
     [Fact]

@@ -151,8 +151,30 @@ public class GroupMeterPacketOutTests
     [InlineData("041D0000 00000001 0003 0001 00000001", "MeterModFailed", 4)]
     [InlineData("041D0000 00000001 0000 0001 00000001 0001 0018 0000000A 00000000 00000000", "BadRequest", 6)]
     [InlineData("041D0000 00000001 0000 0001 00000001 0003 0010 0000000A 00000000 00000000", "MeterModFailed", 8)]
+    // Bytes after the last band (or instead of one) too few for a band; kbps and pktps together, checked before the
+    // id (meter 0 is otherwise OFPMMFC_INVALID_METER), on an add and on a modify of a meter that does not exist.
+    [InlineData("041D0000 00000001 0000 0002 00000009 0001 0010 0000000A 00000000 00000000 0000000000000000", "BadRequest", 6)]
+    [InlineData("041D0000 00000001 0000 0002 00000009 0000000000000000", "BadRequest", 6)]
+    [InlineData("041D0000 00000001 0000 0003 00000000 0001 0010 0000000A 00000000 00000000", "MeterModFailed", 5)]
+    [InlineData("041D0000 00000001 0001 0003 00000009 0001 0010 0000000A 00000000 00000000", "MeterModFailed", 5)]
     public void MalformedGroupAndMeterModsGetOpenVSwitchsError(string hex, string type, int code) =>
         AssertError(hex, type, code);
+
+    [Theory]
+    // ovs-vswitchd 3.1 deletes meter 9 for each of these: bytes too few for a band, a band of unknown type or
+    // length, both kbps and pktps. A delete names a meter and nothing else.
+    [InlineData("041D0000 00000001 0002 0000 00000009 0000000000000000")]
+    [InlineData("041D0000 00000001 0002 0000 00000009 0007 0010 0000000A 00000000 00000000")]
+    [InlineData("041D0000 00000001 0002 0000 00000009 0001 0008 0000000A")]
+    [InlineData("041D0000 00000001 0002 0003 00000009")]
+    public void AMeterDeleteReadsOnlyItsMeterId(string hex)
+    {
+        byte[] m = Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
+        BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(2), (ushort)m.Length);
+        var del = Assert.IsType<MeterModMessage>(OfCodec.Decode(m, new OfSession(OpenFlowVersion.OF13)));
+        Assert.Equal((OfMeterModCommand.Delete, 9u, OfMeterFlags.None), (del.Command, del.Meter.MeterId, del.Meter.Flags));
+        Assert.Empty(del.Meter.Bands);
+    }
 
     [Fact]
     public void GroupDescAndMeterConfigRepliesPrintAsDumpGroupsAndDumpMeters()

@@ -257,14 +257,15 @@ public static class OfInstructionCodec
 
     /// <summary>
     /// Encodes a set as one OpenFlow 1.0 action list, as Open vSwitch does: the actions, then NXAST_WRITE_METADATA,
-    /// then NXAST_RESUBMIT_TABLE for goto_table. OpenFlow 1.0 has no meter, clear_actions or write_actions (Open
-    /// vSwitch drops the last two silently): those throw <see cref="NotSupportedException"/>.
+    /// then NXAST_RESUBMIT_TABLE for goto_table. OpenFlow 1.0 has no meter, clear_actions or write_actions. The meter
+    /// is left out, as Open vSwitch 3.1 leaves it out (plain <c>ovs-ofctl dump-flows</c> shows a metered rule's other
+    /// actions); clear_actions and write_actions throw <see cref="NotSupportedException"/>.
     /// </summary>
     public static void EncodeActionList10(WireWriter w, OfInstructionSet set, in PipelineMatch match)
     {
-        if (set.Meter is not null || set.ClearActions || set.WriteActions is not null)
+        if (set.ClearActions || set.WriteActions is not null)
         {
-            string what = set.Meter is not null ? "meter" : set.ClearActions ? "clear_actions" : "write_actions";
+            string what = set.ClearActions ? "clear_actions" : "write_actions";
             throw new NotSupportedException($"OpenFlow 1.0 cannot express {what}");
         }
 

@@ -4,9 +4,10 @@ namespace FastPath.OpenFlow.Wire.Meters;
 
 /// <summary>
 /// Meters on the wire (OpenFlow 1.3-1.5) as Open vSwitch 3.1 reads them: OFPT_METER_MOD, and the meter-stats,
-/// meter-config and meter-features multipart bodies (read after the multipart header). A band of unknown type or
-/// a band of unknown type is OFPMMFC_BAD_BAND, one of a length other than 16
-/// OFPBRC_BAD_LEN; an unknown command OFPMMFC_BAD_COMMAND (as ovs-vswitchd 3.1 answers).
+/// meter-config and meter-features multipart bodies (read after the multipart header). As ovs-vswitchd 3.1 answers:
+/// an unknown command is OFPMMFC_BAD_COMMAND; an add or modify with both kbps and pktps OFPMMFC_BAD_FLAGS; a band of
+/// unknown type OFPMMFC_BAD_BAND; a band of a length other than 16, or bytes after the last band too few for one,
+/// OFPBRC_BAD_LEN. A delete's flags and bands are not read (its meter id is all that counts).
 /// </summary>
 public static class MeterCodec
 {
@@ -23,6 +24,17 @@ public static class MeterCodec
 
         var flags = (OfMeterFlags)body.U16();
         uint meterId = body.U32();
+        if ((OfMeterModCommand)command == OfMeterModCommand.Delete)
+        {
+            body.Skip(body.Remaining);
+            return new MeterModMessage(OfMeterModCommand.Delete, new OfMeterConfig { MeterId = meterId });
+        }
+
+        if ((flags & (OfMeterFlags.Kbps | OfMeterFlags.Pktps)) == (OfMeterFlags.Kbps | OfMeterFlags.Pktps))
+        {
+            throw new OfErrorException(OfError.MeterModFailedBadFlags, $"meter {meterId} has both kbps and pktps");
+        }
+
         List<OfMeterBand> bands = DecodeBands(ref body);
         return new MeterModMessage((OfMeterModCommand)command, new OfMeterConfig { MeterId = meterId, Flags = flags, Bands = bands });
     }
@@ -150,7 +162,7 @@ public static class MeterCodec
         {
             if (body.Remaining < BandLength)
             {
-                throw new OfErrorException(OfError.MeterModFailedBadBand, $"{body.Remaining} bytes left: too short for a band");
+                throw new OfErrorException(OfError.BadRequestBadLen, $"{body.Remaining} bytes left: too short for a band");
             }
 
             var type = (OfMeterBandType)body.U16();
