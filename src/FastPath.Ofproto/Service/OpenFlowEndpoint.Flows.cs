@@ -67,9 +67,11 @@ public sealed partial class OpenFlowEndpoint
             }
 
             // A packet-out's own actions belong to no table: Open vSwitch reports table 0 (and no cookie) then.
+            // A bare table miss (no table-miss rule) comes from Open vSwitch's built-in miss rule, whose cookie is 0.
             byte table = packetIn.TableId == 0xff ? (byte)0 : packetIn.TableId;
+            ulong cookie = packetIn.ImplicitMiss ? 0 : packetIn.Cookie;
             var message = new PacketInMessage(
-                FlowMod.NoBuffer, (ushort)Math.Min(packetIn.TotalLength, ushort.MaxValue), reason, table, packetIn.Cookie, match, data);
+                FlowMod.NoBuffer, (ushort)Math.Min(packetIn.TotalLength, ushort.MaxValue), reason, table, cookie, match, data);
             sent |= SendAsync(c, OfAsyncKind.PacketIn, (int)reason, message);
         }
 
