@@ -163,14 +163,54 @@ public sealed class OfBridge : IDisposable
         }
 
         // Any PMD can send on any port (each has its own transmit queues); the first is as good as another.
-        if (!Thread.Upcalls.Commands.Pmds[0].TrySubmit(PmdCommand.Execute(packet, inPort, datapathActions)))
+        var command = PmdCommand.Execute(packet, inPort, datapathActions);
+        if (!Thread.Upcalls.Commands.Pmds[0].TrySubmit(command))
         {
             error = "the datapath's command ring is full";
             return false;
         }
 
+        lastPacketOut = command;
         return true;
     }
+
+    /// <summary>
+    /// On the ofproto thread: waits (at most <paramref name="limit"/>) until the datapath has executed every
+    /// packet-out so far, then handles what they sent up (a controller action's packet-in), so that a barrier
+    /// answered after this follows their packet-ins, as in Open vSwitch, which executes packet-outs synchronously.
+    /// Returns false if the datapath did not finish in time.
+    /// </summary>
+    public bool SettlePacketOuts(TimeSpan limit)
+    {
+        PmdCommand? last = lastPacketOut;
+        if (last is null)
+        {
+            return true;
+        }
+
+        // One PMD executes them in order: the last one done means all are.
+        long deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var spin = default(SpinWait);
+        while (!last.IsCompleted)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            spin.SpinOnce();
+        }
+
+        lastPacketOut = null;
+        for (int i = 0; i < 64 && Thread.Upcalls.Poll(Stopwatch.GetTimestamp()) > 0; i++)
+        {
+            // Bounded: a flood of misses arriving meanwhile must not hold the barrier forever.
+        }
+
+        return true;
+    }
+
+    private PmdCommand? lastPacketOut;
 
     /// <summary>Packet-outs executed.</summary>
     public long PacketOuts { get; private set; }

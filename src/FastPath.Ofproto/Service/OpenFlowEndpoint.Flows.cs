@@ -28,7 +28,7 @@ public sealed partial class OpenFlowEndpoint
         var message = new FlowRemovedMessage(rule.Spec, (OfFlowRemovedReason)notice.Reason, Stats(rule, Stopwatch.GetTimestamp()));
         foreach (OfConnection c in connections)
         {
-            c.SendAsyncMessage(OfAsyncKind.FlowRemoved, (int)notice.Reason, message);
+            SendAsync(c, OfAsyncKind.FlowRemoved, (int)notice.Reason, message);
         }
     }
 
@@ -66,9 +66,13 @@ public sealed partial class OpenFlowEndpoint
                 OfFields.Metadata.Set(ref match, packetIn.Metadata, OfFields.Metadata.FullMask);
             }
 
+            // A packet-out's own actions belong to no table: Open vSwitch reports table 0 (and no cookie) then.
+            // A bare table miss (no table-miss rule) comes from Open vSwitch's built-in miss rule, whose cookie is 0.
+            byte table = packetIn.TableId == 0xff ? (byte)0 : packetIn.TableId;
+            ulong cookie = packetIn.ImplicitMiss ? 0 : packetIn.Cookie;
             var message = new PacketInMessage(
-                FlowMod.NoBuffer, (ushort)Math.Min(packetIn.TotalLength, ushort.MaxValue), reason, packetIn.TableId, packetIn.Cookie, match, data);
-            sent |= c.SendAsyncMessage(OfAsyncKind.PacketIn, (int)reason, message);
+                FlowMod.NoBuffer, (ushort)Math.Min(packetIn.TotalLength, ushort.MaxValue), reason, table, cookie, match, data);
+            sent |= SendAsync(c, OfAsyncKind.PacketIn, (int)reason, message);
         }
 
         if (sent)
@@ -78,6 +82,24 @@ public sealed partial class OpenFlowEndpoint
         else
         {
             PacketInsUnwanted++;
+        }
+    }
+
+    /// <summary>Asynchronous messages a connection's session could not encode (dropped for that connection).</summary>
+    public long AsyncUnencodable { get; private set; }
+
+    // A message one connection's session cannot carry costs that connection its copy, never the ofproto thread
+    // (these run inside upcall handling, where an exception would stop the slow path).
+    private bool SendAsync(OfConnection c, OfAsyncKind kind, int reason, OfMessage message)
+    {
+        try
+        {
+            return c.SendAsyncMessage(kind, reason, message);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or OfErrorException)
+        {
+            AsyncUnencodable++;
+            return false;
         }
     }
 
@@ -114,12 +136,22 @@ public sealed partial class OpenFlowEndpoint
         }
     }
 
+    // The table past the last one Open vSwitch offers to OpenFlow (n_tables is 254).
+    private const byte HiddenTable = 254;
+
     private void ApplyFlowMod(OfConnection c, FlowMod mod)
     {
         RequireNotSlave(c);
 
         // Open vSwitch offers tables 0 to n_tables-1 to OpenFlow (255 = all, for modify and delete).
         byte table = mod.Rule.TableId;
+        if (table == HiddenTable && !mod.AllTables)
+        {
+            // Open vSwitch keeps table 254 for itself, read-only, and refuses to change it with EPERM rather than
+            // BAD_TABLE_ID; ovs-ofctl users see that error, so FastPath, which has no such table, answers alike.
+            throw new OfErrorException(OfError.BadRequestPermission, $"table {table} is read-only");
+        }
+
         if (table >= Options.Tables && !(mod.AllTables && mod.Command != FlowModCommand.Add))
         {
             throw new OfErrorException(OfprotoErrors.Of(FlowModError.BadTableId), $"no table {table}");

@@ -58,7 +58,9 @@ public sealed partial class OpenFlowEndpoint
 
             case GroupFeaturesRequest:
                 uint max = (uint)Bridge.Pipeline.Groups.MaxGroups;
-                c.Send(new GroupFeaturesReply(new OfGroupFeatures(GroupTypes, GroupCapabilities, [max, max, max, max], [SupportedGroupActions, SupportedGroupActions, SupportedGroupActions, SupportedGroupActions])), xid);
+                // The action bitmap is in the connection's version's numbering (NXST_GROUP_FEATURES on 1.0: OFPAT10_*).
+                uint actions = c.Session.Version == OpenFlow.OpenFlowVersion.OF10 ? Of10Actions : SupportedGroupActions;
+                c.Send(new GroupFeaturesReply(new OfGroupFeatures(GroupTypes, GroupCapabilities, [max, max, max, max], [actions, actions, actions, actions])), xid);
                 return true;
             default:
                 return false;

@@ -56,6 +56,9 @@ public sealed partial class OpenFlowEndpoint
         Ports.Configure(m.PortNo, (OfPortConfig)m.Config, mask);
     }
 
+    // No FastPath port counts frame, overrun or CRC errors or collisions: OpenFlow's "not supported" is all-ones.
+    private const ulong NotCounted = ulong.MaxValue;
+
     private PortStats StatsOf(OfPortDesc port)
     {
         NetdevStats s = Ports.Device(port.PortNo)?.GetStats() ?? default;
@@ -69,10 +72,10 @@ public sealed partial class OpenFlowEndpoint
             (ulong)s.TxDropped,
             (ulong)s.RxErrors,
             (ulong)s.TxErrors,
-            0,
-            0,
-            0,
-            0);
+            NotCounted,
+            NotCounted,
+            NotCounted,
+            NotCounted);
     }
 
     // Called on the ofproto thread by the port table: every connection that wants port-status hears of it.

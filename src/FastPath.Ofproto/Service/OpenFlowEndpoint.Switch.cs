@@ -21,6 +21,15 @@ public sealed partial class OpenFlowEndpoint
     // Every OpenFlow 1.0 action (OFPAT10_OUTPUT .. ENQUEUE), as Open vSwitch reports them.
     private const uint Of10Actions = 0xfff;
 
+    // OFPC_INVALID_TTL_TO_CONTROLLER in set-config's flags.
+    private const ushort InvalidTtlToController = 4;
+
+    // OFPQ_ALL.
+    private const uint QueueAll = 0xffffffff;
+
+    // A queue counter FastPath does not keep: OpenFlow's "not supported" is all-ones.
+    private const ulong NoCount = ulong.MaxValue;
+
     private List<TableFeatures>? tableFeatures;
 
     // OFPC_FRAG_* as set-config leaves them (frags=normal by default; reassembly is not offered).
@@ -38,7 +47,7 @@ public sealed partial class OpenFlowEndpoint
                 c.Send(Features(c.Session.Version), xid);
                 return true;
             case GetConfigRequest:
-                c.Send(new SwitchConfig(fragFlags, (ushort)Math.Min(c.MissSendLength, ushort.MaxValue), false), xid);
+                c.Send(new SwitchConfig((ushort)(fragFlags | (extras[c].InvalidTtlToController ? InvalidTtlToController : 0)), (ushort)Math.Min(c.MissSendLength, ushort.MaxValue), false), xid);
                 return true;
             case SwitchConfig { IsSet: true } set:
                 SetConfig(c, set);
@@ -62,18 +71,13 @@ public sealed partial class OpenFlowEndpoint
                 c.Send(new TableStatsReply(TableStatistics()), xid);
                 return true;
             case QueueStatsRequest q:
-                RequirePortOrAny(q.PortNo);
-
-                // No port of FastPath has QoS queues (as an Open vSwitch port without a QoS record).
-                c.Send(new QueueStatsReply([]), xid);
+                c.Send(new QueueStatsReply([.. DefaultQueues(q.PortNo, q.QueueId).Select(p => new QueueStats(p, 0, NoCount, NoCount, NoCount, uint.MaxValue, uint.MaxValue))]), xid);
                 return true;
             case QueueGetConfigRequest q:
-                RequirePortOrAny(q.PortNo);
-                c.Send(new QueueGetConfigReply(q.PortNo, []), xid);
+                c.Send(new QueueGetConfigReply(q.PortNo, [.. DefaultQueues(q.PortNo, QueueAll).Select(p => new QueueConfig(p, 0))]), xid);
                 return true;
             case QueueDescRequest q:
-                RequirePortOrAny(q.PortNo);
-                c.Send(new QueueDescReply([]), xid);
+                c.Send(new QueueDescReply([.. DefaultQueues(q.PortNo, q.QueueId).Select(p => new QueueConfig(p, 0))]), xid);
                 return true;
             case RoleMessage { IsReply: false } role:
                 Role(c, role, xid);
@@ -105,6 +109,10 @@ public sealed partial class OpenFlowEndpoint
     {
         c.MissSendLength = set.MissSendLen;
 
+        // OFPC_INVALID_TTL_TO_CONTROLLER is the connection's own (Open vSwitch keeps it per connection), so one
+        // tool's `ovs-ofctl monitor ... invalid_ttl` does not show in another's get-config.
+        extras[c].InvalidTtlToController = (set.Flags & InvalidTtlToController) != 0;
+
         // A slave may set its own miss_send_len, not the switch's fragment handling (as Open vSwitch).
         if (!c.IsSlave)
         {
@@ -112,7 +120,7 @@ public sealed partial class OpenFlowEndpoint
             ushort frag = (ushort)(set.Flags & 3);
             if (frag != 2)
             {
-                fragFlags = (ushort)((set.Flags & ~3) | frag);
+                fragFlags = frag;
             }
         }
     }
@@ -131,12 +139,20 @@ public sealed partial class OpenFlowEndpoint
         c.Send(new RoleMessage(true, (uint)reply.Role, reply.GenerationId ?? ulong.MaxValue), xid);
     }
 
-    private void RequirePortOrAny(uint port)
+    // Every port has one queue, 0, with no configuration and no statistics (Open vSwitch's default queue of a port
+    // without QoS): the ports a queue request names (a port, or ANY / 1.0's ALL for every port), refused with
+    // OFPQOFC_BAD_PORT for a port that does not exist and OFPQOFC_BAD_QUEUE for a queue other than 0 or ALL.
+    private List<uint> DefaultQueues(uint port, uint queue)
     {
-        if (port != OfPorts.Any && port != 0xffffffff && Ports.Find(port) is null)
+        List<uint> ports = port is OfPorts.Any or OfPorts.All
+            ? [.. Ports.Descriptions.Select(d => d.PortNo)]
+            : Ports.Find(port) is null ? throw new OfErrorException(OfError.QueueOpFailedBadPort, $"no port {OfPorts.Format(port)}") : [port];
+        if (queue != 0 && queue != QueueAll)
         {
-            throw new OfErrorException(OfError.QueueOpFailedBadPort, $"no port {OfPorts.Format(port)}");
+            throw new OfErrorException(OfError.QueueOpFailedBadQueue, $"no queue {queue}");
         }
+
+        return ports;
     }
 
     private List<TableStats> TableStatistics()
@@ -166,7 +182,7 @@ public sealed partial class OpenFlowEndpoint
             ushort[] ins = i == Options.Tables - 1 ? [.. instructions.Where(t => t != 1)] : instructions;
             tables.Add(new TableFeatures(
                 (byte)i,
-                "table" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                string.Empty, // unnamed, as Open vSwitch's tables until a name is configured
                 ulong.MaxValue,
                 ulong.MaxValue,
                 0,

@@ -158,7 +158,9 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
         switch (request.Message)
         {
             case BarrierMessage { IsReply: false }:
-                // Requests are served in order on one thread: everything before the barrier is done.
+                // Requests are served in order on one thread: everything before the barrier is done, once the
+                // datapath has executed the packet-outs and their packet-ins have gone out.
+                Bridge.SettlePacketOuts(TimeSpan.FromMilliseconds(200));
                 c.Send(new BarrierMessage(true), xid);
                 break;
             case ErrorMessage:
@@ -219,5 +221,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     private sealed class ConnectionExtras
     {
         public ushort ControllerId { get; set; }
+
+        public bool InvalidTtlToController { get; set; }
     }
 }

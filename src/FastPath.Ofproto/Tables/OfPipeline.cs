@@ -89,8 +89,9 @@ public sealed partial class OfPipeline
 
                 foreach (OfRule rule in targets)
                 {
-                    // A modify changes what the rule does, never what it matches, where it is, or its timeouts.
-                    rule.Spec = rule.Spec with { Instructions = r.Instructions, Cookie = mod.Rule.CookieMask == 0 && mod.Command != FlowModCommand.ModifyStrict ? r.Cookie : rule.Spec.Cookie, Flags = r.Flags };
+                    // A modify changes what the rule does, never what it matches, where it is, its timeouts or its
+                    // flags (OpenFlow 1.3 6.4; Open vSwitch keeps send_flow_rem across a mod-flows that omits it).
+                    rule.Spec = rule.Spec with { Instructions = r.Instructions, Cookie = mod.Rule.CookieMask == 0 && mod.Command != FlowModCommand.ModifyStrict ? r.Cookie : rule.Spec.Cookie };
                     if ((r.Flags & FlowModFlags.ResetCounts) != 0)
                     {
                         rule.ResetCounters();

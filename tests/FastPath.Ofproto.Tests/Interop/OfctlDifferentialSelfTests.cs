@@ -45,6 +45,26 @@ public class OfctlDifferentialSelfTests
         Assert.Contains("NO_PACKET_IN", ra.Last(r => Is(r, "show {target}")).Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("issue14-meters.ofctl", null)]
+    [InlineData("issue14-meters.ofctl", "OpenFlow13")]
+    [InlineData("issue14-nx-actions.ofctl", null)]
+    [InlineData("issue14-nx-actions.ofctl", "OpenFlow13")]
+    public void TwoOpenVSwitchBridgesPrintTheSameForTheOtherIssue14Scripts(string file, string? protocol)
+    {
+        OfctlScript script = OfctlScript.Load(TestData.Path("ofctl-differential", file), protocol);
+        using OvsDummySwitch a = OvsDummySwitch.Start(4, fixedAddresses: true);
+        using OvsDummySwitch b = OvsDummySwitch.Start(4, fixedAddresses: true);
+        IReadOnlyList<OfctlResult> ra = OfctlRunner.Run(script, "unix:" + a.BridgeManagementSocket);
+        IReadOnlyList<OfctlResult> rb = OfctlRunner.Run(script, "unix:" + b.BridgeManagementSocket);
+        OfctlComparison comparison = OfctlDifferential.Compare(script.Name, ra, rb);
+        Assert.True(comparison.Differences.Count == 0, comparison.Report());
+
+        // Open vSwitch took the flows the script is about.
+        string flows = ra.First(r => r.Command.EndsWith("dump-flows {target}", StringComparison.Ordinal)).Stdout;
+        Assert.Contains(file.Contains("meters", StringComparison.Ordinal) ? "meter:1" : "resubmit(,1)", flows, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ADifferenceBetweenTwoBridgesIsReportedOnTheCommandsThatShowIt()
     {

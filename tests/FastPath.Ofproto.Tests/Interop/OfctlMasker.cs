@@ -15,6 +15,13 @@ public enum OfctlMasks
     /// cannot be given the same addresses. Off by default: a switch that can should be set up with Open vSwitch's.
     /// </summary>
     HardwareAddresses = 1,
+
+    /// <summary>
+    /// Also the values of <c>dump-desc</c>'s lines (<c>Manufacturer:</c>, <c>Hardware:</c>, <c>Software:</c>,
+    /// <c>Serial Num:</c>, <c>DP Description:</c>): OFPST_DESC is how a switch tells what it is, so two different
+    /// switches must differ there. The field names stay, so a missing or extra field still shows.
+    /// </summary>
+    SwitchDescription = 2,
 }
 
 /// <summary>
@@ -33,16 +40,22 @@ public enum OfctlMasks
 /// <item>Traffic counters: <c>n_packets=</c>, <c>n_bytes=</c>, <c>packet_count</c>, <c>byte_count</c>,
 /// <c>packet_in_count</c>, <c>byte_in_count</c>, the port counters <c>pkts bytes drop errs frame over crc coll</c>,
 /// queue <c>errors</c>, table <c>lookup</c>/<c>matched</c>: issue 14 leaves counters out of the comparison (how many
-/// packets a switch counted depends on its datapath, not on the OpenFlow front end). Only digits are masked: a
-/// counter one switch does not support prints <c>?</c>, which stays visible. Table <c>active=</c> (number of rules)
+/// packets a switch counted depends on its datapath, not on the OpenFlow front end). A counter the port does not
+/// keep prints <c>?</c> (all-ones on the wire) and is masked alike: whether a port counts, say, CRC errors depends on
+/// its driver (Open vSwitch's dummy ports count none of the error counters), not on the OpenFlow front end. Table <c>active=</c> (number of rules)
 /// and group <c>ref_count</c> are state, not traffic, and are compared.</item>
 /// <item>The timestamp and sequence number of ovs-ofctl's own log lines on stderr
 /// (<c>2026-11-25T18:27:34Z|00001|</c>): the tool's clock.</item>
 /// <item>Optionally (<see cref="OfctlMasks.HardwareAddresses"/>) <c>dpid:</c> and <c>addr:</c>.</item>
+/// <item>Optionally (<see cref="OfctlMasks.SwitchDescription"/>) the values of the switch description.</item>
+/// <item>The xid of a queue configuration reply naming a port: <c>queue-get-config</c> without a port (OpenFlow 1.0)
+/// asks port by port in the order the switch listed its ports, so which port got which xid is that order.</item>
 /// </list>
 /// Record order: ports (<c> 1(p1):</c>, <c>port  1:</c>, <c>port 1 queue</c>), flows (<c>cookie=</c>), groups
-/// (<c>group_id=</c>) and meters (<c>meter=</c>, <c>meter:</c>, a number or the virtual <c>controller</c> and
-/// <c>slowpath</c>) come in the switch's hash order — Open vSwitch lists
+/// (<c>group_id=</c>), meters (<c>meter=</c>, <c>meter:</c>, a number or the virtual <c>controller</c> and
+/// <c>slowpath</c>), <c>diff-flows</c> lines (<c>-</c>/<c>+</c> and a flow: ovs-ofctl prints them from a hash table
+/// filled in the order the switch dumped its flows) and per-port queue configuration replies come in the switch's
+/// hash order — Open vSwitch lists
 /// groups in a different order from one start to the next — and OpenFlow does not define an order. A run of such
 /// records (a record being its first line and the lines that continue it) is sorted; blank lines that ended records
 /// follow the sorted run. Messages and everything else keep their order. The target and temporary paths were
@@ -57,10 +70,16 @@ public static partial class OfctlMasker
         text = HardAge().Replace(text, "");
         text = Duration().Replace(text, "${name}${sep}#s");
         text = Counter().Replace(text, "${name}${sep}#");
+        text = QueueConfigXid().Replace(text, "${head}#${tail}");
         if (masks.HasFlag(OfctlMasks.HardwareAddresses))
         {
             text = Dpid().Replace(text, "dpid:#");
             text = Addr().Replace(text, "addr:#");
+        }
+
+        if (masks.HasFlag(OfctlMasks.SwitchDescription))
+        {
+            text = Description().Replace(text, "${name}: #");
         }
 
         return text;
@@ -127,8 +146,14 @@ public static partial class OfctlMasker
     [GeneratedRegex(@"\b(?<name>duration)(?<sep>[=:])\d+(\.\d+)?s")]
     private static partial Regex Duration();
 
-    [GeneratedRegex(@"\b(?<name>idle_age|n_packets|n_bytes|packet_count|byte_count|packet_in_count|byte_in_count|pkts|bytes|drop|errs|frame|over|crc|coll|errors|lookup|matched)(?<sep>[=:])\d+\b")]
+    [GeneratedRegex(@"\b(?<name>idle_age|n_packets|n_bytes|packet_count|byte_count|packet_in_count|byte_in_count|pkts|bytes|drop|errs|frame|over|crc|coll|errors|lookup|matched)(?<sep>[=:])(\d+\b|\?)")]
     private static partial Regex Counter();
+
+    [GeneratedRegex(@"^(?<name>Manufacturer|Hardware|Software|Serial Num|DP Description): .*$", RegexOptions.Multiline)]
+    private static partial Regex Description();
+
+    [GeneratedRegex(@"^(?<head>OFPT_QUEUE_GET_CONFIG_REPLY (\(OF1\.\d\) )?\(xid=)0x[0-9a-f]+(?<tail>\): port=)", RegexOptions.Multiline)]
+    private static partial Regex QueueConfigXid();
 
     [GeneratedRegex(@"\bdpid:[0-9a-f]{16}\b")]
     private static partial Regex Dpid();
@@ -136,7 +161,7 @@ public static partial class OfctlMasker
     [GeneratedRegex(@"\baddr:[0-9a-f]{2}(:[0-9a-f]{2}){5}\b")]
     private static partial Regex Addr();
 
-    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*group_id=|meter[=:](\d+|controller|slowpath)\b)")]
+    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*group_id=|meter[=:](\d+|controller|slowpath)\b|[-+][a-z]|OFPT_QUEUE_GET_CONFIG_REPLY .*\(xid=#\): port=)")]
     private static partial Regex RecordStart();
 
     [GeneratedRegex(@"^[A-Z][A-Z0-9_]+[ _(]")]

@@ -15,10 +15,10 @@ public class OfctlMaskerTests
     }
 
     [Fact]
-    public void PortGroupMeterQueueAndTableCountersAreMaskedButUnsupportedStaysVisible()
+    public void PortGroupMeterQueueAndTableCountersAreMaskedKeptOrNot()
     {
         Assert.Equal(
-            "  port  2: rx pkts=#, bytes=#, drop=?, errs=?, frame=?, over=?, crc=?\n           tx pkts=#, bytes=#, drop=#, errs=?, coll=?\n           duration=#s",
+            "  port  2: rx pkts=#, bytes=#, drop=#, errs=#, frame=#, over=#, crc=#\n           tx pkts=#, bytes=#, drop=#, errs=#, coll=#\n           duration=#s",
             OfctlMasker.Mask("  port  2: rx pkts=0, bytes=0, drop=?, errs=?, frame=?, over=?, crc=?\n           tx pkts=1, bytes=46, drop=3, errs=?, coll=?\n           duration=19.137s"));
         Assert.Equal(
             " group_id=1,duration=#s,ref_count=2,packet_count=#,byte_count=#,bucket0:packet_count=#,byte_count=#",
@@ -29,7 +29,13 @@ public class OfctlMaskerTests
         Assert.Equal("    active=32, lookup=#, matched=#", OfctlMasker.Mask("    active=32, lookup=10, matched=9"));
         Assert.Equal("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=# byte_count=# flow_count=36",
             OfctlMasker.Mask("OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=0 byte_count=0 flow_count=36"));
-        Assert.Equal("  port 1 queue 0: bytes=?, pkts=?, errors=#, duration=?", OfctlMasker.Mask("  port 1 queue 0: bytes=?, pkts=?, errors=2, duration=?"));
+        Assert.Equal("  port 1 queue 0: bytes=#, pkts=#, errors=#, duration=?", OfctlMasker.Mask("  port 1 queue 0: bytes=?, pkts=?, errors=2, duration=?"));
+
+        // A port that keeps a counter and one that does not (all-ones, printed ?) compare alike; the field still counts.
+        Assert.Equal(OfctlMasker.Mask("  port  1: rx pkts=0, bytes=0, drop=0, errs=0, frame=0, over=0, crc=0"),
+            OfctlMasker.Mask("  port  1: rx pkts=0, bytes=0, drop=?, errs=?, frame=?, over=?, crc=?"));
+        Assert.NotEqual(OfctlMasker.Mask("  port  1: rx pkts=0, bytes=0, drop=0, errs=0, frame=0, over=0, crc=0"),
+            OfctlMasker.Mask("  port  1: rx pkts=0, bytes=0, drop=0, errs=0, frame=0, over=0"));
     }
 
     [Fact]
@@ -40,6 +46,31 @@ public class OfctlMaskerTests
         const string Show = "OFPT_FEATURES_REPLY (xid=0x2): dpid:0000aa55aa550001\n 1(p1): addr:aa:55:aa:55:00:10";
         Assert.Equal(Show, OfctlMasker.Mask(Show));
         Assert.Equal("OFPT_FEATURES_REPLY (xid=0x2): dpid:#\n 1(p1): addr:#", OfctlMasker.Mask(Show, OfctlMasks.HardwareAddresses));
+    }
+
+    [Fact]
+    public void DiffFlowsLinesAndPerPortQueueRepliesAreUnorderedRecords()
+    {
+        string a = "-priority=12,in_port=3 actions=output:2\n+priority=7,icmp actions=drop\n-table=3 priority=5 actions=drop";
+        string b = "-table=3 priority=5 actions=drop\n-priority=12,in_port=3 actions=output:2\n+priority=7,icmp actions=drop";
+        Assert.Equal(OfctlMasker.Canonical(a), OfctlMasker.Canonical(b));
+        Assert.NotEqual(OfctlMasker.Canonical(a), OfctlMasker.Canonical(b.Replace("+priority=7", "-priority=7", StringComparison.Ordinal)));
+
+        string q1 = "OFPT_QUEUE_GET_CONFIG_REPLY (xid=0x4): port=4\nqueue 0:\nOFPT_QUEUE_GET_CONFIG_REPLY (xid=0x5): port=1\nqueue 0:";
+        string q2 = "OFPT_QUEUE_GET_CONFIG_REPLY (xid=0x4): port=1\nqueue 0:\nOFPT_QUEUE_GET_CONFIG_REPLY (xid=0x5): port=4\nqueue 0:";
+        Assert.Equal(OfctlMasker.Canonical(q1), OfctlMasker.Canonical(q2));
+        Assert.NotEqual(OfctlMasker.Canonical(q1), OfctlMasker.Canonical(q2.Replace("port=4\nqueue 0:", "port=4\nqueue 1:", StringComparison.Ordinal)));
+        Assert.Equal("OFPT_QUEUE_GET_CONFIG_REPLY (OF1.3) (xid=#): port=ANY", OfctlMasker.Mask("OFPT_QUEUE_GET_CONFIG_REPLY (OF1.3) (xid=0x2): port=ANY"));
+    }
+
+    [Fact]
+    public void TheSwitchDescriptionIsMaskedOnlyWhenAskedAndKeepsItsFieldNames()
+    {
+        const string Desc = "OFPST_DESC reply (xid=0x2):\nManufacturer: Nicira, Inc.\nHardware: Open vSwitch\nSoftware: 3.1.0\nSerial Num: None\nDP Description: None";
+        Assert.Equal(Desc, OfctlMasker.Mask(Desc));
+        Assert.Equal("OFPST_DESC reply (xid=0x2):\nManufacturer: #\nHardware: #\nSoftware: #\nSerial Num: #\nDP Description: #",
+            OfctlMasker.Mask(Desc, OfctlMasks.SwitchDescription));
+        Assert.NotEqual(OfctlMasker.Mask(Desc, OfctlMasks.SwitchDescription), OfctlMasker.Mask(Desc.Replace("Serial Num: None\n", "", StringComparison.Ordinal), OfctlMasks.SwitchDescription));
     }
 
     [Fact]

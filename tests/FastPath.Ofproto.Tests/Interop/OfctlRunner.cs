@@ -76,7 +76,28 @@ public static class OfctlRunner
     /// connection), runs the triggers, then another barrier through its connection — whatever the switch sent it
     /// because of the triggers arrived before that barrier's reply — and asks it to exit.
     /// </summary>
-    private static List<OfctlResult> RunMonitor(OfctlScript script, OfctlMonitorStep step, string target, string dir)
+    /// <summary>
+    /// Runs <c>ovs-ofctl monitor</c> (<paramref name="monitorArgs"/>, <c>{target}</c> for the switch) against
+    /// <paramref name="target"/> while <paramref name="trigger"/> makes the switch send it something (traffic, say),
+    /// then stops it as a script's monitor step is stopped; returns what it printed.
+    /// </summary>
+    public static OfctlResult Monitor(string target, string? protocol, string monitorArgs, Action trigger)
+    {
+        OfctlScript script = OfctlScript.Parse("monitor", protocol, []);
+        var step = new OfctlMonitorStep(new OfctlCommand(monitorArgs, OfctlScript.Split(monitorArgs), 1), []);
+        string dir = Path.Combine("/tmp", "ofctl-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            return RunMonitor(script, step, target, dir, trigger).Single();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static List<OfctlResult> RunMonitor(OfctlScript script, OfctlMonitorStep step, string target, string dir, Action? trigger = null)
     {
         string ctl = Path.Combine(dir, "monitor.ctl");
         List<string> args = ["--unixctl=" + ctl, .. ProtocolArgs(script), .. Expand(step.Monitor, target, dir)];
@@ -98,6 +119,8 @@ public static class OfctlRunner
             {
                 results.Add(RunOne(script, t, target, dir));
             }
+
+            trigger?.Invoke();
 
             if (listening && !p.HasExited)
             {

@@ -15,7 +15,7 @@ internal sealed class HostedBridge : IAsyncDisposable
 {
     private readonly NetdevDatapath datapath = new([-1]);
 
-    private HostedBridge(int ports, BridgeHostOptions? options)
+    private HostedBridge(int ports, BridgeHostOptions? options, IReadOnlyList<ulong>? portMacs)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("fastpath-of-").FullName;
         datapath.Start();
@@ -29,7 +29,7 @@ internal sealed class HostedBridge : IAsyncDisposable
         {
             var dev = new MemoryNetdev("p" + i);
             Ports.Add(dev);
-            Host.AddPort(dev, (uint)i, 0xaa55aa550000ul + 0x0e + (ulong)i);
+            Host.AddPort(dev, (uint)i, portMacs?[i - 1] ?? 0xaa55aa550000ul + 0x0e + (ulong)i);
         }
 
         Host.Start();
@@ -54,8 +54,29 @@ internal sealed class HostedBridge : IAsyncDisposable
     /// <summary>Ports p1..pN.</summary>
     public List<MemoryNetdev> Ports { get; } = [];
 
-    /// <summary>Starts a bridge with <paramref name="ports"/> ports.</summary>
-    public static HostedBridge Start(int ports = 4, BridgeHostOptions? options = null) => new(ports, options);
+    /// <summary>Starts a bridge with <paramref name="ports"/> ports (port i's MAC <paramref name="portMacs"/>[i-1] if given).</summary>
+    public static HostedBridge Start(int ports = 4, BridgeHostOptions? options = null, IReadOnlyList<ulong>? portMacs = null) => new(ports, options, portMacs);
+
+    /// <summary>
+    /// Starts a bridge whose ports have the MACs Open vSwitch's ports p1..pN got: its dummy ports take addresses
+    /// from a counter that a reconfiguration can advance, so "fixed" addresses are not always the same.
+    /// </summary>
+    public static HostedBridge Like(Ovs.OvsDummySwitch ovs)
+    {
+        string show = Ovs.OvsTool.RunChecked(ovs.Directory, "ovs-ofctl", ["show", "unix:" + ovs.BridgeManagementSocket], TimeSpan.FromSeconds(30));
+        var macs = new ulong[ovs.PortCount];
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(show, @"^ (\d+)\(p\d+\): addr:([0-9a-f:]{17})", System.Text.RegularExpressions.RegexOptions.Multiline))
+        {
+            int port = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (port >= 1 && port <= macs.Length)
+            {
+                macs[port - 1] = Convert.ToUInt64(m.Groups[2].Value.Replace(":", "", StringComparison.Ordinal), 16);
+            }
+        }
+
+        Assert.DoesNotContain(0ul, macs);
+        return Start(ovs.PortCount, portMacs: macs);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -90,6 +90,16 @@ public class OfPipelineTests
     }
 
     [Fact]
+    public void ModifyKeepsTheRulesFlags()
+    {
+        OfPipeline p = With("cookie=0x123,priority=8,send_flow_rem,arp,actions=NORMAL");
+        p.Apply(new FlowMod(FlowModCommand.Modify, FlowText.Parse("actions=output:2") with { Cookie = 0x123, CookieMask = ulong.MaxValue }, OfPorts.Any), 0);
+        OfRule rule = p.Rules.Single();
+        Assert.Equal("output:2", Actions(rule));
+        Assert.Equal(FlowModFlags.SendFlowRem, rule.Spec.Flags & FlowModFlags.SendFlowRem);
+    }
+
+    [Fact]
     public void AModifyThatMatchesNothingAddsOnlyUnderOpenFlow10()
     {
         var p = new OfPipeline();

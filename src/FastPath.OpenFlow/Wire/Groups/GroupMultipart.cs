@@ -49,10 +49,10 @@ public static class GroupMultipartCodec
     /// <summary>Encodes a group-stats request body.</summary>
     public static void EncodeStatsRequest(GroupStatsRequest r, WireWriter w, OfSession s) => GroupCodec.EncodeGroupRequest(r.GroupId, w, s);
 
-    /// <summary>Decodes a group-desc request body (empty before OpenFlow 1.5).</summary>
+    /// <summary>Decodes a group-desc request body (empty in OpenFlow 1.3 and 1.4; 1.5's and NXST_GROUP_DESC's name a group).</summary>
     public static GroupDescRequest DecodeDescRequest(ref WireReader body, OfSession s)
     {
-        if (s.Version >= OpenFlowVersion.OF15)
+        if (s.Version is >= OpenFlowVersion.OF15 or OpenFlowVersion.OF10)
         {
             return new(GroupCodec.DecodeGroupRequest(ref body, s));
         }
@@ -63,7 +63,7 @@ public static class GroupMultipartCodec
     /// <summary>Encodes a group-desc request body.</summary>
     public static void EncodeDescRequest(GroupDescRequest r, WireWriter w, OfSession s)
     {
-        if (s.Version >= OpenFlowVersion.OF15)
+        if (s.Version is >= OpenFlowVersion.OF15 or OpenFlowVersion.OF10)
         {
             GroupCodec.EncodeGroupRequest(r.GroupId, w, s);
         }

@@ -89,9 +89,9 @@ public static class Of10MatchCodec
         bool vlanWild = (wild & WildDlVlan) != 0, pcpWild = (wild & WildDlVlanPcp) != 0;
         if (!vlanWild && dlVlan == VlanNone)
         {
-            // Only frames without a tag; a matched PCP beside it is contradictory and, as Open vSwitch, ignored.
-            // An untagged frame's TCI is all zero, so the VID and CFI bits say it all (FastPath's canonical form).
-            OfFields.VlanTci.Set(ref m, 0, 0x1fff);
+            // Only frames without a tag: the whole TCI zero, as Open vSwitch reads it (its NXM dumps print
+            // vlan_tci=0x0000, its OXM ones vlan_tci=0x0000/0x1fff). A matched PCP beside it is contradictory and ignored.
+            OfFields.VlanTci.Set(ref m, 0, 0xffff);
         }
         else if (!vlanWild || !pcpWild)
         {

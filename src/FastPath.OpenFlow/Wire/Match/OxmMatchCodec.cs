@@ -238,6 +238,13 @@ public static class OxmMatchCodec
         UInt128 pcpMask = tciMask & 0xe000;
         UInt128 vidMask = tciMask & 0x1fff;
         bool present = (vidMask & FlowKey.VlanCfi) != 0 && (tci & FlowKey.VlanCfi) != 0;
+        if (!present && (tci & 0xe000) == 0 && (vidMask & FlowKey.VlanCfi) != 0)
+        {
+            // "No tag" with a zero PCP (an OpenFlow 1.0 dl_vlan=0xffff: the whole TCI zero): an untagged frame's
+            // PCP is zero anyway, so vlan_vid=OFPVID_NONE says it all, as Open vSwitch writes it.
+            pcpMask = 0;
+        }
+
         if (pcpMask != 0 && (pcpMask != 0xe000 || !present))
         {
             return false;

@@ -13,10 +13,14 @@ namespace FastPath.OpenFlow.Wire.Messages;
 public sealed record PacketInMessage(
     uint BufferId, ushort TotalLength, OfPacketInReason Reason, byte TableId, ulong Cookie, PipelineMatch Match, byte[] Data) : OfMessage
 {
+    /// <summary>The controller action's userdata (only NXT_PACKET_IN2 carries it), or null.</summary>
+    public byte[]? Userdata { get; init; }
+
     /// <inheritdoc/>
     public bool Equals(PacketInMessage? other) =>
         other is not null && BufferId == other.BufferId && TotalLength == other.TotalLength && Reason == other.Reason
-        && TableId == other.TableId && Cookie == other.Cookie && Match == other.Match && Data.AsSpan().SequenceEqual(other.Data);
+        && TableId == other.TableId && Cookie == other.Cookie && Match == other.Match && Data.AsSpan().SequenceEqual(other.Data)
+        && (Userdata ?? []).AsSpan().SequenceEqual(other.Userdata ?? []);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(BufferId, TotalLength, Reason, TableId, Cookie, Data.Length);

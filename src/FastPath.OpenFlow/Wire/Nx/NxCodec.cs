@@ -38,6 +38,7 @@ public static class NxCodec
         NxEntry.Nicira<FlowModMessage>(NxType.FlowMod, FlowModCodec.DecodeNx, FlowModCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
         NxEntry.Nicira<FlowRemovedMessage>(NxType.FlowRemoved, FlowRemovedCodec.DecodeNx, FlowRemovedCodec.EncodeNx, (_, s) => s.Version == OpenFlowVersion.OF10 && s.FlowFormat == NxFlowFormat.Nxm),
         NxEntry.Nicira<PacketInMessage>(NxType.PacketIn, PacketInCodec.DecodeNx, PacketInCodec.EncodeNx, (_, s) => s.PacketInFormat == NxPacketInFormat.NxtPacketIn),
+        NxEntry.Nicira<PacketInMessage>(NxType.PacketIn2, PacketIn2Codec.Decode, PacketIn2Codec.Encode, (_, s) => s.PacketInFormat == NxPacketInFormat.NxtPacketIn2),
         NxEntry.Nicira<NxSetFlowFormat>(NxType.SetFlowFormat, NxSessionCodec.DecodeSetFlowFormat, NxSessionCodec.EncodeSetFlowFormat),
         NxEntry.Nicira<NxSetPacketInFormat>(NxType.SetPacketInFormat, NxSessionCodec.DecodeSetPacketInFormat, NxSessionCodec.EncodeSetPacketInFormat),
         NxEntry.Nicira<NxFlowModTableId>(NxType.FlowModTableId, NxSessionCodec.DecodeFlowModTableId, NxSessionCodec.EncodeFlowModTableId),

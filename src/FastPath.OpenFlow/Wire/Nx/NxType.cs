@@ -62,4 +62,10 @@ public enum NxStatsType : uint
     IpfixBridge = 3,
     /// <summary>NXST_IPFIX_FLOW.</summary>
     IpfixFlow = 4,
+    /// <summary>NXST_GROUP: OpenFlow 1.3's group statistics on OpenFlow 1.0.</summary>
+    Group = 7,
+    /// <summary>NXST_GROUP_DESC: OpenFlow 1.5's group descriptions (with bucket ids) on OpenFlow 1.0.</summary>
+    GroupDesc = 8,
+    /// <summary>NXST_GROUP_FEATURES: OpenFlow 1.3's group features on OpenFlow 1.0.</summary>
+    GroupFeatures = 9,
 }
