@@ -126,13 +126,6 @@ public sealed class BridgeHost : IAsyncDisposable
         return dev;
     }
 
-    /// <summary>Removes a controller or listener added by <see cref="AddController"/> or <see cref="Listen"/>, closing its connections.</summary>
-    public async Task RemoveRemoteAsync(OfRemote remote)
-    {
-        await Connections.RemoveRemoteAsync(remote).ConfigureAwait(false);
-        UpdateFailOpen();
-    }
-
     /// <summary>Adds a passive listener for tools (<c>ptcp:PORT[:IP]</c>, <c>punix:PATH</c>, <c>pssl:...</c>).</summary>
     public OfRemote Listen(string target, OfRemoteOptions? remoteOptions = null) =>
         Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Service });
