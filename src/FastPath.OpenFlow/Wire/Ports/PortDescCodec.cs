@@ -24,7 +24,7 @@ public static class PortDescCodec
                 {
                     uint port = PortNumbers.From10(r.U16());
                     ulong mac = ReadMac(ref r);
-                    string name = r.FixedString(NameLength);
+                    string name = r.FixedString(NameLength, terminated: true);
                     uint config = r.U32();
                     uint state10 = r.U32();
                     uint state = (state10 & 1) | (state10 & 0x300);
@@ -37,7 +37,7 @@ public static class PortDescCodec
                     r.Skip(4);
                     ulong mac = ReadMac(ref r);
                     r.Skip(2);
-                    string name = r.FixedString(NameLength);
+                    string name = r.FixedString(NameLength, terminated: true);
                     return new OfPortDesc(port, mac, name, r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32());
                 }
 
@@ -54,7 +54,7 @@ public static class PortDescCodec
                     body.Skip(2);
                     ulong mac = ReadMac(ref body);
                     body.Skip(2);
-                    string name = body.FixedString(NameLength);
+                    string name = body.FixedString(NameLength, terminated: true);
                     var desc = new OfPortDesc(port, mac, name, body.U32(), body.U32());
                     while (!body.AtEnd)
                     {
