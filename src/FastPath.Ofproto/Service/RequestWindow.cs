@@ -7,8 +7,8 @@ namespace FastPath.Ofproto.Service;
 /// </summary>
 internal sealed class RequestWindow
 {
-    /// <summary>Requests of one connection posted and not yet served, at most.</summary>
-    public const int Max = 64;
+    /// <summary>Requests of one connection posted and not yet served, at most (Open vSwitch: 50 a pass).</summary>
+    public const int Max = 50;
 
     private readonly Lock gate = new();
     private int inFlight;

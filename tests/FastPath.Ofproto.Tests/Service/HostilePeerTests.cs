@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using FastPath.Connmgr;
 using FastPath.Ofproto.Bridge;
+using FastPath.Ofproto.Tests.Interop;
 using Xunit.Abstractions;
 
 namespace FastPath.Ofproto.Tests.Service;
@@ -320,6 +321,15 @@ public class HostilePeerTests(ITestOutputHelper output)
         using var sending = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         long sent = 0;
         var sw = Stopwatch.StartNew();
+
+        // Meanwhile a real tool asks over TCP too: ovs-ofctl dump-aggregate, half a second into the abuse.
+        Task<(OfctlResult Result, TimeSpan Took)> ofctl = Task.Run(async () =>
+        {
+            await Task.Delay(500);
+            var took = Stopwatch.StartNew();
+            OfctlResult r = Assert.Single(OfctlRunner.Run(OfctlScript.Parse("aggregate", "OpenFlow13", ["dump-aggregate {target}"]), $"tcp:127.0.0.1:{port}"));
+            return (r, took.Elapsed);
+        });
         try
         {
             while (!sending.IsCancellationRequested)
@@ -340,10 +350,14 @@ public class HostilePeerTests(ITestOutputHelper output)
         Assert.True(cut < TimeSpan.FromSeconds(20), $"the hog was still connected after {cut.TotalSeconds:0} s");
         Assert.True(peakQueued is > 0 and <= 4 * 1024 * 1024, $"{peakQueued} bytes queued for the hog");
         witness.AssertAlive("after the peer that never reads");
+        (OfctlResult aggregate, TimeSpan ofctlTook) = await ofctl.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(aggregate.ExitCode == 0, aggregate.Stderr);
+        Assert.Contains("flow_count=1001", aggregate.Stdout, StringComparison.Ordinal);
+        Assert.True(ofctlTook < TimeSpan.FromSeconds(10), $"ovs-ofctl dump-aggregate took {ofctlTook.TotalSeconds:0.0} s during the abuse");
         long after = GC.GetTotalMemory(forceFullCollection: true);
         long rssAfter = Process.GetCurrentProcess().WorkingSet64;
         output.WriteLine($"hog: {sent} requests written in {cut.TotalMilliseconds:0} ms before the switch cut it ({hogConnection.CloseReason}); peak queued {peakQueued} bytes; "
-            + $"managed heap {before / 1024} KiB -> {after / 1024} KiB; working set {rssBefore / 1048576} MiB -> {rssAfter / 1048576} MiB");
+            + $"ovs-ofctl dump-aggregate meanwhile answered in {ofctlTook.TotalMilliseconds:0} ms; managed heap {before / 1024} KiB -> {after / 1024} KiB; working set {rssBefore / 1048576} MiB -> {rssAfter / 1048576} MiB");
         Assert.True(after - before < 32L * 1024 * 1024, $"the managed heap grew by {(after - before) / 1024} KiB");
     }
 

@@ -69,4 +69,19 @@ public class FuzzFindingsTests
         Assert.Contains($"Serial Num: {new string('S', 32)}\n", OfpPrint.Print(wire), StringComparison.Ordinal);
         Assert.Equal(wire, OfCodec.Encode(back, Of13, 3));
     }
+
+    [Theory]
+    [InlineData("0104004800000008000023200000000D00000000000000000003000000008000FFFFFFFFFFFF0000001700000000000000000602080000000C010600013C08000000000000123400")] // delete by exact cookie
+    [InlineData("0104005000000008000023200000000D00000000000000000000000000008000FFFFFFFFFFFF0003001900000000000000000602080000000C0111000016020035000100040000000500000000000000")] // udp,reg0=0x5,tp_src=53
+    public void AnNxFlowModThatOfpFlowModCannotSayIsNotSupportedInTheOpenFlow10FlowFormatAndRoundTripsInNxm(string hex)
+    {
+        byte[] wire = Convert.FromHexString(hex);
+        var plain = new OfSession(OpenFlowVersion.OF10, NxFlowFormat.OpenFlow10);
+        var nxm = new OfSession(OpenFlowVersion.OF10, NxFlowFormat.Nxm);
+        var mod = Assert.IsType<FlowModMessage>(OfCodec.Decode(wire, plain));
+
+        // Not an ArgumentException about the match, and not a flow-mod that silently loses its cookie mask or registers.
+        Assert.Throws<NotSupportedException>(() => OfCodec.Encode(mod, plain, 8));
+        Assert.Equal(wire, OfCodec.Encode(mod, nxm, 8));
+    }
 }

@@ -98,6 +98,12 @@ public static class FlowModCodec
         FlowRule r = f.Rule;
         if (s.Version == OpenFlowVersion.OF10)
         {
+            // What ofp_flow_mod cannot say (an NXM-only match, a cookie mask) needs NXT_FLOW_MOD: the session's flow format decides.
+            if (!Of10MatchCodec.CanEncode(r.Match) || (r.CookieMask != 0 && f.Command != FlowModCommand.Add))
+            {
+                throw new NotSupportedException($"this flow-mod needs NXT_FLOW_MOD (the NXM flow format): {r.Match}, cookie mask 0x{r.CookieMask:x}");
+            }
+
             Of10MatchCodec.Encode(w, r.Match);
             w.U64(r.Cookie);
             w.U16(Command10(f, s));
