@@ -16,6 +16,10 @@ namespace FastPath.Connmgr;
 public sealed class OfConnection : IAsyncDisposable
 {
     private const int WriteBatch = 64;
+
+    // The most of a request an error about it can carry (a standard error's 12-byte head leaves this much; the codec
+    // cuts it further for the longer vendor forms), as Open vSwitch 3.1 fills a 64 KiB error with a 64 KiB request.
+    private const int MaxErrorData = ushort.MaxValue - OfHeader.Size - 4;
     private static long lastId;
 
     private readonly Stream stream;
@@ -43,6 +47,7 @@ public sealed class OfConnection : IAsyncDisposable
     private byte peerVersion = (byte)OpenFlowVersion.OF13;
     private bool wasActive;
     private Task completion = Task.CompletedTask;
+    private Task? admission;
 
     private OfConnection(Stream stream, IOfMessageHandler handler, OfConnectionOptions options, OfConnectionKind kind, string name, EndPoint? remote, IOfConnectionObserver? observer)
     {
@@ -368,6 +373,7 @@ public sealed class OfConnection : IAsyncDisposable
         {
             while (!ct.IsCancellationRequested && Volatile.Read(ref pendingCloseReason) is null)
             {
+                await AwaitAdmissionAsync(ct).ConfigureAwait(false);
                 await queue.BelowSoftLimitAsync().WaitAsync(ct).ConfigureAwait(false);
                 ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
@@ -425,9 +431,10 @@ public sealed class OfConnection : IAsyncDisposable
                 continue;
             }
 
-            if (queue.OverSoftLimit)
+            if (admission is not null || queue.OverSoftLimit)
             {
-                // Replies are piling up: serve no more requests until they drain (Open vSwitch's OFCONN_REPLY_MAX).
+                // The handler has no room for another request yet, or replies are piling up: serve no more requests
+                // until it has room and they drain (Open vSwitch's OFCONN_REPLY_MAX). The read loop waits for both.
                 paused = true;
                 return completed;
             }
@@ -533,7 +540,7 @@ public sealed class OfConnection : IAsyncDisposable
         }
 
         // An error about a request carries the request whole (cut to what one error message holds), as Open vSwitch 3.1 does.
-        byte[] first = frame[..Math.Min(frame.Length, ErrorMessage.MaxData)].ToArray();
+        byte[] first = frame[..Math.Min(frame.Length, MaxErrorData)].ToArray();
         if (h.Type == (byte)Of13Type.Hello)
         {
             // A second hello is a request nobody serves; Open vSwitch answers it as an unknown type.
@@ -554,19 +561,52 @@ public sealed class OfConnection : IAsyncDisposable
         catch (OfErrorException e)
         {
             Interlocked.Increment(ref Counters.decodeErrors);
-            ReplyError(e.Error, first, h.Xid);
+            if (e.Error == OfError.BadRequestBadVersion)
+            {
+                ReplyBadVersion(first, h);
+            }
+            else
+            {
+                ReplyError(e.Error, first, h.Xid);
+            }
+
             return;
         }
 
         try
         {
-            handler.OnMessage(this, new OfRequest(message, h.Xid, first));
+            ValueTask accepted = handler.OnMessageAsync(this, new OfRequest(message, h.Xid, first));
+            if (!accepted.IsCompletedSuccessfully)
+            {
+                admission = accepted.AsTask();
+            }
         }
         catch (OfErrorException e)
         {
             ReplyError(e.Error, first, h.Xid);
         }
         catch (Exception)
+        {
+            Interlocked.Increment(ref Counters.handlerFaults);
+        }
+    }
+
+    // Waits until the handler has taken the last request (it had no room for it); a failure is the handler's fault.
+    private async Task AwaitAdmissionAsync(CancellationToken ct)
+    {
+        Task? pending = admission;
+        if (pending is null)
+        {
+            return;
+        }
+
+        admission = null;
+        Interlocked.Increment(ref Counters.handlerWaits);
+        try
+        {
+            await pending.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             Interlocked.Increment(ref Counters.handlerFaults);
         }
@@ -628,6 +668,17 @@ public sealed class OfConnection : IAsyncDisposable
             ? Session
             : new OfSession(OfVersions.IsSupported(peerVersion) ? (OpenFlowVersion)peerVersion : OpenFlowVersion.OF13);
         SendEncoded(OfCodec.Encode(new ErrorMessage(error, data), s, xid), false);
+    }
+
+    // Open vSwitch 3.1 answers a message of another version in that version (1.1 and 1.2 included: OFPBRC_BAD_VERSION
+    // is laid out as in 1.3 there), and one of a version no OpenFlow has in 1.0.
+    private void ReplyBadVersion(byte[] data, OfHeader h)
+    {
+        byte version = h.Version is >= 1 and <= 6 ? h.Version : (byte)OpenFlowVersion.OF10;
+        OpenFlowVersion layout = OfVersions.IsSupported(version) ? (OpenFlowVersion)version : OpenFlowVersion.OF13;
+        byte[] error = OfCodec.Encode(new ErrorMessage(OfError.BadRequestBadVersion, data), new OfSession(layout), h.Xid);
+        error[0] = version;
+        SendEncoded(error, false);
     }
 
     private void CloseAfterFlush(string reason)

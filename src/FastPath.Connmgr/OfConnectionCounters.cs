@@ -15,6 +15,7 @@ public sealed class OfConnectionCounters
     internal long echoRequestsAnswered;
     internal long probesSent;
     internal long handlerFaults;
+    internal long handlerWaits;
     internal long inputHighWater;
 
     /// <summary>Whole messages received (hello and echo included).</summary>
@@ -52,6 +53,9 @@ public sealed class OfConnectionCounters
 
     /// <summary>Exceptions thrown by the message handler other than <see cref="FastPath.OpenFlow.Wire.OfErrorException"/>.</summary>
     public long HandlerFaults => Volatile.Read(ref handlerFaults);
+
+    /// <summary>Times reading stopped because the handler had no room for another request (backpressure).</summary>
+    public long HandlerWaits => Volatile.Read(ref handlerWaits);
 
     /// <summary>The most input bytes ever held for this connection at once.</summary>
     public long InputHighWater => Volatile.Read(ref inputHighWater);

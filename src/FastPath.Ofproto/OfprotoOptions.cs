@@ -9,7 +9,7 @@ public sealed record OfprotoOptions
     /// <summary>How often megaflows are revalidated when nothing changed (stats and idle expiry); Open vSwitch does it about twice a second.</summary>
     public TimeSpan RevalidateInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Requests (from OpenFlow connections, unixctl, the daemon) waiting for the thread at most; more are refused.</summary>
+    /// <summary>Requests (from OpenFlow connections, unixctl, the daemon) waiting for the thread at most; beyond it OpenFlow connections stop reading until there is room (OfprotoThread.EnqueueAsync), other posters are refused.</summary>
     public int InboxCapacity { get; init; } = 4096;
 
     /// <summary>

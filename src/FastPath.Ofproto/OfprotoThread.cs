@@ -88,17 +88,75 @@ public sealed class OfprotoThread : IDisposable
         }
         else
         {
-            try
-            {
-                wake.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Stopped meanwhile: the thread fails what it left in the inbox.
-            }
+            Wake();
         }
 
         return done.Task;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/> for the ofproto thread, waiting while the inbox is full: the task completes
+    /// once the work is queued (not run), so a producer that awaits it is slowed to the thread's pace and loses
+    /// nothing. Posts keep their order, waiting ones included. <paramref name="failed"/> runs instead of or after
+    /// <paramref name="work"/> if the thread stops first, the wait is cancelled, or the work throws.
+    /// </summary>
+    public ValueTask EnqueueAsync(Action work, Action<Exception> failed, CancellationToken cancellation = default)
+    {
+        var item = new Request(
+            () =>
+            {
+                try
+                {
+                    work();
+                }
+                catch (Exception e)
+                {
+                    failed(e);
+                }
+            },
+            failed);
+        if (Volatile.Read(ref disposed) != 0 || stop.IsCancellationRequested)
+        {
+            failed(new InvalidOperationException("the ofproto thread has stopped"));
+            return ValueTask.CompletedTask;
+        }
+
+        if (inbox.Writer.TryWrite(item))
+        {
+            Wake();
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitForRoomAsync(item, cancellation);
+    }
+
+    private async ValueTask WaitForRoomAsync(Request item, CancellationToken cancellation)
+    {
+        try
+        {
+            await inbox.Writer.WriteAsync(item, cancellation).ConfigureAwait(false);
+            Wake();
+        }
+        catch (ChannelClosedException)
+        {
+            item.Fail(new InvalidOperationException("the ofproto thread has stopped"));
+        }
+        catch (OperationCanceledException e)
+        {
+            item.Fail(e);
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile: the thread fails what it left in the inbox.
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> on the ofproto thread and waits for it (from any other thread).</summary>

@@ -16,7 +16,16 @@ internal sealed class RecordingHandler : IOfMessageHandler
 
     public ConcurrentQueue<OfConnection> Disconnected { get; } = new();
 
+    /// <summary>When set, what each request waits for before the connection reads the next (a handler with no room).</summary>
+    public Func<OfRequest, Task>? Admission { get; set; }
+
     public void OnConnected(OfConnection connection) => Connected.Enqueue(connection);
+
+    public ValueTask OnMessageAsync(OfConnection connection, OfRequest request)
+    {
+        OnMessage(connection, request);
+        return Admission is { } admit ? new ValueTask(admit(request)) : ValueTask.CompletedTask;
+    }
 
     public void OnDisconnected(OfConnection connection) => Disconnected.Enqueue(connection);
 

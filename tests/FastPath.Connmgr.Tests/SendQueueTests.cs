@@ -117,4 +117,29 @@ public class SendQueueTests
         Assert.Equal(OfConnectionState.Active, c.State);
         Assert.True(c.Counters.InputHighWater <= options.MaxInputBufferBytes);
     }
+
+    [Fact]
+    public async Task A_handler_without_room_stops_the_reads_until_it_takes_the_request_and_nothing_is_lost()
+    {
+        using var dir = new TempDir();
+        var options = new OfConnectionOptions { InactivityProbe = TimeSpan.Zero };
+        await using var f = Fixture.Start(options, target: "punix:" + dir.File("h.sock"));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Handler.Admission = r => r.Xid == 1 ? gate.Task : Task.CompletedTask;
+        (RawPeer p, OfConnection c) = await f.ConnectActiveAsync();
+
+        // Barrier 1 is taken but leaves the handler full; the echo and barrier 3 behind it in the same write wait.
+        await p.SendAsync([.. RawPeer.Message(0x04, 20, 1, []), .. RawPeer.Message(0x04, 2, 2, [7]), .. RawPeer.Message(0x04, 20, 3, [])]);
+        Assert.Equal(1u, (await p.ReceiveTypeAsync(21)).Xid);
+        await Assert.ThrowsAsync<TimeoutException>(() => p.ReceiveAsync(300));
+        Assert.Single(f.Handler.Messages);
+        Assert.Equal(0, c.Counters.EchoRequestsAnswered);
+
+        gate.SetResult();
+        Assert.Equal(2u, (await p.ReceiveTypeAsync(3)).Xid);
+        Assert.Equal(3u, (await p.ReceiveTypeAsync(21)).Xid);
+        Assert.Equal(2, f.Handler.Messages.Count);
+        Assert.Equal(1, c.Counters.HandlerWaits);
+        Assert.Equal(OfConnectionState.Active, c.State);
+    }
 }

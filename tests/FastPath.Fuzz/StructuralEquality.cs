@@ -43,6 +43,12 @@ internal static class StructuralEquality
             return $"{path}: {Show(a)} vs {Show(b)}";
         }
 
+        if (a is ReadOnlyMemory<byte> ma && b is ReadOnlyMemory<byte> mb)
+        {
+            // Its Span property cannot be read by reflection (a ref struct): compare the bytes.
+            return ma.Span.SequenceEqual(mb.Span) ? null : $"{path}: {Convert.ToHexString(ma.Span)} vs {Convert.ToHexString(mb.Span)}";
+        }
+
         if (a is IEnumerable ea && b is IEnumerable eb)
         {
             List<object?> la = ea.Cast<object?>().ToList(), lb = eb.Cast<object?>().ToList();
@@ -63,7 +69,7 @@ internal static class StructuralEquality
         }
 
         PropertyInfo[] properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && !p.PropertyType.IsByRefLike).ToArray();
         if (properties.Length == 0)
         {
             // Nothing public to look at, and its own Equals said no.

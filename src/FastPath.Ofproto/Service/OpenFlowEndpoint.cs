@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FastPath.Connmgr;
 using FastPath.Ofproto.Bridge;
 using FastPath.Ofproto.Groups;
@@ -17,8 +18,9 @@ namespace FastPath.Ofproto.Service;
 /// port-status messages go to the connections whose role and async configuration want them.
 /// </summary>
 /// <remarks>
-/// The connections' I/O never waits for the ofproto thread and the ofproto thread never waits for I/O: requests
-/// are posted to its inbox, replies are queued on the connection (<see cref="OfConnection.Send"/> never blocks).
+/// The ofproto thread never waits for I/O, and a connection's I/O waits for it only while its inbox is full (the
+/// connection then stops reading: backpressure): requests are posted to its inbox, replies are queued on the
+/// connection (<see cref="OfConnection.Send"/> never blocks).
 /// Connection state this class keeps (which connections exist, their controller ids) is touched only on the
 /// ofproto thread.
 /// </remarks>
@@ -26,6 +28,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
 {
     private readonly List<OfConnection> connections = [];
     private readonly Dictionary<OfConnection, ConnectionExtras> extras = [];
+    private readonly ConcurrentDictionary<OfConnection, RequestWindow> windows = new();
     private OfBridge? bridge;
     private PortTable? ports;
 
@@ -81,7 +84,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     }
 
     /// <inheritdoc/>
-    void IOfMessageHandler.OnConnected(OfConnection connection) => Post(() =>
+    void IOfMessageHandler.OnConnected(OfConnection connection) => _ = Post(() =>
     {
         connections.Add(connection);
         extras[connection] = new ConnectionExtras();
@@ -89,37 +92,76 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     });
 
     /// <inheritdoc/>
-    void IOfMessageHandler.OnMessage(OfConnection connection, OfRequest request) => Post(() => Serve(connection, request), connection, request);
+    void IOfMessageHandler.OnMessage(OfConnection connection, OfRequest request) => _ = ((IOfMessageHandler)this).OnMessageAsync(connection, request);
 
     /// <inheritdoc/>
-    void IOfMessageHandler.OnDisconnected(OfConnection connection) => Post(() =>
+    ValueTask IOfMessageHandler.OnMessageAsync(OfConnection connection, OfRequest request)
     {
+        RequestWindow window = windows.GetOrAdd(connection, static _ => new RequestWindow());
+        Task? full = window.Enter();
+        bool counted = true;
+        void Done()
+        {
+            if (counted)
+            {
+                counted = false;
+                window.Exit();
+            }
+        }
+
+        ValueTask posted = Post(
+            () =>
+            {
+                try
+                {
+                    // A request of a peer that has gone needs no answer: skipping it frees the thread for the others.
+                    if (connection.CloseReason is null)
+                    {
+                        Serve(connection, request);
+                    }
+                }
+                finally
+                {
+                    Done();
+                }
+            },
+            connection,
+            request,
+            Done);
+        if (full is null)
+        {
+            return posted;
+        }
+
+        return posted.IsCompletedSuccessfully ? new ValueTask(full) : new ValueTask(Task.WhenAll(posted.AsTask(), full));
+    }
+
+    /// <inheritdoc/>
+    void IOfMessageHandler.OnDisconnected(OfConnection connection) => _ = Post(() =>
+    {
+        windows.TryRemove(connection, out _);
         connections.Remove(connection);
         extras.Remove(connection);
         UpdateMissBehaviour();
     });
 
-    // Everything runs on the ofproto thread, in the order posted: a connection's requests keep their order.
-    private void Post(Action work, OfConnection? connection = null, OfRequest request = default)
-    {
-        Bridge.Thread.InvokeAsync(() =>
-        {
-            work();
-            return true;
-        }).ContinueWith(
-            t =>
+    // Everything runs on the ofproto thread, in the order posted: a connection's requests keep their order. While
+    // the thread's inbox is full the returned task waits for room, and the connection reads nothing more meanwhile:
+    // a peer flooding requests is slowed to the pace they are served at, and none is refused or lost.
+    private ValueTask Post(Action work, OfConnection? connection = null, OfRequest request = default, Action? abandoned = null) =>
+        Bridge.Thread.EnqueueAsync(
+            work,
+            e =>
             {
-                // The inbox was full or the thread stopped: the request cannot be served now, and saying so
-                // is better than silence (OpenFlow has no "busy" error; EPERM is what OVS answers when it cannot).
-                if (connection != null && request.Message != null)
+                abandoned?.Invoke();
+
+                // The thread stopped (or the work failed unexpectedly): the request cannot be served, and saying
+                // so is better than silence (OpenFlow has no "busy" error; EPERM is what OVS answers when it cannot).
+                if (connection != null && request.Message != null && e is not OperationCanceledException)
                 {
                     connection.SendError(OfError.BadRequestPermission, request);
                 }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
+            });
 
     private void Serve(OfConnection c, OfRequest request)
     {

@@ -325,6 +325,8 @@ public static partial class OfCodec
     private static void EncodeError(ErrorMessage e, WireWriter w, OfSession session)
     {
         OfErrorEncoding.Write(e.Error, session.Version, w);
-        w.Bytes(e.Data);
+
+        // As much of the offending request as fits one message: Open vSwitch 3.1 sends a 64 KiB request back cut to fit.
+        w.Bytes(e.Data.AsSpan(0, Math.Min(e.Data.Length, Math.Max(0, ushort.MaxValue - w.Length))));
     }
 }

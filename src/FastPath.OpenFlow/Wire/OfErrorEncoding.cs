@@ -341,14 +341,30 @@ public static class OfErrorEncoding
     {
         if (!ByError.TryGetValue(error, out Entry? entry))
         {
-            // Not in the table: sent as it stands.
-            return error.Vendor == 0 || version == OpenFlowVersion.OF10
-                ? new Form(FormKind.Standard, (ushort)error.Type, error.Code, 0)
-                : new Form(FormKind.Experimenter, 0, error.Code, error.Vendor);
+            // Not in the table: sent as it was received (Read's inverse), so a peer's unknown error is relayed unchanged.
+            if (version == OpenFlowVersion.OF10)
+            {
+                return error.Vendor != 0
+                    ? new Form(FormKind.Nx10, (ushort)error.Type, error.Code, error.Vendor)
+                    : new Form(FormKind.Standard, Of10Type(error.Type), error.Code, 0);
+            }
+
+            return error.Vendor != 0 || error.Type == OfErrorType.Experimenter
+                ? new Form(FormKind.Experimenter, 0, error.Code, error.Vendor)
+                : new Form(FormKind.Standard, (ushort)error.Type, error.Code, 0);
         }
 
         return entry.Forms[Index(version)] ?? ByError[OfError.NxBadRequestUnencodableError].Forms[Index(version)]!.Value;
     }
+
+    // OpenFlow 1.0's numbering of the types FromWire renumbers.
+    private static ushort Of10Type(OfErrorType type) => type switch
+    {
+        OfErrorType.FlowModFailed => 3,
+        OfErrorType.PortModFailed => 4,
+        OfErrorType.QueueOpFailed => 5,
+        _ => (ushort)type,
+    };
 
     private static int Index(OpenFlowVersion version) => version switch
     {

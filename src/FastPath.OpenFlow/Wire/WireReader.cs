@@ -69,10 +69,20 @@ public ref struct WireReader
         return sub;
     }
 
-    /// <summary>Reads a NUL-padded fixed-width ASCII string (port names, descriptions).</summary>
-    public string FixedString(int width)
+    /// <summary>
+    /// Reads a NUL-padded fixed-width ASCII string (port names, descriptions). A <paramref name="terminated"/> field
+    /// keeps at most <paramref name="width"/> - 1 characters, as Open vSwitch's strlcpy into a field of that size
+    /// does for port and table names (a name filling the field without a NUL loses its last character); otherwise
+    /// the whole field is the string, as Open vSwitch prints descriptions.
+    /// </summary>
+    public string FixedString(int width, bool terminated = false)
     {
         ReadOnlySpan<byte> raw = Take(width);
+        if (terminated && width > 0)
+        {
+            raw = raw[..(width - 1)];
+        }
+
         int end = raw.IndexOf((byte)0);
         return System.Text.Encoding.ASCII.GetString(end < 0 ? raw : raw[..end]);
     }

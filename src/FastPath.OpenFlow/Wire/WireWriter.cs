@@ -51,12 +51,16 @@ public sealed class WireWriter
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> as ASCII NUL-padded to <paramref name="width"/> bytes (truncated to leave a NUL).</summary>
+    /// <summary>
+    /// Writes <paramref name="text"/> as ASCII NUL-padded to <paramref name="width"/> bytes, truncated to leave a NUL
+    /// as Open vSwitch does; text of exactly <paramref name="width"/> characters (a description decoded from a full
+    /// field) fills the field, so it goes back as it came.
+    /// </summary>
     public void FixedString(string text, int width)
     {
         Span<byte> s = Grow(width);
         s.Clear();
-        int n = Math.Min(text.Length, width - 1);
+        int n = text.Length == width ? width : Math.Min(text.Length, width - 1);
         for (int i = 0; i < n; i++)
         {
             s[i] = (byte)(text[i] < 128 ? text[i] : '?');

@@ -1,3 +1,4 @@
+using FastPath.Connmgr;
 using FastPath.Datapath;
 using FastPath.Datapath.Ports.Memory;
 using FastPath.Ofproto.Bridge;
@@ -21,7 +22,7 @@ internal sealed class HostedBridge : IAsyncDisposable
         datapath.Start();
         Host = new BridgeHost("br0", datapath, options ?? new BridgeHostOptions
         {
-            FailMode = Connmgr.OfFailMode.Secure,
+            FailMode = OfFailMode.Secure,
             OpenFlow = new OpenFlowEndpointOptions { DatapathId = 0x0000aa55aa550001 },
         });
         Host.AddPort(new MemoryNetdev("br0"), OfPorts.Local, 0xaa55aa550001);
@@ -77,6 +78,10 @@ internal sealed class HostedBridge : IAsyncDisposable
         Assert.DoesNotContain(0ul, macs);
         return Start(ovs.PortCount, portMacs: macs);
     }
+
+    /// <summary>Listens for OpenFlow over TCP on 127.0.0.1 (a free port, see <see cref="OfPassiveRemote.Port"/>) with per-connection limits <paramref name="connection"/>.</summary>
+    public OfPassiveRemote ListenTcp(OfConnectionOptions? connection = null) =>
+        (OfPassiveRemote)Host.Listen("ptcp:0:127.0.0.1", new OfRemoteOptions { Connection = connection ?? new OfConnectionOptions() });
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

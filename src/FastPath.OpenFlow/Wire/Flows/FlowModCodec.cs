@@ -26,6 +26,13 @@ public static class FlowModCodec
     /// <summary>Decodes an OFPT_FLOW_MOD body (after the 8-byte header).</summary>
     public static FlowModMessage Decode(ref WireReader body, OfSession s)
     {
+        // Open vSwitch declares a flow-mod as its fixed part then 8-byte units (ofp-msgs: uint8_t[8][]) and refuses
+        // any other length before reading a field; the fixed parts are multiples of 8, so the body must be too.
+        if (body.Remaining % 8 != 0)
+        {
+            throw new OfErrorException(OfError.BadRequestBadLen, $"flow-mod body of {body.Remaining} bytes is not a multiple of 8");
+        }
+
         if (s.Version == OpenFlowVersion.OF10)
         {
             PipelineMatch m10 = Of10MatchCodec.Decode(ref body);
@@ -91,6 +98,12 @@ public static class FlowModCodec
         FlowRule r = f.Rule;
         if (s.Version == OpenFlowVersion.OF10)
         {
+            // What ofp_flow_mod cannot say (an NXM-only match, a cookie mask) needs NXT_FLOW_MOD: the session's flow format decides.
+            if (!Of10MatchCodec.CanEncode(r.Match) || (r.CookieMask != 0 && f.Command != FlowModCommand.Add))
+            {
+                throw new NotSupportedException($"this flow-mod needs NXT_FLOW_MOD (the NXM flow format): {r.Match}, cookie mask 0x{r.CookieMask:x}");
+            }
+
             Of10MatchCodec.Encode(w, r.Match);
             w.U64(r.Cookie);
             w.U16(Command10(f, s));

@@ -90,5 +90,7 @@ public static class PacketInCodec
     }
 
     private static byte WireReason(OfPacketInReason reason, OpenFlowVersion version) =>
-        version < OpenFlowVersion.OF14 && reason > OfPacketInReason.InvalidTtl ? (byte)OfPacketInReason.Action : (byte)reason;
+        version < OpenFlowVersion.OF14 && reason is OfPacketInReason.ActionSet or OfPacketInReason.Group or OfPacketInReason.PacketOut
+            ? (byte)OfPacketInReason.Action // as Open vSwitch's encode_packet_in_reason; a reason it does not know goes as received
+            : (byte)reason;
 }

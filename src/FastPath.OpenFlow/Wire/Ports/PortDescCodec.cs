@@ -9,6 +9,12 @@ public static class PortDescCodec
     /// <summary>Width of a port name (OFP_MAX_PORT_NAME_LEN).</summary>
     public const int NameLength = 16;
 
+    /// <summary>Config bits 1.0 has (OFPPC10_ALL).</summary>
+    public const uint Config10Mask = 0x7f;
+
+    /// <summary>State bits 1.3+ has (OFPPS11_ALL: link down, blocked, live); OVS keeps only these, on decode as on encode.</summary>
+    public const uint State11Mask = 0x7;
+
     /// <summary>Config bits 1.3+ has.</summary>
     public const uint Config11Mask = 0x65;
 
@@ -24,8 +30,8 @@ public static class PortDescCodec
                 {
                     uint port = PortNumbers.From10(r.U16());
                     ulong mac = ReadMac(ref r);
-                    string name = r.FixedString(NameLength);
-                    uint config = r.U32();
+                    string name = r.FixedString(NameLength, terminated: true);
+                    uint config = r.U32() & Config10Mask; // OVS keeps only the bits it knows (OFPPC10_ALL), as it sends
                     uint state10 = r.U32();
                     uint state = (state10 & 1) | (state10 & 0x300);
                     return new OfPortDesc(port, mac, name, config, state, Features10To11(r.U32()), Features10To11(r.U32()), Features10To11(r.U32()), Features10To11(r.U32()));
@@ -37,8 +43,8 @@ public static class PortDescCodec
                     r.Skip(4);
                     ulong mac = ReadMac(ref r);
                     r.Skip(2);
-                    string name = r.FixedString(NameLength);
-                    return new OfPortDesc(port, mac, name, r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32());
+                    string name = r.FixedString(NameLength, terminated: true);
+                    return new OfPortDesc(port, mac, name, r.U32() & Config11Mask, r.U32() & State11Mask, r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32());
                 }
 
             default:
@@ -54,8 +60,8 @@ public static class PortDescCodec
                     body.Skip(2);
                     ulong mac = ReadMac(ref body);
                     body.Skip(2);
-                    string name = body.FixedString(NameLength);
-                    var desc = new OfPortDesc(port, mac, name, body.U32(), body.U32());
+                    string name = body.FixedString(NameLength, terminated: true);
+                    var desc = new OfPortDesc(port, mac, name, body.U32() & Config11Mask, body.U32() & State11Mask);
                     while (!body.AtEnd)
                     {
                         ushort type = body.U16();
@@ -88,7 +94,7 @@ public static class PortDescCodec
                 w.U16(PortNumbers.To10(p.PortNo));
                 WriteMac(w, p.HwAddr);
                 w.FixedString(p.Name, NameLength);
-                w.U32(p.Config & 0x7f);
+                w.U32(p.Config & Config10Mask);
                 w.U32(p.State & 0x301);
                 w.U32(Features11To10(p.Curr));
                 w.U32(Features11To10(p.Advertised));
@@ -102,7 +108,7 @@ public static class PortDescCodec
                 w.Zeros(2);
                 w.FixedString(p.Name, NameLength);
                 w.U32(p.Config & Config11Mask);
-                w.U32(p.State & 0x7);
+                w.U32(p.State & State11Mask);
                 w.U32(p.Curr);
                 w.U32(p.Advertised);
                 w.U32(p.Supported);
@@ -119,7 +125,7 @@ public static class PortDescCodec
                 w.Zeros(2);
                 w.FixedString(p.Name, NameLength);
                 w.U32(p.Config & Config11Mask);
-                w.U32(p.State & 0x7);
+                w.U32(p.State & State11Mask);
                 w.U16(EthernetProperty);
                 w.U16(32);
                 w.Zeros(4);

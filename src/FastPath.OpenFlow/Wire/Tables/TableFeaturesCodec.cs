@@ -37,7 +37,7 @@ public static class TableFeaturesCodec
             e.Skip(5);
         }
 
-        string name = e.FixedString(NameLength);
+        string name = e.FixedString(NameLength, terminated: true);
         ulong match = e.U64();
         ulong write = e.U64();
         uint caps = e.U32();

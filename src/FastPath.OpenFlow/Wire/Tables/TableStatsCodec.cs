@@ -15,7 +15,7 @@ public static class TableStatsCodec
         body.Skip(3);
         if (session.Version == OpenFlowVersion.OF10)
         {
-            string name = body.FixedString(NameLength);
+            string name = body.FixedString(NameLength, terminated: true);
             uint wildcards = body.U32();
             uint max = body.U32();
             uint active = body.U32();
