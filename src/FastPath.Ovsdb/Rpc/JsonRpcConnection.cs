@@ -30,6 +30,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private long _nextId;
     private long _lastReceived = Environment.TickCount64;
     private int _probeOutstanding;
+    private long _probeSentAt;
     private int _started;
     private Exception? _closeReason;
 
@@ -424,8 +425,12 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             while (IsOpen)
             {
                 await Task.Delay(tick, _cts.Token).ConfigureAwait(false);
-                long idle = Environment.TickCount64 - Volatile.Read(ref _lastReceived);
-                if (idle >= 2 * probe)
+                long now = Environment.TickCount64;
+                long idle = now - Volatile.Read(ref _lastReceived);
+
+                // Close only once a probe has gone unanswered for a whole interval: a loop that wakes late (a busy
+                // machine) must not close a connection it never probed.
+                if (idle >= 2 * probe && Volatile.Read(ref _probeOutstanding) == 1 && now - _probeSentAt >= probe)
                 {
                     Close(new OvsdbConnectionException($"no message from the peer for {idle / 1000.0:0.#} s: inactivity probe timed out"));
                     return;
@@ -434,6 +439,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                 if (idle >= probe && Interlocked.Exchange(ref _probeOutstanding, 1) == 0)
                 {
                     ProbesSent++;
+                    _probeSentAt = now;
                     _ = CallAsync("echo", _ => { }).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
             }

@@ -1,4 +1,4 @@
-namespace FastPath.Connmgr.Tests;
+namespace FastPath.Tests;
 
 /// <summary>Bounded polling for conditions another thread makes true.</summary>
 internal static class Wait
