@@ -55,6 +55,9 @@ public static class Daemon
             VlogCommands.Register(unixctl, vlog);
             AppctlCommands.Register(unixctl, new DaemonSwitchView(host.Services.GetRequiredService<SwitchReconciler>()));
 
+            using Metrics.PrometheusEndpoint? metrics = options.PrometheusPort is int port
+                ? new Metrics.PrometheusEndpoint(port, host.Services.GetRequiredService<SwitchReconciler>())
+                : null;
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fastpathd")
                 .LogInformation("fastpathd started; run directory {RunDir}", options.RunDir);
             await host.RunAsync(cancel).ConfigureAwait(false);
