@@ -12,9 +12,6 @@ public sealed record DaemonOptions
     /// <summary>The private database's file (default RUNDIR/conf.db).</summary>
     public string? DbFile { get; init; }
 
-    /// <summary>Whether a clean shutdown also stops the private ovsdb-server (it always survives a crash).</summary>
-    public bool StopPrivateServer { get; init; } = true;
-
     /// <summary>How often interface statistics and controller states are written to the database (OVS: 5 s).</summary>
     public TimeSpan StatisticsInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -29,8 +29,7 @@ public static class NetdevFactory
             {
                 "afxdp" => new AfxdpNetdev(AfxdpOptionsFrom(name, options)),
                 "internal" or "tap" => new TapNetdev(name),
-                "" or "system" => new PcapNetdev(new PcapOptions(options.GetValueOrDefault("device", name))),
-                "pcap" => new PcapNetdev(new PcapOptions(options.GetValueOrDefault("device", name))),
+                "" or "system" or "pcap" => new PcapNetdev(new PcapOptions(options.GetValueOrDefault("device", name))),
                 "replay" => Replay(name, options),
                 "null" => new NullNetdev(name),
                 _ => throw new NetdevConfigException($"could not open network device {name} (Address family not supported by protocol)"),

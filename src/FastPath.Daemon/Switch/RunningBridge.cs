@@ -6,6 +6,7 @@ using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Ofproto.Bridge;
 using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Text;
 using FastPath.Ovsdb.Vswitch;
 using Microsoft.Extensions.Logging;
 
@@ -262,33 +263,11 @@ public sealed class RunningBridge : IAsyncDisposable
         }
 
         // As OVS: the bridge's Ethernet address (other_config:hwaddr, else its own port's) in the low 48 bits.
-        if (config.OtherConfig.GetValueOrDefault("hwaddr") is string hw && TryParseMac(hw, out ulong mac))
+        if (config.OtherConfig.GetValueOrDefault("hwaddr") is string hw && FieldText.TryParseEthernet(hw, out UInt128 mac))
         {
-            return mac;
+            return (ulong)mac;
         }
 
         return interfaces.GetValueOrDefault(config.Name)?.HwAddr ?? Host.OpenFlow.DatapathId;
-    }
-
-    private static bool TryParseMac(string text, out ulong mac)
-    {
-        mac = 0;
-        string[] parts = text.Split(':');
-        if (parts.Length != 6)
-        {
-            return false;
-        }
-
-        foreach (string p in parts)
-        {
-            if (p.Length != 2 || !byte.TryParse(p, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out byte b))
-            {
-                return false;
-            }
-
-            mac = (mac << 8) | b;
-        }
-
-        return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using FastPath.Daemon.Ports;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
+using FastPath.OpenFlow.Text;
 using FastPath.Ovsdb.Vswitch;
 using Microsoft.Extensions.Logging;
 
@@ -24,9 +25,6 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
 
     /// <summary>The running bridges by name: a copy replaced after each change, safe to read from any thread.</summary>
     public IReadOnlyDictionary<string, RunningBridge> Bridges => published;
-
-    /// <summary>The configuration last applied.</summary>
-    public VswitchConfig? Applied { get; private set; }
 
     /// <summary>Applies <paramref name="config"/>.</summary>
     public async Task ApplyAsync(VswitchConfig config)
@@ -62,7 +60,6 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         }
 
         published = new Dictionary<string, RunningBridge>(bridges, StringComparer.Ordinal);
-        Applied = config;
     }
 
     /// <summary>
@@ -160,7 +157,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         Error = null,
         LinkState = LinkState(dev),
         AdminState = "up",
-        MacInUse = r.HwAddr is ulong mac ? FormatMac(mac) : null,
+        MacInUse = r.HwAddr is ulong mac ? FieldText.FormatEthernet(mac) : null,
         Mtu = KernelMtu(dev.Name) ?? 1500,
     };
 
@@ -222,7 +219,4 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         string path = $"/sys/class/net/{name}/mtu";
         return File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long mtu) ? mtu : null;
     }
-
-    private static string FormatMac(ulong mac) =>
-        string.Join(':', Enumerable.Range(0, 6).Select(i => ((mac >> (40 - (8 * i))) & 0xff).ToString("x2", CultureInfo.InvariantCulture)));
 }

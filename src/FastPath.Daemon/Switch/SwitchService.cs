@@ -19,20 +19,11 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
 
     private PrivateOvsdbServer? privateServer;
 
-    /// <summary>The database connection, once started.</summary>
-    public VswitchDatabase? Database { get; private set; }
-
-    /// <summary>Completes when the first configuration has been applied (tests and the demo wait on it).</summary>
-    public Task FirstApplied => firstApplied.Task;
-
-    private readonly TaskCompletionSource firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string target = options.Database ?? await StartPrivateServerAsync(stoppingToken).ConfigureAwait(false);
         await using VswitchDatabase db = VswitchDatabase.Create(target);
-        Database = db;
 
         // Only the newest configuration matters: a burst of ovs-vsctl changes is applied once, at its end.
         db.ConfigChanged += c => changes.Writer.TryWrite(c);
@@ -74,7 +65,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         finally
         {
             await reconciler.DisposeAsync().ConfigureAwait(false);
-            if (privateServer != null && options.StopPrivateServer)
+            if (privateServer != null)
             {
                 privateServer.Stop();
             }
@@ -94,7 +85,6 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         }
 
         await WriteAsync(db, b => reconciler.WriteStatus(b, config), "status").ConfigureAwait(false);
-        firstApplied.TrySetResult();
     }
 
     private async Task WriteAsync(VswitchDatabase db, Action<VswitchWriteBatch> fill, string what)
