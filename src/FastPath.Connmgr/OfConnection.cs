@@ -271,6 +271,7 @@ public sealed class OfConnection : IAsyncDisposable
     internal static OfConnection Start(Stream stream, IOfMessageHandler handler, OfConnectionOptions options, OfConnectionKind kind, string name, EndPoint? remote, IOfConnectionObserver? observer)
     {
         var c = new OfConnection(stream, handler, options, kind, name, remote, observer);
+        ConnmgrCoverage.VconnOpen.Add(1);
         c.completion = Task.Run(c.RunAsync);
         return c;
     }
@@ -290,12 +291,15 @@ public sealed class OfConnection : IAsyncDisposable
         {
             case OfSendQueue.Outcome.Dropped:
                 Interlocked.Increment(ref Counters.droppedMessages);
+                ConnmgrCoverage.RconnDiscarded.Add(1);
                 return false;
             case OfSendQueue.Outcome.Overflow:
+                ConnmgrCoverage.RconnOverflow.Add(1);
                 Close($"send queue overflow ({queue.Bytes} bytes, {queue.Count} messages queued): the peer does not drain");
                 return false;
         }
 
+        ConnmgrCoverage.RconnQueued.Add(1);
         if (Kind == OfConnectionKind.Controller)
         {
             observer?.OnFrame(this, bytes, inbound: false);
@@ -514,6 +518,7 @@ public sealed class OfConnection : IAsyncDisposable
     {
         Interlocked.Increment(ref Counters.messagesReceived);
         Interlocked.Add(ref Counters.bytesReceived, frame.Length);
+        ConnmgrCoverage.VconnReceived.Add(1);
         Volatile.Write(ref lastReceiveMs, Environment.TickCount64);
         Volatile.Write(ref probeSentMs, 0);
         if (Kind == OfConnectionKind.Controller)
@@ -722,6 +727,8 @@ public sealed class OfConnection : IAsyncDisposable
                 FlushResult flushed = await writer.FlushAsync(ct).ConfigureAwait(false);
                 queue.Written(batch.Count);
                 Interlocked.Add(ref Counters.messagesSent, batch.Count);
+                ConnmgrCoverage.VconnSent.Add(batch.Count);
+                ConnmgrCoverage.RconnSent.Add(batch.Count);
                 Interlocked.Add(ref Counters.bytesSent, bytes);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {

@@ -53,7 +53,10 @@ public static class Daemon
                 return Task.CompletedTask;
             });
             VlogCommands.Register(unixctl, vlog);
-            AppctlCommands.Register(unixctl, new DaemonSwitchView(host.Services.GetRequiredService<SwitchReconciler>()));
+            var view = new DaemonSwitchView(host.Services.GetRequiredService<SwitchReconciler>());
+            using var coverage = new Coverage.CoverageRegistry();
+            Coverage.CoverageSources.Attach(coverage, view);
+            AppctlCommands.Register(unixctl, view, coverage);
 
             using Metrics.PrometheusEndpoint? metrics = options.PrometheusPort is int port
                 ? new Metrics.PrometheusEndpoint(port, host.Services.GetRequiredService<SwitchReconciler>())

@@ -29,6 +29,7 @@ public sealed class NetdevDatapath : IDisposable
     /// <summary>Creates PMDs on <paramref name="cores"/> (-1 for an unpinned PMD) without starting them.</summary>
     public NetdevDatapath(IEnumerable<int> cores, PmdOptions? options = null)
     {
+        Options = options ?? new PmdOptions();
         foreach (int core in cores)
         {
             pmds.Add(new PmdThread(core, options, meters));
@@ -39,6 +40,9 @@ public sealed class NetdevDatapath : IDisposable
             throw new ArgumentException("a datapath needs at least one PMD", nameof(cores));
         }
     }
+
+    /// <summary>The PMDs' sizes and knobs (<see cref="PmdOptions.MaxMegaflows"/> is each PMD's flow limit).</summary>
+    public PmdOptions Options { get; }
 
     /// <summary>The PMD threads.</summary>
     public IReadOnlyList<PmdThread> Pmds => pmds;

@@ -6,16 +6,21 @@ namespace FastPath.Daemon.Appctl;
 public static class AppctlCommands
 {
     /// <summary>
-    /// Registers the dpif-netdev/*, dpctl/*, ofproto/trace, fdb/show, upcall/show and memory/show commands on
+    /// Registers the dpif-netdev/*, dpctl/*, ofproto/trace, fdb/show, upcall/show, coverage/show and memory/show commands on
     /// <paramref name="server"/>, answering from <paramref name="view"/>.
     /// </summary>
-    public static void Register(UnixctlServer server, ISwitchView view)
+    public static void Register(UnixctlServer server, ISwitchView view, Coverage.CoverageRegistry? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(view);
         DpifNetdevCommands.Register(server, view);
         DpctlCommands.Register(server, view);
         OfprotoCommands.Register(server, view);
+        UpcallCommands.Register(server, view);
+        if (coverage is not null)
+        {
+            CoverageCommands.Register(server, coverage);
+        }
     }
 
     /// <summary>

@@ -72,6 +72,7 @@ internal static class DpctlCommands
             {
                 // Counters the ports do not keep print as '?', as Open vSwitch prints them for such ports.
                 NetdevStats n = dev.GetStats();
+                Coverage.DaemonCoverage.NetdevGetStats.Add(1);
                 sb.Append(Inv, $"    RX packets:{n.RxPackets} errors:{n.RxErrors} dropped:{n.RxDropped} overruns:? frame:?\n");
                 sb.Append(Inv, $"    TX packets:{n.TxPackets} errors:{n.TxErrors} dropped:{n.TxDropped} aborted:? carrier:?\n");
                 sb.Append("    collisions:?\n");

@@ -109,6 +109,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
                 if (i.Device is INetdev dev)
                 {
                     NetdevStats s = dev.GetStats();
+                    Coverage.DaemonCoverage.NetdevGetStats.Add(1);
                     batch.InterfaceStatistics(i.Config.Uuid, new Dictionary<string, long>
                     {
                         ["rx_packets"] = s.RxPackets,

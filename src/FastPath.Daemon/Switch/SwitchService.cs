@@ -76,6 +76,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
     {
         try
         {
+            Coverage.DaemonCoverage.BridgeReconfigure.Add(1);
             await reconciler.ApplyAsync(config).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -93,6 +94,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         fill(batch);
         if (batch.IsEmpty)
         {
+            Coverage.DaemonCoverage.TxnUnchanged.Add(1);
             return;
         }
 
@@ -100,9 +102,12 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await batch.CommitAsync(timeout.Token).ConfigureAwait(false);
+            Coverage.DaemonCoverage.TxnSuccess.Add(1);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            Coverage.DaemonCoverage.TxnError.Add(1);
+
             // The database may be restarting: the replica reconnects and the next change or tick writes again.
             logger.LogWarning("writing {What} to the database failed: {Error}", what, e.Message);
         }

@@ -100,6 +100,8 @@ public sealed class BridgeHost : IAsyncDisposable
         }
 
         datapathPorts.Add(dp);
+        OfprotoCoverage.DpifPortAdd.Add(1);
+        OfprotoCoverage.OfprotoUpdatePort.Add(1);
         return ofport;
     }
 
@@ -123,6 +125,8 @@ public sealed class BridgeHost : IAsyncDisposable
 
         datapath.RemovePort(dp);
         datapathPorts.Remove(dp);
+        OfprotoCoverage.DpifPortDel.Add(1);
+        OfprotoCoverage.OfprotoUpdatePort.Add(1);
         return dev;
     }
 
@@ -164,6 +168,7 @@ public sealed class BridgeHost : IAsyncDisposable
     public void ResetFlows()
     {
         Bridge.Apply(new FlowMod(FlowModCommand.Delete, new FlowRule(), AllTables: true));
+        OfprotoCoverage.OfprotoFlush.Add(1);
         if (Connections.FailMode == OfFailMode.Standalone && !Connections.HasControllers)
         {
             Bridge.AddFlows(["priority=0,actions=NORMAL"]);

@@ -157,6 +157,7 @@ public sealed class OfBridge : IDisposable
         }
 
         PacketOuts++;
+        OfprotoCoverage.OfprotoPacketOut.Add(1);
         if (datapathActions.Length == 0)
         {
             return true;
@@ -171,6 +172,7 @@ public sealed class OfBridge : IDisposable
         }
 
         lastPacketOut = command;
+        OfprotoCoverage.DpifExecute.Add(1);
         return true;
     }
 

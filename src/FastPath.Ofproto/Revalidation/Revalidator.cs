@@ -22,6 +22,7 @@ public sealed class Revalidator
     private readonly RevalidatorOptions options;
     private readonly FlowDumpBuffer buffer;
     private long pass;
+    private long passVersion = -1;
 
     /// <summary>Revalidates the megaflows of <paramref name="handler"/>'s PMDs.</summary>
     public Revalidator(UpcallHandler handler, IFlowTranslator translator, RevalidatorOptions? options = null)
@@ -32,6 +33,18 @@ public sealed class Revalidator
         this.options = options ?? new RevalidatorOptions();
         buffer = new FlowDumpBuffer(this.options.DumpChunk);
     }
+
+    /// <summary>How long the last pass took (Open vSwitch's "dump duration"), in milliseconds.</summary>
+    public long LastDumpMilliseconds { get; private set; }
+
+    /// <summary>Megaflows with a ukey after the last pass.</summary>
+    public int Flows { get; private set; }
+
+    /// <summary>The running average of <see cref="Flows"/> over passes, as Open vSwitch keeps it (the mean of the last average and the new count).</summary>
+    public int FlowsAverage { get; private set; }
+
+    /// <summary>The most megaflows any pass has seen.</summary>
+    public int FlowsMax { get; private set; }
 
     /// <summary>Passes run.</summary>
     public long Passes => pass;
@@ -61,6 +74,17 @@ public sealed class Revalidator
     public void Run(long nowTicks)
     {
         pass++;
+        long started = Stopwatch.GetTimestamp();
+        if (translator.Version != passVersion)
+        {
+            if (passVersion >= 0)
+            {
+                OfprotoCoverage.RevFlowTable.Add(1);
+            }
+
+            passVersion = translator.Version;
+        }
+
         long maxIdleTicks = (long)(options.MaxIdle.TotalSeconds * Stopwatch.Frequency);
         for (int i = 0; i < commands.Pmds.Count; i++)
         {
@@ -81,6 +105,11 @@ public sealed class Revalidator
 
             Vanished += ukeys.RemoveUnseen(i, pass, passStart);
         }
+
+        Flows = ukeys.Count;
+        FlowsAverage = (FlowsAverage + Flows) / 2;
+        FlowsMax = Math.Max(FlowsMax, Flows);
+        LastDumpMilliseconds = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
     }
 
     private void RunPmd(int index, long nowTicks, long maxIdleTicks) =>
@@ -97,6 +126,8 @@ public sealed class Revalidator
         if (!ukeys.TryGet(index, match, out Ukey? u))
         {
             UnknownDeleted++;
+            OfprotoCoverage.RevalidateMissedDpFlow.Add(1);
+            OfprotoCoverage.DpifFlowDel.Add(1);
             commands.TryDelete(index, match);
             return;
         }
@@ -129,6 +160,7 @@ public sealed class Revalidator
         }
 
         Revalidated++;
+        OfprotoCoverage.XlateActions.Add(1);
         if (!translator.Translate(u.Key, default, out FlowTranslation t) || !t.Install
             || !FlowMatchComparer.Instance.Equals(t.Megaflow, u.Megaflow))
         {
@@ -148,6 +180,7 @@ public sealed class Revalidator
             }
 
             Modified++;
+            OfprotoCoverage.DpifFlowPut.Add(1);
             u.Actions = t.Actions;
         }
 
@@ -159,6 +192,7 @@ public sealed class Revalidator
     {
         // Even when the ring is full the ukey goes: the next pass finds the megaflow unknown and deletes it then.
         commands.TryDelete(index, u.Megaflow);
+        OfprotoCoverage.DpifFlowDel.Add(1);
         ukeys.Remove(index, u.Megaflow);
     }
 }

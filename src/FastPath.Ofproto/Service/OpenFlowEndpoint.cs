@@ -97,6 +97,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     /// <inheritdoc/>
     ValueTask IOfMessageHandler.OnMessageAsync(OfConnection connection, OfRequest request)
     {
+        OfprotoCoverage.OfprotoRecvOpenflow.Add(1);
         RequestWindow window = windows.GetOrAdd(connection, static _ => new RequestWindow());
         Task? full = window.Enter();
         bool counted = true;

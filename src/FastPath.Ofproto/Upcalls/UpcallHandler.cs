@@ -122,17 +122,20 @@ public sealed class UpcallHandler
         }
 
         long version = translator.Version;
+        OfprotoCoverage.XlateActions.Add(1);
         if (!translator.Translate(upcall.Key, upcall.Truncated ? default : upcall.Packet, out FlowTranslation t))
         {
             TranslationDrops++;
             return;
         }
 
-        if (t.Install && ukeys.TryGet(index, t.Megaflow, out Ukey? present) && present!.Actions.AsSpan().SequenceEqual(t.Actions))
+        Ukey? present = null;
+        if (t.Install && ukeys.TryGet(index, t.Megaflow, out present) && present!.Actions.AsSpan().SequenceEqual(t.Actions))
         {
             // Packets of a flow that missed before its megaflow was in place: the megaflow is already on its
             // way, so this one is only executed (Open vSwitch's "ukey exists" case).
             AlreadyInstalled++;
+            OfprotoCoverage.HandlerDuplicateUpcall.Add(1);
         }
         else if (t.Install)
         {
@@ -141,7 +144,13 @@ public sealed class UpcallHandler
                 return;
             }
 
+            if (present is not null)
+            {
+                OfprotoCoverage.UpcallUkeyReplace.Add(1);
+            }
+
             MegaflowsPut++;
+            OfprotoCoverage.DpifFlowPut.Add(1);
             ukeys.Set(index, new Ukey
             {
                 Megaflow = t.Megaflow,
@@ -160,6 +169,7 @@ public sealed class UpcallHandler
             if (commands.Pmds[index].TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
             {
                 Executed++;
+                OfprotoCoverage.DpifExecute.Add(1);
 
                 // The megaflow's counters never see this packet: the rules are credited with it here.
                 FlowStatsCredit.CreditAll(t.Credited, 1, upcall.Length, nowTicks);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using FastPath.Daemon.Appctl;
+using FastPath.Daemon.Coverage;
 using FastPath.Datapath;
 using FastPath.Datapath.Ports.Memory;
 using FastPath.Ofproto.Bridge;
@@ -15,8 +16,9 @@ namespace FastPath.Daemon.Tests.Appctl;
 /// </summary>
 internal sealed class AppctlHost : IAsyncDisposable
 {
-    private AppctlHost(string dir, NetdevDatapath datapath, BridgeHost bridge, MemoryNetdev p1, MemoryNetdev p2, UnixctlServer server)
+    private AppctlHost(string dir, NetdevDatapath datapath, BridgeHost bridge, MemoryNetdev p1, MemoryNetdev p2, UnixctlServer server, CoverageRegistry coverage)
     {
+        Coverage = coverage;
         RunDirectory = dir;
         Datapath = datapath;
         Bridge = bridge;
@@ -37,6 +39,9 @@ internal sealed class AppctlHost : IAsyncDisposable
 
     public UnixctlServer Server { get; }
 
+    /// <summary>The coverage counters coverage/show prints; sampled only when a test calls <see cref="CoverageRegistry.Sample"/>.</summary>
+    public CoverageRegistry Coverage { get; }
+
     public static AppctlHost Start()
     {
         string dir = Path.Combine("/tmp", "fp-appctl-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
@@ -51,8 +56,10 @@ internal sealed class AppctlHost : IAsyncDisposable
         var view = new SwitchView(datapath);
         view.Add(bridge);
         UnixctlServer server = UnixctlServer.Start(new UnixctlServerOptions { RunDirectory = dir });
-        AppctlCommands.Register(server, view);
-        return new AppctlHost(dir, datapath, bridge, p1, p2, server);
+        var coverage = new CoverageRegistry(sampleAutomatically: false);
+        CoverageSources.Attach(coverage, view);
+        AppctlCommands.Register(server, view, coverage);
+        return new AppctlHost(dir, datapath, bridge, p1, p2, server, coverage);
     }
 
     /// <summary>Runs Open vSwitch's ovs-appctl against this switch (OVS_RUNDIR, no -t), failing the test on an error.</summary>
@@ -121,6 +128,7 @@ internal sealed class AppctlHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        Coverage.Dispose();
         await Bridge.DisposeAsync();
         Datapath.Dispose();
         try
