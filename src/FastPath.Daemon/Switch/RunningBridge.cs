@@ -22,6 +22,9 @@ public sealed class RunningBridge : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Dictionary<string, RunningInterface> interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ControllerConfig Config, OfRemote Remote)> controllers = new(StringComparer.Ordinal);
+    private readonly string managementTarget;
+    private OfRemote management;
+    private uint allowedVersions;
     private int disposed;
 
     private RunningBridge(BridgeConfig config, NetdevDatapath datapath, BridgeHost host, string runDir, ILogger logger)
@@ -30,7 +33,10 @@ public sealed class RunningBridge : IAsyncDisposable
         Datapath = datapath;
         Host = host;
         this.logger = logger;
-        host.Listen($"punix:{Path.Combine(runDir, config.Name + ".mgmt")}");
+        allowedVersions = BridgeProtocols.AllowedVersions(config.Protocols, out string? refused);
+        LogRefused(config, refused);
+        managementTarget = $"punix:{Path.Combine(runDir, config.Name + ".mgmt")}";
+        management = host.Listen(managementTarget, ServiceOptions());
         host.Connections.AddSnoop($"punix:{Path.Combine(runDir, config.Name + ".snoop")}");
     }
 
@@ -86,7 +92,20 @@ public sealed class RunningBridge : IAsyncDisposable
         Config = config;
         Host.Connections.FailMode = FailModeOf(config);
         ApplyInterfaces(config);
-        await ApplyControllersAsync(config).ConfigureAwait(false);
+        uint versions = BridgeProtocols.AllowedVersions(config.Protocols, out string? refused);
+        bool versionsChanged = versions != allowedVersions;
+        if (versionsChanged)
+        {
+            // As Open vSwitch's connmgr: a listener whose allowed versions change is torn down with its connections
+            // and opened again, so every connection from now on negotiates within the new set.
+            LogRefused(config, refused);
+            allowedVersions = versions;
+            await Host.RemoveRemoteAsync(management).ConfigureAwait(false);
+            management = Host.Listen(managementTarget, ServiceOptions());
+            logger.LogInformation("bridge {Bridge}: OpenFlow versions now {Versions}", Name, BridgeProtocols.Format(versions));
+        }
+
+        await ApplyControllersAsync(config, versionsChanged).ConfigureAwait(false);
         Host.OpenFlow.DatapathId = DatapathIdOf(config);
     }
 
@@ -189,14 +208,22 @@ public sealed class RunningBridge : IAsyncDisposable
         }
     }
 
-    private async Task ApplyControllersAsync(BridgeConfig config)
+    private async Task ApplyControllersAsync(BridgeConfig config, bool reconnectAll)
     {
         var wanted = config.Controllers.ToDictionary(c => c.Target, StringComparer.Ordinal);
+        var replaced = new List<OfRemote>();
         foreach ((string target, (ControllerConfig c, OfRemote remote)) in controllers.ToList())
         {
-            if (!wanted.TryGetValue(target, out ControllerConfig? w) || !SameConnection(c, w))
+            if (!wanted.TryGetValue(target, out ControllerConfig? w))
             {
                 await Host.RemoveRemoteAsync(remote).ConfigureAwait(false);
+                controllers.Remove(target);
+            }
+            else if (reconnectAll || !SameConnection(c, w))
+            {
+                // Removed once its successor is in place, so the bridge never passes through "no controllers"
+                // (which would flush its flow tables).
+                replaced.Add(remote);
                 controllers.Remove(target);
             }
         }
@@ -219,15 +246,30 @@ public sealed class RunningBridge : IAsyncDisposable
                 controllers[w.Target] = (w, controllers[w.Target].Remote);
             }
         }
+
+        foreach (OfRemote old in replaced)
+        {
+            await Host.RemoveRemoteAsync(old).ConfigureAwait(false);
+        }
+    }
+
+    private OfRemoteOptions ServiceOptions() => new() { Connection = new OfConnectionOptions { AllowedVersions = allowedVersions } };
+
+    private void LogRefused(BridgeConfig config, string? refused)
+    {
+        if (refused is not null)
+        {
+            logger.LogWarning("bridge {Bridge}: protocols: FastPath does not speak {Refused}; it allows {Versions}", config.Name, refused, BridgeProtocols.Format(allowedVersions));
+        }
     }
 
     private static bool SameConnection(ControllerConfig a, ControllerConfig b) =>
         a.MaxBackoff == b.MaxBackoff && a.InactivityProbe == b.InactivityProbe &&
         a.ControllerRateLimit == b.ControllerRateLimit && a.ControllerBurstLimit == b.ControllerBurstLimit;
 
-    private static OfRemoteOptions RemoteOptions(ControllerConfig c)
+    private OfRemoteOptions RemoteOptions(ControllerConfig c)
     {
-        var connection = new OfConnectionOptions();
+        var connection = new OfConnectionOptions { AllowedVersions = allowedVersions };
         if (c.InactivityProbe is long probe)
         {
             // 0 turns the probe off; OVS clamps small values up to 5 s.
