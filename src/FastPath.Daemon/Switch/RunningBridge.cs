@@ -22,6 +22,7 @@ public sealed class RunningBridge : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Dictionary<string, RunningInterface> interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ControllerConfig Config, OfRemote Remote)> controllers = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, Ofproto.Normal.PortVlanConfig> vlans = [];
     private readonly string managementTarget;
     private OfRemote management;
     private uint allowedVersions;
@@ -92,6 +93,7 @@ public sealed class RunningBridge : IAsyncDisposable
         Config = config;
         Host.Connections.FailMode = FailModeOf(config);
         ApplyInterfaces(config);
+        ApplyVlans(config);
         uint versions = BridgeProtocols.AllowedVersions(config.Protocols, out string? refused);
         bool versionsChanged = versions != allowedVersions;
         if (versionsChanged)
@@ -163,6 +165,45 @@ public sealed class RunningBridge : IAsyncDisposable
                 interfaces[w.Name] = OpenInterface(config, w);
             }
         }
+    }
+
+    private void ApplyVlans(BridgeConfig config)
+    {
+        var settings = new List<(uint Port, Ofproto.Normal.PortVlanConfig Vlan)>();
+        foreach (PortConfig port in config.Ports)
+        {
+            // A bond's interfaces would share the port's VLANs; FastPath's ports have one interface each.
+            foreach (InterfaceConfig i in port.Interfaces)
+            {
+                if (interfaces.GetValueOrDefault(i.Name)?.OfPort is uint ofport)
+                {
+                    Ofproto.Normal.PortVlanConfig vlan = PortVlans.From(port, out string? warning);
+                    if (warning is not null && vlan.ToString() != vlans.GetValueOrDefault(ofport)?.ToString())
+                    {
+                        logger.LogWarning("port {Port}: {Warning}", port.Name, warning);
+                    }
+
+                    settings.Add((ofport, vlan));
+                }
+            }
+        }
+
+        vlans.Clear();
+        foreach ((uint p, Ofproto.Normal.PortVlanConfig v) in settings)
+        {
+            vlans[p] = v;
+        }
+
+        // Unchanged settings change nothing (no flush of learned addresses, no revalidation).
+        Host.Bridge.Invoke(() =>
+        {
+            foreach ((uint p, Ofproto.Normal.PortVlanConfig v) in settings)
+            {
+                Host.Bridge.Ports.Normal.SetVlan(p, v);
+            }
+
+            return true;
+        });
     }
 
     private RunningInterface OpenInterface(BridgeConfig config, InterfaceConfig w)
