@@ -17,6 +17,7 @@ public static class AppctlCommands
         DpctlCommands.Register(server, view);
         OfprotoCommands.Register(server, view);
         UpcallCommands.Register(server, view);
+        DpifCommands.Register(server, view);
         if (coverage is not null)
         {
             CoverageCommands.Register(server, coverage);

@@ -30,7 +30,11 @@ internal static class DpctlCommands
             }
 
             AppctlCommands.CheckDatapath(view, args.Count == 1 ? args[0] : null);
-            view.Datapath.FlushFlows();
+            foreach ((_, NetdevDatapath dp) in SwitchDatapaths.All(view))
+            {
+                dp.FlushFlows();
+            }
+
             return UnixctlReply.Ok();
         });
     }
@@ -50,9 +54,9 @@ internal static class DpctlCommands
             }
         }
 
-        NetdevDatapath dp = view.Datapath;
+        IReadOnlyList<(string Bridge, NetdevDatapath Datapath)> datapaths = SwitchDatapaths.All(view);
         long hit = 0, missed = 0, lost = 0, flows = 0;
-        foreach (PmdThread pmd in dp.Pmds)
+        foreach ((PmdThread pmd, _) in SwitchDatapaths.Pmds(view))
         {
             PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
             hit += s.EmcHits + s.MegaflowHits;
@@ -65,7 +69,7 @@ internal static class DpctlCommands
         sb.Append(Inv, $"netdev@{view.DatapathName}:\n");
         sb.Append(Inv, $"  lookups: hit:{hit} missed:{missed} lost:{lost}\n");
         sb.Append(Inv, $"  flows: {flows}\n");
-        foreach (var (no, dev) in dp.Ports)
+        foreach (var (no, dev) in datapaths.SelectMany(d => d.Datapath.Ports))
         {
             sb.Append(Inv, $"  port {no}: {dev.Name} ({dev.Type})\n");
             if (stats)
@@ -124,15 +128,16 @@ internal static class DpctlCommands
         ulong now = Cpu.ReadTsc();
         double hz = Cpu.TscHz;
         var sb = new StringBuilder();
-        foreach (PmdThread pmd in view.Datapath.Pmds)
+        // Each bridge has PMDs of its own, possibly on the same cores: one dump per core, as Open vSwitch has one PMD per core.
+        foreach (IGrouping<int, PmdThread> core in SwitchDatapaths.Pmds(view).Select(p => p.Pmd).GroupBy(p => p.CoreId))
         {
-            if (pmdCore is int c && pmd.CoreId != c)
+            if (pmdCore is int c && core.Key != c)
             {
                 continue;
             }
 
-            sb.Append(Inv, $"flow-dump from pmd on cpu core: {(pmd.CoreId >= 0 ? pmd.CoreId.ToString(Inv) : "unpinned")}\n");
-            foreach (DatapathFlow f in pmd.EnumerateFlows())
+            sb.Append(Inv, $"flow-dump from pmd on cpu core: {(core.Key >= 0 ? core.Key.ToString(Inv) : "unpinned")}\n");
+            foreach (DatapathFlow f in core.SelectMany(p => p.EnumerateFlows()))
             {
                 if (more)
                 {

@@ -36,7 +36,11 @@ internal static class DpifNetdevCommands
         server.Register("dpif-netdev/pmd-rxq-rebalance", "[dp]", 0, 1, args =>
         {
             AppctlCommands.CheckDatapath(view, args.Count == 1 ? args[0] : null);
-            view.Datapath.Rebalance(RxqAssignment.Cycles);
+            foreach ((_, NetdevDatapath dp) in SwitchDatapaths.All(view))
+            {
+                dp.Rebalance(view.RxqAssignment);
+            }
+
             return UnixctlReply.Ok("pmd rxq rebalance requested.");
         });
     }
@@ -56,12 +60,13 @@ internal static class DpifNetdevCommands
     private static string RxqShow(ISwitchView view, IReadOnlyList<string> args)
     {
         IReadOnlyList<PmdThread> pmds = Select(view, args, allowSecs: true, out int secs);
-        IReadOnlyDictionary<uint, INetdev> ports = view.Datapath.Ports;
+        var portsOf = SwitchDatapaths.Pmds(view).ToDictionary(p => p.Pmd, p => p.Datapath.Ports);
         var sb = new StringBuilder();
         sb.Append(Inv, $"Displaying last {secs} seconds pmd usage %\n");
         foreach (PmdThread pmd in pmds)
         {
             PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
+            IReadOnlyDictionary<uint, INetdev> ports = portsOf[pmd];
             long total = s.BusyCycles + s.IdleCycles;
             sb.Append(Inv, $"pmd thread numa_id 0 core_id {(pmd.CoreId >= 0 ? pmd.CoreId.ToString(Inv) : "unpinned")}:\n");
             sb.Append("  isolated : false\n");
@@ -136,6 +141,6 @@ internal static class DpifNetdevCommands
         }
 
         // Open vSwitch 3.1 with one datapath answers for it whatever dp names (checked against a real one).
-        return [.. view.Datapath.Pmds.Where(p => core is null || p.CoreId == core)];
+        return [.. SwitchDatapaths.Pmds(view).Select(p => p.Pmd).Where(p => core is null || p.CoreId == core)];
     }
 }

@@ -18,4 +18,7 @@ public interface ISwitchView
 
     /// <summary>The running bridges (a snapshot).</summary>
     IReadOnlyList<BridgeHost> Bridges { get; }
+
+    /// <summary>How <c>pmd-rxq-rebalance</c> places rx queues (Open_vSwitch <c>other_config:pmd-rxq-assign</c>; cycles by default).</summary>
+    RxqAssignment RxqAssignment => RxqAssignment.Cycles;
 }

@@ -7,8 +7,8 @@ namespace FastPath.Daemon.Switch;
 
 /// <summary>
 /// What ovs-appctl's commands see of the daemon's switch: the running bridges, read afresh on every command.
-/// FastPath gives each bridge its own datapath (its OpenFlow and datapath port numbers coincide); the commands that
-/// show one datapath show the first bridge's, by name, which is the whole switch in the usual one-bridge setup.
+/// FastPath gives each bridge its own datapath (its OpenFlow and datapath port numbers coincide); the datapath-level
+/// commands go over every bridge's (see SwitchDatapaths); <see cref="Datapath"/> is the first bridge's, by name.
 /// </summary>
 public sealed class DaemonSwitchView(SwitchReconciler reconciler) : ISwitchView
 {
