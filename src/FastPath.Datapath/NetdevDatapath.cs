@@ -230,6 +230,19 @@ public sealed class NetdevDatapath : IDisposable
         }
     }
 
+    /// <summary>Sets every PMD's EMC insertion probability to 1/<paramref name="inverseProbability"/> (emc-insert-inv-prob, at run time; 0 disables the EMC).</summary>
+    public void SetEmcInsertInvProb(int inverseProbability)
+    {
+        foreach (PmdThread p in pmds)
+        {
+            PmdCommand reply = p.Call(PmdCommand.SetEmcInsertInvProb(inverseProbability));
+            if (!reply.Ok)
+            {
+                throw new InvalidOperationException($"pmd on core {p.CoreId}: {reply.Error}");
+            }
+        }
+    }
+
     /// <summary>Zeroes every PMD's counters.</summary>
     public void ClearPmdStats()
     {

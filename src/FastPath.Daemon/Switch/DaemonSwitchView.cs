@@ -21,5 +21,8 @@ public sealed class DaemonSwitchView(SwitchReconciler reconciler) : ISwitchView
         ?? throw new UnixctlException("ovs-vswitchd: no datapaths exist (add a bridge with datapath_type=netdev)");
 
     /// <inheritdoc/>
+    public RxqAssignment RxqAssignment => reconciler.RxqAssignment;
+
+    /// <inheritdoc/>
     public IReadOnlyList<BridgeHost> Bridges => [.. reconciler.Bridges.Values.OrderBy(b => b.Name, StringComparer.Ordinal).Select(b => b.Host)];
 }

@@ -23,6 +23,7 @@ public sealed class RunningBridge : IAsyncDisposable
     private readonly Dictionary<string, RunningInterface> interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ControllerConfig Config, OfRemote Remote)> controllers = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, Ofproto.Normal.PortVlanConfig> vlans = [];
+    private readonly Dictionary<string, (INetdev Device, long Mtu)> mtuApplied = new(StringComparer.Ordinal);
     private readonly string managementTarget;
     private OfRemote management;
     private uint allowedVersions;
@@ -93,6 +94,7 @@ public sealed class RunningBridge : IAsyncDisposable
         Config = config;
         Host.Connections.FailMode = FailModeOf(config);
         ApplyInterfaces(config);
+        ApplyMtu();
         ApplyVlans(config);
         uint versions = BridgeProtocols.AllowedVersions(config.Protocols, out string? refused);
         bool versionsChanged = versions != allowedVersions;
@@ -164,6 +166,46 @@ public sealed class RunningBridge : IAsyncDisposable
             {
                 interfaces[w.Name] = OpenInterface(config, w);
             }
+        }
+    }
+
+    /// <summary>
+    /// Interface <c>mtu_request</c> on the kernel devices behind the ports (tap, afxdp, system), as ovs-vswitchd
+    /// sets it through netdev_set_mtu: once per new request, a failure logged (the <c>mtu</c> written back is then
+    /// the device's own). FastPath's own ports (null, replay) have no kernel device: their <c>mtu</c> is the request.
+    /// </summary>
+    private void ApplyMtu()
+    {
+        foreach (RunningInterface i in interfaces.Values)
+        {
+            // Keyed by device too: a reopened device starts from its default MTU and gets the request again.
+            if (i.Device is not INetdev dev || i.Config.MtuRequest is not long mtu
+                || (mtuApplied.TryGetValue(i.Config.Name, out var done) && ReferenceEquals(done.Device, dev) && done.Mtu == mtu))
+            {
+                continue;
+            }
+
+            mtuApplied[i.Config.Name] = (dev, mtu);
+            string path = $"/sys/class/net/{dev.Name}/mtu";
+            if (dev.Type is "null" or "replay" || !File.Exists(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.WriteAllText(path, mtu.ToString(CultureInfo.InvariantCulture));
+                logger.LogInformation("{Interface}: MTU set to {Mtu}", dev.Name, mtu);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("failed to set MTU for network device {Interface}: {Error}", dev.Name, e.Message);
+            }
+        }
+
+        foreach (string gone in mtuApplied.Keys.Where(n => interfaces.GetValueOrDefault(n)?.Config.MtuRequest is null).ToList())
+        {
+            mtuApplied.Remove(gone);
         }
     }
 

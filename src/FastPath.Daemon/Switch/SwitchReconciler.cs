@@ -1,5 +1,6 @@
 using System.Globalization;
 using FastPath.Daemon.Ports;
+using FastPath.Datapath;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.OpenFlow.Text;
@@ -22,6 +23,13 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
     private readonly Dictionary<string, RunningBridge> bridges = new(StringComparer.Ordinal);
     private readonly HashSet<string> refused = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<string, RunningBridge> published = new Dictionary<string, RunningBridge>();
+    private int? appliedEmc;
+    private string? appliedMask;
+    private string? appliedAssign;
+    private bool pmdSettingsSeen;
+
+    /// <summary>How rx queues are placed on rebalancing (Open_vSwitch <c>other_config:pmd-rxq-assign</c>).</summary>
+    public RxqAssignment RxqAssignment { get; private set; } = RxqAssignment.Cycles;
 
     /// <summary>The running bridges by name: a copy replaced after each change, safe to read from any thread.</summary>
     public IReadOnlyDictionary<string, RunningBridge> Bridges => published;
@@ -59,7 +67,72 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
             await running.ApplyAsync(b).ConfigureAwait(false);
         }
 
+        ApplyPmdSettings(ovs);
         published = new Dictionary<string, RunningBridge>(bridges, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The Open_vSwitch PMD tunables at run time, as ovs-vswitchd applies them on every reconfiguration:
+    /// emc-insert-inv-prob reaches every PMD through its command ring, a new pmd-rxq-assign re-places every rx
+    /// queue with the new policy. A new pmd-cpu-mask applies to bridges created from then on: FastPath does not
+    /// move running PMDs (that would need their datapath rebuilt, and its flows with it).
+    /// </summary>
+    private void ApplyPmdSettings(OpenVSwitchConfig? ovs)
+    {
+        int emc = PmdOptionsOf(ovs).EmcInsertInvProb;
+        if (emc != appliedEmc)
+        {
+            foreach (RunningBridge b in bridges.Values)
+            {
+                b.Datapath.SetEmcInsertInvProb(emc);
+            }
+
+            if (appliedEmc is not null)
+            {
+                logger.LogInformation("EMC insertion probability set to 1/{N}", emc);
+            }
+
+            appliedEmc = emc;
+        }
+
+        string? mask = ovs?.PmdCpuMask;
+        if (pmdSettingsSeen && mask != appliedMask)
+        {
+            logger.LogWarning("pmd-cpu-mask changed to {Mask}: it applies to bridges created from now on; running PMDs stay on their cores", mask ?? "(default)");
+        }
+
+        appliedMask = mask;
+        pmdSettingsSeen = true;
+        string? assign = ovs?.PmdRxqAssign;
+        if (assign != appliedAssign)
+        {
+            RxqAssignment mode = assign switch
+            {
+                "roundrobin" => RxqAssignment.RoundRobin,
+
+                // group: each queue, busiest first, onto the least-loaded PMD, which is how FastPath's cycles mode works.
+                null or "" or "cycles" or "group" => RxqAssignment.Cycles,
+                _ => Invalid(assign),
+            };
+            if (bridges.Count > 0)
+            {
+                foreach (RunningBridge b in bridges.Values)
+                {
+                    b.Datapath.Rebalance(mode);
+                }
+
+                logger.LogInformation("rxq assignment policy set to {Mode}", assign ?? "cycles");
+            }
+
+            RxqAssignment = mode;
+            appliedAssign = assign;
+        }
+
+        RxqAssignment Invalid(string value)
+        {
+            logger.LogWarning("Invalid pmd-rxq-assign value '{Value}'; defaulting to 'cycles'", value);
+            return RxqAssignment.Cycles;
+        }
     }
 
     /// <summary>
@@ -159,7 +232,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         LinkState = LinkState(dev),
         AdminState = "up",
         MacInUse = r.HwAddr is ulong mac ? FieldText.FormatEthernet(mac) : null,
-        Mtu = KernelMtu(dev.Name) ?? 1500,
+        Mtu = (dev.Type is "null" or "replay" ? null : KernelMtu(dev.Name)) ?? r.Config.MtuRequest ?? 1500,
     };
 
     private static string DatapathTypeOf(BridgeConfig b) => b.DatapathType.Length == 0 ? "system" : b.DatapathType;

@@ -60,6 +60,9 @@ public sealed class PmdCommand
     /// <summary>Result of FlowPut: the megaflow's id in the PMD's classifier.</summary>
     public int FlowId { get; internal set; } = -1;
 
+    /// <summary>SetEmcInsertInvProb: the new N of "insert with probability 1/N".</summary>
+    public int EmcInsertInvProb { get; private init; }
+
     /// <summary>Result of StatsRequest.</summary>
     public PmdStatsSnapshot Stats { get; internal set; }
 
@@ -128,6 +131,13 @@ public sealed class PmdCommand
 
     /// <summary>Zero the counters.</summary>
     public static PmdCommand StatsClear() => new(PmdCommandKind.StatsClear);
+
+    /// <summary>Sets the EMC's insertion probability to 1/<paramref name="inverseProbability"/> (0: no EMC).</summary>
+    public static PmdCommand SetEmcInsertInvProb(int inverseProbability)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inverseProbability);
+        return new(PmdCommandKind.SetEmcInsertInvProb) { EmcInsertInvProb = inverseProbability };
+    }
 
     // Only the two flow commands are recycled: their inputs are Match and Actions, and every result is reset here.
     private void Rearm(PmdCommandKind kind)

@@ -25,4 +25,6 @@ public enum PmdCommandKind
     StatsClear,
     /// <summary>List a chunk of the installed megaflows with their stats, from a cursor.</summary>
     FlowDump,
+    /// <summary>Change the EMC's insertion probability (emc-insert-inv-prob); 0 disables and empties the EMC.</summary>
+    SetEmcInsertInvProb,
 }

@@ -364,7 +364,7 @@ public sealed class PmdThread : IDisposable
         int n = batch.Count;
         stats.Packets += n;
         int misses = 0;
-        bool useEmc = options.EmcInsertInvProb != 0;
+        bool useEmc = emc.Enabled;
 
         // Separate passes: parse every packet; then hash every key and prefetch its EMC entry; then look
         // them up. Hashing right after parsing would load each key with wide loads while the parser's
@@ -804,6 +804,9 @@ public sealed class PmdThread : IDisposable
                 break;
             case PmdCommandKind.FlowDump:
                 DumpChunk(cmd);
+                break;
+            case PmdCommandKind.SetEmcInsertInvProb:
+                emc.InsertInverseProbability = cmd.EmcInsertInvProb;
                 break;
             default:
                 // A command this PMD does not know: something upstream is broken, so it counts as a fault.
