@@ -1,12 +1,14 @@
 using System.CommandLine;
 using FastPath.Cli.Demo;
-using FastPath.Cli.Trace;
 using FastPath.Datapath.CaptureFiles;
 using FastPath.Traffic;
 
 namespace FastPath.Cli;
 
-/// <summary>fpctl: one command-line tool whose verbs follow ovs-vsctl, ovs-ofctl and ovs-appctl.</summary>
+/// <summary>
+/// fpctl: what Open vSwitch's tools have no verb for (the replay demo, test captures). Everything else goes through
+/// ovs-vsctl, ovs-ofctl and ovs-appctl against fastpathd (ofproto/trace included).
+/// </summary>
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen verb; returns the process exit code.</summary>
@@ -29,7 +31,6 @@ public static class Program
         var root = new RootCommand("fpctl: control and inspect the FastPath switch");
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(GenPcapCommand());
-        root.Subcommands.Add(OfprotoTraceCommand());
         return root;
     }
 
@@ -43,45 +44,6 @@ public static class Program
             outDir,
         };
         cmd.SetAction(r => ReplayDemo.Print(r.GetValue(pcap)!.FullName, r.GetValue(outDir)?.FullName));
-        return cmd;
-    }
-
-    private static Command OfprotoTraceCommand()
-    {
-        var flows = new Option<FileInfo>("--flows") { Description = "rules in ovs-ofctl add-flows syntax (one per line)", Required = true };
-        var ports = new Option<int>("--ports") { Description = "the bridge has OpenFlow ports 1..N", DefaultValueFactory = _ => 4 };
-        var portNames = new Option<string?>("--port-names")
-        {
-            Description = "name the ports instead, comma-separated (p1,p2,... are ports 1, 2...; p1=5 names port 5); names may stand in in_port= and output:",
-        };
-        var bridge = new Option<string>("--bridge") { Description = "the bridge's name, as printed", DefaultValueFactory = _ => "br0" };
-        var flow = new Argument<string>("flow") { Description = "the flow to trace (in_port=1,tcp,nw_src=10.0.0.1,tcp_dst=80), or in_port=N with a packet" };
-        var packet = new Argument<string?>("packet") { Description = "an Ethernet frame in hex, arriving on the flow's in_port", Arity = ArgumentArity.ZeroOrOne };
-        var cmd = new Command("ofproto-trace", "trace a flow or packet through the rules of an add-flows file, as ovs-appctl ofproto/trace prints it")
-        {
-            flows, ports, portNames, bridge, flow, packet,
-        };
-        cmd.Validators.Add(r =>
-        {
-            if (r.GetResult(ports) is { Implicit: false } && !string.IsNullOrEmpty(r.GetValue(portNames)))
-            {
-                r.AddError("give either --ports N or --port-names, not both");
-            }
-        });
-        cmd.SetAction(r =>
-        {
-            try
-            {
-                Console.Write(OfprotoTrace.Run(
-                    r.GetValue(flows)!.FullName, r.GetValue(portNames) is { } names ? [names] : [], r.GetValue(ports), r.GetValue(bridge)!, r.GetValue(flow)!, r.GetValue(packet)));
-                return 0;
-            }
-            catch (TraceFailedException e)
-            {
-                Console.Error.WriteLine($"fpctl: {e.Message}");
-                return 1;
-            }
-        });
         return cmd;
     }
 

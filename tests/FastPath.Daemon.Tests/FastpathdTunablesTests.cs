@@ -68,6 +68,9 @@ public sealed class FastpathdTunablesTests(ITestOutputHelper output)
         (emc, _) = await HitsAsync(d);
         Assert.True(emc > 0, "no EMC hits after emc-insert-inv-prob=1");
 
+        // The replayed frames show in the Interface row's statistics, refreshed every few seconds.
+        await WaitAsync(async () => long.Parse((await d.RunAsync("ovs-vsctl", "get", "interface", "r1", "statistics:rx_packets")).Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+
         // pmd-rxq-assign is accepted with Open vSwitch's values and used by pmd-rxq-rebalance; a bad value is logged.
         foreach (string mode in new[] { "roundrobin", "group", "cycles", "bogus" })
         {
