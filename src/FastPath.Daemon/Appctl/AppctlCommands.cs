@@ -18,6 +18,8 @@ public static class AppctlCommands
         OfprotoCommands.Register(server, view);
         UpcallCommands.Register(server, view);
         DpifCommands.Register(server, view);
+        FdbCommands.Register(server, view);
+        AbsentFeatureCommands.Register(server, view);
         if (coverage is not null)
         {
             CoverageCommands.Register(server, coverage);

@@ -128,6 +128,7 @@ internal static class DpctlCommands
         ulong now = Cpu.ReadTsc();
         double hz = Cpu.TscHz;
         var sb = new StringBuilder();
+
         // Each bridge has PMDs of its own, possibly on the same cores: one dump per core, as Open vSwitch has one PMD per core.
         foreach (IGrouping<int, PmdThread> core in SwitchDatapaths.Pmds(view).Select(p => p.Pmd).GroupBy(p => p.CoreId))
         {
@@ -137,31 +138,37 @@ internal static class DpctlCommands
             }
 
             sb.Append(Inv, $"flow-dump from pmd on cpu core: {(core.Key >= 0 ? core.Key.ToString(Inv) : "unpinned")}\n");
-            foreach (DatapathFlow f in core.SelectMany(p => p.EnumerateFlows()))
-            {
-                if (more)
-                {
-                    sb.Append("ufid:").Append(Ufid(f.Match)).Append(", ");
-                }
-
-                sb.Append(MatchFormatter.Format(f.Match));
-                sb.Append(Inv, $", packets:{f.Packets}, bytes:{f.Bytes}, used:");
-                sb.Append(f.UsedTsc == 0 ? "never" : Math.Max(0, (now - f.UsedTsc) / hz).ToString("F3", Inv) + "s");
-                if (f.TcpFlags != 0)
-                {
-                    sb.Append(", flags:").Append(TcpFlags(f.TcpFlags));
-                }
-
-                if (more)
-                {
-                    sb.Append(", dp:ovs");
-                }
-
-                sb.Append(", actions:").Append(OdpActionFormat.Format(f.Actions)).Append('\n');
-            }
+            AppendFlows(sb, core.SelectMany(p => p.EnumerateFlows()), more, now, hz);
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Datapath flows as <c>dpctl/dump-flows</c> prints them (ufid and dp with <paramref name="more"/>).</summary>
+    internal static void AppendFlows(StringBuilder sb, IEnumerable<DatapathFlow> flows, bool more, ulong now, double hz)
+    {
+        foreach (DatapathFlow f in flows)
+        {
+            if (more)
+            {
+                sb.Append("ufid:").Append(Ufid(f.Match)).Append(", ");
+            }
+
+            sb.Append(MatchFormatter.Format(f.Match));
+            sb.Append(Inv, $", packets:{f.Packets}, bytes:{f.Bytes}, used:");
+            sb.Append(f.UsedTsc == 0 ? "never" : Math.Max(0, (now - f.UsedTsc) / hz).ToString("F3", Inv) + "s");
+            if (f.TcpFlags != 0)
+            {
+                sb.Append(", flags:").Append(TcpFlags(f.TcpFlags));
+            }
+
+            if (more)
+            {
+                sb.Append(", dp:ovs");
+            }
+
+            sb.Append(", actions:").Append(OdpActionFormat.Format(f.Actions)).Append('\n');
+        }
     }
 
     /// <summary>

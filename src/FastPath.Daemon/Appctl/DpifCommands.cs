@@ -23,6 +23,7 @@ internal static class DpifCommands
     public static void Register(UnixctlServer server, ISwitchView view)
     {
         server.Register("dpif/show", "", 0, 0, _ => UnixctlReply.Ok(Show(view)));
+        server.Register("dpif/dump-flows", "[-m] [--names | --no-names] bridge", 1, 3, args => UnixctlReply.Ok(DumpDatapathFlows(view, args)));
         server.Register("ofproto/list", "", 0, 0, _ => UnixctlReply.Ok(string.Concat(view.Bridges.Select(b => b.Name + "\n"))));
         server.Register("bridge/dump-flows", "[--offload-stats] bridge", 1, 2, args => UnixctlReply.Ok(DumpFlows(view, args[^1])));
     }
@@ -51,6 +52,23 @@ internal static class DpifCommands
                 uint dp = local ? BridgeHost.LocalDatapathPort : ofport;
                 sb.Append(Inv, $"    {name} {(local ? 65534 : ofport)}/{dp}: ({dev?.Type ?? "unknown"})\n");
             }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The megaflows of one bridge's datapath, per PMD, as <c>dpctl/dump-flows</c> prints them.</summary>
+    private static string DumpDatapathFlows(ISwitchView view, IReadOnlyList<string> args)
+    {
+        bool more = args.Any(a => a is "-m" or "--more");
+        string name = args[^1];
+        BridgeHost host = view.Bridges.FirstOrDefault(b => b.Name == name) ?? throw new UnixctlException("Unknown bridge");
+        ulong now = Native.Cpu.ReadTsc();
+        var sb = new StringBuilder();
+        foreach (PmdThread pmd in host.Datapath.Pmds)
+        {
+            sb.Append(Inv, $"flow-dump from pmd on cpu core: {(pmd.CoreId >= 0 ? pmd.CoreId.ToString(Inv) : "unpinned")}\n");
+            DpctlCommands.AppendFlows(sb, pmd.EnumerateFlows(), more, now, Native.Cpu.TscHz);
         }
 
         return sb.ToString();

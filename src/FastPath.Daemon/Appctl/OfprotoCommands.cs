@@ -53,17 +53,19 @@ internal static class OfprotoCommands
             throw new UnixctlException("ofproto/trace: a flow is needed after the bridge");
         }
 
+        // -generate (Open vSwitch's option) traces as if the packet had arrived: NORMAL learns its source.
+        bool generate = args.Count == 3 && args[2] == "-generate";
         FlowKey key;
         try
         {
-            key = TraceInput.Parse(args[1], args.Count == 3 ? args[2] : null);
+            key = TraceInput.Parse(args[1], args.Count == 3 && !generate ? args[2] : null);
         }
         catch (FormatException e)
         {
             throw new UnixctlException(e.Message);
         }
 
-        XlateTrace trace = host.Bridge.Trace(key);
+        XlateTrace trace = generate ? host.Bridge.Invoke(() => host.Bridge.Xlate.Trace(key, learn: true)) : host.Bridge.Trace(key);
         return TraceReport.Format(trace, key, host.Name);
     }
 
