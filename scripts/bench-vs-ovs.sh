@@ -3,6 +3,7 @@
 # switch's rate read from its own counters (dpif-netdev/pmd-stats-show), windows alternating between the two.
 #
 #   scripts/bench-vs-ovs.sh [--windows N] [--secs S] [--warmup S] [--scenarios S1,S2,S3,S5,S6[,S4,AFXDP]] [--quick]
+#                           [--results DIR] [--no-setup]
 #
 # Open vSwitch is Debian's OVS-DPDK (ovs-vswitchd-dpdk): port 1 a DPDK net_pcap device replaying the pcap from
 # memory forever (infinite_rx), port 2 net_null; FastPath is fastpathd with a replay port (from memory, forever)
@@ -17,7 +18,8 @@
 #   S6  1 flow of 1518-byte frames, rules-s1 (Gbit/s as well as Mpps)
 #   S4, AFXDP  scripts/bench/s4-flow-setup.sh and scripts/bench/afxdp.sh, when present (run after the others,
 #       with the same --windows and --secs; their rows join the report)
-# --quick: 1 window of 1 s, S1 only (a smoke test of the whole chain).
+# --quick: 1 window of 1 s, S1 only (a smoke test of the whole chain). --results: where the report goes
+# (default perf/results). --no-setup: skip scripts/setup.sh and the builds (fastpathd and fpctl already built).
 #
 # Per window (after a warm-up following every switch-over) one JSON Lines row (see scripts/bench/lib.sh) goes to
 # perf/results/<timestamp>.rows.jsonl; progress with an ETA goes to stderr. At the end the report (medians with
@@ -26,8 +28,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WINDOWS=5 SECS=5 WARMUP=3 SCENARIOS=S1,S2,S3,S5,S6,S4,AFXDP S3_FLOWS=1000000
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
+WINDOWS=5 SECS=5 WARMUP=3 SCENARIOS=S1,S2,S3,S5,S6,S4,AFXDP S3_FLOWS=1000000 RESULTS=perf/results SETUP=1
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
   case $1 in
     --windows) WINDOWS=$2; shift 2 ;;
@@ -35,7 +37,9 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --s3-flows) S3_FLOWS=$2; shift 2 ;;
-    --quick) WINDOWS=1 SECS=1 WARMUP=1 SCENARIOS=S1; shift ;;
+    --quick) WINDOWS=1 SECS=1 WARMUP=2 SCENARIOS=S1; shift ;;
+    --results) RESULTS=$2; shift 2 ;;
+    --no-setup) SETUP=0; shift ;;
     -h|--help) usage 0 ;;
     *) echo "bench-vs-ovs.sh: unknown argument $1" >&2; usage ;;
   esac
@@ -54,13 +58,12 @@ trap fpb_cleanup EXIT
 trap 'exit 130' INT TERM
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RESULTS=perf/results
 PCAPS=out/bench
 mkdir -p "$RESULTS" "$PCAPS"
 ROWS=$RESULTS/$STAMP.rows.jsonl
 : > "$ROWS"
 
-fpb_setup
+if [ "$SETUP" = 1 ]; then fpb_setup; else [ -f "$FPB_FASTPATHD" ] && [ -f "$FPB_FPCTL" ] || fpb_die "--no-setup: build fastpathd and fpctl (Release) first"; fi
 FPCTL="dotnet $FPB_FPCTL"
 
 # scenario NAME -> "FLOWS FRAME_BYTES RULES DESCRIPTION"
@@ -86,20 +89,22 @@ done
 
 # activate SWITCH PCAP RULES: the switch gets the rules, then its ports (so traffic starts into the full table).
 activate() {
-  if [ "$1" = fastpath ]; then fpb_fp_start; fi
+  if [ "$1" = fastpath ]; then fpb_fp_bridge; fi
   fpb_rules "$1" "$3"
   if [ "$1" = fastpath ]; then fpb_fp_ports "$2"; else fpb_ovs_ports "$2"; fi
 }
-# deactivate SWITCH: its traffic stops (OVS: ports removed, its PMD sleeps; FastPath: fastpathd stopped, as its
-# PMD polls even without ports).
+# deactivate SWITCH: its traffic stops and its PMD leaves the core (OVS: ports removed, its PMD sleeps without rx
+# queues; FastPath: bridge deleted, which stops its PMD, as it polls even without ports).
 deactivate() {
-  if [ "$1" = fastpath ]; then fpb_fp_unports; fpb_fp_stop; else fpb_ovs_unports; fi
+  if [ "$1" = fastpath ]; then fpb_fp_unbridge; else fpb_ovs_unports; fi
 }
 
 # The description of a scenario as run (S3's flow count may be lowered to what OVS holds).
 declare -A DESC
 if [ ${#REPLAY[@]} -gt 0 ]; then
   fpb_ovs_start
+  fpb_fp_start
+  fpb_fp_unbridge
   TOTAL=$((${#REPLAY[@]} * WINDOWS * 2)) DONE=0 START=$(date +%s)
   for s in "${REPLAY[@]}"; do
     read -r flows frame rules desc <<<"$(scenario "$s")"
@@ -119,6 +124,12 @@ if [ ${#REPLAY[@]} -gt 0 ]; then
     DESC[$s]=${desc/FLOWS/$flows}
     make_pcap "$flows" "$frame"
     pcap=$(pcap_for "$flows" "$frame")
+    # fastpathd's first run of a scenario's code paths is JIT-compiled in tiers; run it once before any window
+    # (the process stays up between windows, as a switch in service does).
+    fpb_log "$s: ${DESC[$s]}; priming fastpathd's JIT for $((WARMUP + 2)) s"
+    activate fastpath "$pcap" "tests/data/$rules"
+    sleep $((WARMUP + 2))
+    deactivate fastpath
     for w in $(seq 1 "$WINDOWS"); do
       # ABBA: which switch goes first alternates, so a trend in the machine's load favours neither.
       if [ $((w % 2)) -eq 1 ]; then order="ovs fastpath"; else order="fastpath ovs"; fi

@@ -8,8 +8,9 @@
 # Both get bridge br0 (datapath_type=netdev), each in a network namespace of its own ($FPB_NS_OVS, $FPB_NS_FP): a
 # userspace datapath makes kernel tap devices (ovs-netdev, br0) whose names would clash with another netdev
 # datapath's on the machine; sockets are files, so the tools reach both from anywhere. Only one switch may forward at a time, as they share the core:
-# FastPath's PMD polls even without ports, so fastpathd runs only while it is measured (fpb_fp_start/fpb_fp_stop);
-# OVS's PMD sleeps without rx queues, so OVS stays up and its ports come and go (fpb_ovs_ports/fpb_ovs_unports).
+# FastPath's PMD polls even without ports, and each fastpathd bridge has PMDs of its own, so its bridge exists only
+# while it is measured (fpb_fp_bridge/fpb_fp_unbridge; the process stays up and keeps its JIT-compiled code);
+# OVS's PMD sleeps without rx queues, so OVS keeps its bridge and its ports come and go (fpb_ovs_ports/fpb_ovs_unports).
 #
 # Every process started here is recorded by PID and stopped by fpb_cleanup (call it from an EXIT trap).
 # Progress and errors go to stderr; only rows go to stdout.
@@ -41,13 +42,16 @@ fpb_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 fpb_die() { fpb_log "error: $*"; exit 1; }
 
 # fpb_setup: Debian packages (scripts/setup.sh, idempotent), huge pages, fastpathd and fpctl built in Release.
+# Done once per run: it exports FPB_SETUP_DONE=1, so scenario scripts started by bench-vs-ovs.sh skip it.
 fpb_setup() {
   [ "$(id -u)" -eq 0 ] || fpb_die "run as root (huge pages, DPDK, pinned PMDs)"
+  [ "${FPB_SETUP_DONE:-0}" = 1 ] && return 0
   "$FPB_ROOT"/scripts/setup.sh >&2 || fpb_die "scripts/setup.sh failed"
   [ -x "$FPB_OVS_VSWITCHD" ] || fpb_die "$FPB_OVS_VSWITCHD missing (openvswitch-switch-dpdk)"
   fpb_log "building fastpathd and fpctl (Release)"
   dotnet build "$FPB_ROOT"/src/FastPath.Daemon -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || fpb_die "build of fastpathd failed"
   dotnet build "$FPB_ROOT"/src/FastPath.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2 || fpb_die "build of fpctl failed"
+  export FPB_SETUP_DONE=1
 }
 
 # fpb_hugepages MIB: makes sure MIB of free 2 MiB huge pages exist (raising vm.nr_hugepages by what is missing,
@@ -152,8 +156,21 @@ fpb_fp_start() {
     sleep 0.1
   done
   fpb_fp_vsctl set Open_vSwitch . other_config:pmd-cpu-mask="$FPB_MASK"
+  fpb_fp_bridge
+}
+
+# fpb_fp_bridge: bridge br0 (datapath_type=netdev) in the running fastpathd, with its PMD on $FPB_CORE.
+fpb_fp_bridge() {
   fpb_fp_vsctl --may-exist add-br br0 -- set bridge br0 datapath_type=netdev
-  for _ in $(seq 1 100); do [ -S "$d/br0.mgmt" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -S "$FPB_FP_DIR/br0.mgmt" ] && break; sleep 0.1; done
+  [ -S "$FPB_FP_DIR/br0.mgmt" ] || fpb_die "fastpathd did not open $FPB_FP_DIR/br0.mgmt"
+}
+
+# fpb_fp_unbridge: deletes br0. In fastpathd each bridge has its own datapath and PMDs, so this stops the PMD
+# (which polls even without ports) while the process, its JIT-compiled code included, stays up.
+fpb_fp_unbridge() {
+  fpb_fp_vsctl --if-exists del-br br0
+  for _ in $(seq 1 100); do [ -S "$FPB_FP_DIR/br0.mgmt" ] || break; sleep 0.1; done
 }
 
 # fpb_fp_stop: SIGTERM to fastpathd (it stops its PMDs and its private ovsdb-server), SIGKILL after 10 s.
