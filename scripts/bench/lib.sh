@@ -164,6 +164,9 @@ fpb_fp_bridge() {
   fpb_fp_vsctl --may-exist add-br br0 -- set bridge br0 datapath_type=netdev
   for _ in $(seq 1 100); do [ -S "$FPB_FP_DIR/br0.mgmt" ] && break; sleep 0.1; done
   [ -S "$FPB_FP_DIR/br0.mgmt" ] || fpb_die "fastpathd did not open $FPB_FP_DIR/br0.mgmt"
+  # The management socket can come up before the bridge's datapath and PMD do; the PMD commands need them.
+  for _ in $(seq 1 100); do fpb_fp_appctl dpif-netdev/pmd-stats-show >/dev/null 2>&1 && return 0; sleep 0.1; done
+  fpb_die "fastpathd's br0 has no datapath after 10 s"
 }
 
 # fpb_fp_unbridge: deletes br0. In fastpathd each bridge has its own datapath and PMDs, so this stops the PMD
