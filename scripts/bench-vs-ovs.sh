@@ -63,7 +63,12 @@ mkdir -p "$RESULTS" "$PCAPS"
 ROWS=$RESULTS/$STAMP.rows.jsonl
 : > "$ROWS"
 
-if [ "$SETUP" = 1 ]; then fpb_setup; else [ -f "$FPB_FASTPATHD" ] && [ -f "$FPB_FPCTL" ] || fpb_die "--no-setup: build fastpathd and fpctl (Release) first"; fi
+if [ "$SETUP" = 1 ]; then
+  fpb_setup
+else
+  [ -f "$FPB_FASTPATHD" ] && [ -f "$FPB_FPCTL" ] || fpb_die "--no-setup: build fastpathd and fpctl (Release) first"
+  export FPB_SETUP_DONE=1   # the scenario scripts skip their setup too
+fi
 FPCTL="dotnet $FPB_FPCTL"
 
 # scenario NAME -> "FLOWS FRAME_BYTES RULES DESCRIPTION"
