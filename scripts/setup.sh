@@ -11,8 +11,11 @@ cd "$(dirname "$0")/.."
 # they never use a system Open vSwitch the package may start). The OpenFlow interop tests drive FastPath with real
 # clients: ovs-testcontroller (openvswitch-testcontroller) and os-ken (python3-os-ken, launched by osken-manager);
 # afl++ runs the SharpFuzz targets (scripts/fuzz.sh); iputils-ping pings between test namespaces and in the demo.
+# scripts/bench-vs-ovs.sh compares with OVS-DPDK (openvswitch-switch-dpdk; DPDK's net_pcap and net_null drivers
+# replay pcaps into it) and draws its chart with matplotlib (python3-matplotlib, for Debian's /usr/bin/python3).
 PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common
-  openvswitch-switch openvswitch-testcontroller python3-os-ken afl++ iputils-ping)
+  openvswitch-switch openvswitch-testcontroller python3-os-ken afl++ iputils-ping openvswitch-switch-dpdk
+  librte-net-pcap23 librte-net-null23 python3-matplotlib)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

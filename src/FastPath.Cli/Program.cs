@@ -52,7 +52,12 @@ public static class Program
         var flows = new Option<int>("--flows") { Description = "number of distinct 64-byte UDP/IPv4 flows (as the OVS reference's mkpcap.py)" };
         var demo = new Option<bool>("--demo") { Description = "write the demo's mixed capture instead" };
         var output = new Option<FileInfo>("--out") { Description = "pcap file to write", Required = true };
-        var cmd = new Command("gen-pcap", "write a test capture") { flows, demo, output };
+        var frameSize = new Option<int>("--frame-size")
+        {
+            Description = "frame size on the wire with FCS, 64 to 1518 (the pcap holds it without the 4-byte FCS)",
+            DefaultValueFactory = _ => 64,
+        };
+        var cmd = new Command("gen-pcap", "write a test capture") { flows, demo, output, frameSize };
         cmd.Validators.Add(r =>
         {
             if (r.GetValue(demo) == (r.GetValue(flows) > 0))
@@ -60,9 +65,16 @@ public static class Program
                 r.AddError("give either --flows N (N > 0) or --demo");
             }
         });
+        frameSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is int size and (< 64 or > 1518))
+            {
+                r.AddError($"--frame-size {size}: between 64 and 1518 bytes");
+            }
+        });
         cmd.SetAction(r =>
         {
-            List<byte[]> packets = r.GetValue(demo) ? DemoCapture.Packets() : TrafficGenerator.UdpFlows(r.GetValue(flows));
+            List<byte[]> packets = r.GetValue(demo) ? DemoCapture.Packets() : TrafficGenerator.UdpFlows(r.GetValue(flows), r.GetValue(frameSize) - 4);
             PcapFile.Write(r.GetValue(output)!.FullName, packets);
             Console.WriteLine($"wrote {packets.Count} packets to {r.GetValue(output)!.FullName}");
             return 0;

@@ -16,18 +16,29 @@ public static class TrafficGenerator
     /// destination 10.200.0.1, source port 1000 + (i mod 50000), destination port 5000 — the same traffic
     /// as the Open vSwitch reference's generator, so both switches forward identical packets.
     /// </summary>
-    public static List<byte[]> UdpFlows(int flows)
+    public static List<byte[]> UdpFlows(int flows) => UdpFlows(flows, 60);
+
+    /// <summary>
+    /// The same flows as <see cref="UdpFlows(int)"/> in frames of <paramref name="frameLength"/> bytes without FCS
+    /// (1514 for the 1518-byte frames of a large-packet benchmark), the rest of the UDP payload zero.
+    /// </summary>
+    public static List<byte[]> UdpFlows(int flows, int frameLength)
     {
         if (flows <= 0 || flows > 1 << 24)
         {
             throw new ArgumentOutOfRangeException(nameof(flows), "between 1 and 16777216 flows");
         }
 
+        if (frameLength < 42 || frameLength > 1514)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frameLength), "between 42 and 1514 bytes (an untagged frame of MTU 1500, without FCS)");
+        }
+
         var list = new List<byte[]>(flows);
         for (int i = 0; i < flows; i++)
         {
             uint src = (10u << 24) | (uint)(i & 0xffffff);
-            list.Add(Udp4(src, 0x0ac80001, (ushort)(1000 + (i % 50000)), 5000, 60));
+            list.Add(Udp4(src, 0x0ac80001, (ushort)(1000 + (i % 50000)), 5000, frameLength));
         }
 
         return list;

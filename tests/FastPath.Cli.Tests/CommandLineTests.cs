@@ -66,6 +66,35 @@ public class CommandLineTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void GenPcapWritesLargeFramesWithoutTheirFcs()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fp-gen-big-{Environment.ProcessId}.pcap");
+        try
+        {
+            var (code, _, _) = Run("gen-pcap", "--flows", "3", "--frame-size", "1518", "--out", path);
+            Assert.Equal(0, code);
+            var f = FastPath.Datapath.CaptureFiles.PcapFile.Load(path);
+            Assert.Equal(3, f.Count);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(1514, f[i].Length));
+
+            // The IPv4 total length covers the whole frame after the Ethernet header.
+            Assert.Equal(1500, (f[0][16] << 8) | f[0][17]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void GenPcapRefusesFramesLargerThanAnUntaggedMtu1500Frame()
+    {
+        var (code, _, err) = Run("gen-pcap", "--flows", "1", "--frame-size", "1519", "--out", Path.Combine(Path.GetTempPath(), "never.pcap"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("between 64 and 1518", err);
+    }
 }
 
 /// <summary>Tests that redirect the process-wide console must not overlap.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FastPath.Datapath.Pmd;
 using FastPath.Ofproto.Bridge;
 using FastPath.Ofproto.Normal;
 using FastPath.Ofproto.Trace;
@@ -12,11 +13,15 @@ namespace FastPath.Daemon.Appctl;
 
 /// <summary>
 /// Open vSwitch's bridge-level commands: <c>ofproto/trace</c> (through the bridge's own tables, on its ofproto
-/// thread), <c>fdb/show</c> (NORMAL's MAC table) and <c>memory/show</c>, with Open vSwitch's layouts and messages.
+/// thread), <c>fdb/show</c> (NORMAL's MAC table) and <c>memory/show</c> (with the runtime's GC counters added), with Open
+/// vSwitch's layouts and messages.
 /// </summary>
 internal static class OfprotoCommands
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    // Flows per PMD command when memory/show counts megaflows.
+    private const int MegaflowCountChunk = 64;
 
     public static void Register(UnixctlServer server, ISwitchView view)
     {
@@ -71,6 +76,17 @@ internal static class OfprotoCommands
 
     private static string Memory(ISwitchView view)
     {
+        // The runtime's garbage collections (all generations) and bytes allocated since start, so a benchmark can
+        // read them before and after a window and show that the packet path neither allocates nor collects. Read
+        // first, so that what this command allocates itself falls after its own reading.
+        int collections = 0;
+        for (int g = 0; g <= GC.MaxGeneration; g++)
+        {
+            collections += GC.CollectionCount(g);
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+
         long rules = 0, macs = 0;
         foreach (BridgeHost b in view.Bridges)
         {
@@ -80,10 +96,17 @@ internal static class OfprotoCommands
             macs += m;
         }
 
-        long megaflows = view.Datapath.Pmds.Sum(p => Datapath.Pmd.PmdFlowDumps.EnumerateFlows(p).LongCount());
+        // Counted in place, a small chunk at a time: a benchmark polls this around every window, and copying each
+        // flow out (or a full-size dump buffer) would be allocations it then counts against the switch.
+        long megaflows = 0;
+        var buffer = new FlowDumpBuffer(MegaflowCountChunk);
+        foreach (PmdThread pmd in view.Datapath.Pmds)
+        {
+            pmd.ForEachChunk(buffer, b => megaflows += b.Count);
+        }
 
         // Open vSwitch's layout: name:count pairs sorted by name, on one line.
-        return string.Create(Inv, $"mac-entries:{macs} megaflows:{megaflows} pmds:{view.Datapath.Pmds.Count} ports:{view.Datapath.Ports.Count} rules:{rules}");
+        return string.Create(Inv, $"gc-allocated-bytes:{allocated} gc-collections:{collections} mac-entries:{macs} megaflows:{megaflows} pmds:{view.Datapath.Pmds.Count} ports:{view.Datapath.Ports.Count} rules:{rules}");
     }
 
     private static BridgeHost? Find(ISwitchView view, string name) => view.Bridges.FirstOrDefault(b => b.Name == name);
