@@ -63,6 +63,58 @@ public sealed class TapNetdevTests(ITestOutputHelper output)
         output.WriteLine($"tap {name}: rx {tap.GetStats().RxPackets}, tx {tap.GetStats().TxPackets}");
     }
 
+    [SkippableFact]
+    public void AnIdleTapIsNotReadOnEveryPoll()
+    {
+        string? why = NetnsTopology.Unavailable();
+        if (why != null)
+        {
+            Console.WriteLine($"{nameof(TapNetdevTests)} skipped: {why}");
+        }
+
+        Skip.If(why != null, why);
+        using var topo = new NetnsTopology();
+        string ns = topo.AddNamespace("tapidle");
+        ulong tenthOfASecond = FastPath.Native.Cpu.TscHz / 10;
+        using TapNetdev spaced = topo.RunIn(ns, () => new TapNetdev("fptapidle0", idleIntervalCycles: tenthOfASecond));
+        using TapNetdev eager = topo.RunIn(ns, () => new TapNetdev("fptapidle1", idleIntervalCycles: 0));
+
+        // A PMD's back-to-back polls of a quiet port: the spaced queue asks the kernel once, the eager one every time.
+        const int polls = 2000;
+        var spacedRx = (TapRxQueue)spaced.GetRxQueue(0);
+        var eagerRx = (TapRxQueue)eager.GetRxQueue(0);
+        var batch = new PacketBatch();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < polls; i++)
+        {
+            Assert.Equal(0, spacedRx.Receive(ref batch));
+        }
+
+        double elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        for (int i = 0; i < polls; i++)
+        {
+            Assert.Equal(0, eagerRx.Receive(ref batch));
+        }
+
+        output.WriteLine($"{polls} polls of a quiet tap: {spacedRx.EmptyReads} reads spaced ({elapsedMs:F2} ms), {eagerRx.EmptyReads} eager");
+        Assert.Equal(polls, eagerRx.EmptyReads);
+        // One read per started tenth of a second (a preempted loop may span more than one interval).
+        Assert.InRange(spacedRx.EmptyReads, 1, 1 + (long)(elapsedMs / 100));
+
+        // Once the interval is over, a frame the host sends is read.
+        NetnsTopology.Run("ip", "-n", ns, "addr", "add", "10.231.1.1/24", "dev", "fptapidle0");
+        NetnsTopology.Run("ip", "-n", ns, "link", "set", "fptapidle0", "up");
+        byte[] hostMac = NetnsTopology.Mac(ns, "fptapidle0");
+        using (var ping = System.Diagnostics.Process.Start("ip", ["netns", "exec", ns, "ping", "-c", "1", "-W", "1", "10.231.1.2"]))
+        {
+            ping.WaitForExit(5000);
+        }
+
+        bool sawArp = false;
+        ReadUntilArp(spaced, ref batch, ref sawArp, hostMac);
+        Assert.True(sawArp, "the spaced tap never read the host's ARP request");
+    }
+
     private static void ReadUntilArp(TapNetdev tap, ref PacketBatch batch, ref bool sawArp, byte[] hostMac)
     {
         var rx = tap.GetRxQueue(0);

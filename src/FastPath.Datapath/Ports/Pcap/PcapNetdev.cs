@@ -55,7 +55,7 @@ public sealed class PcapNetdev : INetdev
         }
 
         device = dev;
-        rx = new PcapRxQueue(dev, pool);
+        rx = new PcapRxQueue(dev, pool, options.IdlePollIntervalCycles ?? IdlePollBackoff.DefaultIntervalCycles);
         tx = new PcapTxQueue(dev);
     }
 

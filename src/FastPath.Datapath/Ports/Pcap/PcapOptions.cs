@@ -29,4 +29,7 @@ public sealed class PcapOptions
 
     /// <summary>Which directions to capture; <see cref="PcapDirection.In"/> keeps the port from seeing its own output.</summary>
     public PcapDirection Direction { get; init; } = PcapDirection.In;
+
+    /// <summary>How long a read that found nothing silences the receive queue, in TSC cycles (null: <see cref="IdlePollBackoff.DefaultIntervalCycles"/>; 0: read on every poll).</summary>
+    public ulong? IdlePollIntervalCycles { get; init; }
 }

@@ -1,3 +1,4 @@
+using FastPath.Native;
 using FastPath.Packets;
 using SharpPcap.LibPcap;
 
@@ -19,11 +20,13 @@ public sealed unsafe class PcapRxQueue : IRxQueue
     private readonly int capLenOffset = LibPcapNative.CapLenOffset;
     private readonly int wireLenOffset = LibPcapNative.WireLenOffset;
     private bool failing;
+    private IdlePollBackoff backoff;
 
-    internal PcapRxQueue(LibPcapLiveDevice device, PacketPool pool)
+    internal PcapRxQueue(LibPcapLiveDevice device, PacketPool pool, ulong idleIntervalCycles)
     {
         this.device = device;
         Pool = pool;
+        backoff = new IdlePollBackoff(idleIntervalCycles);
     }
 
     /// <inheritdoc />
@@ -41,6 +44,13 @@ public sealed unsafe class PcapRxQueue : IRxQueue
     /// <inheritdoc />
     public int Receive(ref PacketBatch batch)
     {
+        // An empty non-blocking read still costs libpcap a poll() system call: while idle, space them out.
+        ulong now = Cpu.ReadTsc();
+        if (!backoff.ShouldPoll(now))
+        {
+            return 0;
+        }
+
         int room = PacketBatch.Capacity - batch.Count;
         int added = 0;
 
@@ -56,6 +66,10 @@ public sealed unsafe class PcapRxQueue : IRxQueue
                 if (rc == -1)
                 {
                     ReadFailed();
+                }
+                else if (rc == 0 && i == 0)
+                {
+                    backoff.Empty(now);
                 }
 
                 break;

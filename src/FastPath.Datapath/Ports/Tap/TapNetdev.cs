@@ -22,8 +22,11 @@ public sealed unsafe class TapNetdev : INetdev
     private int fd;
 
     /// <summary>Creates (or attaches to an existing non-persistent-owned) tap interface <paramref name="name"/>.</summary>
+    /// <param name="name">The interface name.</param>
+    /// <param name="frameCount">Frames in the receive pool.</param>
+    /// <param name="idleIntervalCycles">How long an empty read silences the receive queue, in TSC cycles (null: <see cref="IdlePollBackoff.DefaultIntervalCycles"/>; 0: read on every poll).</param>
     /// <exception cref="TapNetdevException">The kernel refused: the message says why.</exception>
-    public TapNetdev(string name, int frameCount = 1024)
+    public TapNetdev(string name, int frameCount = 1024, ulong? idleIntervalCycles = null)
     {
         if (string.IsNullOrEmpty(name) || Encoding.UTF8.GetByteCount(name) >= TapNative.IfNameSize || name.Contains('/', StringComparison.Ordinal))
         {
@@ -49,7 +52,7 @@ public sealed unsafe class TapNetdev : INetdev
 
         Name = name;
         pool = new PacketPool(frameCount);
-        rx = new TapRxQueue(fd, pool);
+        rx = new TapRxQueue(fd, pool, idleIntervalCycles ?? IdlePollBackoff.DefaultIntervalCycles);
         tx = new TapTxQueue(fd);
     }
 
