@@ -124,7 +124,9 @@ win_counters() {
   win_ctl memory/show | tr ' ' '\n' | awk -F: '/^gc-collections:/ { print "gc_collections", $2 } /^gc-allocated-bytes:/ { print "gc_allocated_bytes", $2 }'
 }
 
-# win_row SCENARIO SWITCH WINDOW SECS FRAME_BYTES BEFORE AFTER: the window's JSON row. Rates are over the measured
+# win_row SCENARIO SWITCH WINDOW SECS FRAME_BYTES BEFORE AFTER: the window's JSON row. Extra "fwd N" and "offered N"
+# lines (packets the far end received / the generator sent) make "mpps" the forwarded rate and add rx_mpps and
+# offered_mpps. gbps counts FRAME_BYTES per packet (the frame without FCS). Rates are over the measured
 # time between the two dumps. flow_setups_per_s counts megaflows installed in the window (datapath flow count
 # growth; no flow expires within a window, max-idle being longer): Open vSwitch's "miss with success upcall" is
 # exactly that, FastPath's counts misses queued to its slow path, so the growth is the common measure.
@@ -145,13 +147,15 @@ dt = a["time"] - b["time"]
 def delta(k):
     return a.get(k, 0) - b.get(k, 0)
 pk = delta("packets")
+# Where the far end counts what the switch forwarded (AF_XDP), that is the rate; else the PMD's received packets.
+fwd = delta("fwd") if "fwd" in a else pk
 cyc = delta("idle_cycles") + delta("busy_cycles")
 hits = delta("emc") + delta("megaflow")
 gc = lambda k: int(delta(k)) if k in a and k in b else None
 row = {
     "scenario": scen, "switch": sw, "window": int(window), "secs": round(dt, 3),
-    "mpps": round(pk / dt / 1e6, 4),
-    "gbps": round(pk * int(frame) * 8 / dt / 1e9, 4),
+    "mpps": round(fwd / dt / 1e6, 4),
+    "gbps": round(fwd * int(frame) * 8 / dt / 1e9, 4),
     "flow_setups_per_s": round(delta("flows") / dt, 1) if scen == "S4" else None,
     "cycles_per_packet": round(cyc / pk, 1) if pk else None,
     "emc_hit_rate": round(delta("emc") / pk, 4) if pk else None,
@@ -163,6 +167,9 @@ row = {
     "gc_collections": gc("gc_collections"),
     "gc_allocated_bytes": gc("gc_allocated_bytes"),
 }
+if "fwd" in a:
+    row["rx_mpps"] = round(pk / dt / 1e6, 4)
+    row["offered_mpps"] = round(delta("offered") / dt / 1e6, 4)
 print(json.dumps(row), flush=True)
 PY
 }
