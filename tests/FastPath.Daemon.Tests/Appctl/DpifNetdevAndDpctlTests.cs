@@ -188,6 +188,27 @@ public sealed class DpifNetdevAndDpctlTests : IAsyncLifetime
     public void MemoryShowCountsWhatTheSwitchHolds()
     {
         long flows = host.AppCtl("dpctl/dump-flows").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
-        Assert.Equal($"mac-entries:2 megaflows:{flows} pmds:1 ports:2 rules:1\n", host.AppCtl("memory/show"));
+        Assert.Matches($@"^gc-allocated-bytes:\d+ gc-collections:\d+ mac-entries:2 megaflows:{flows} pmds:1 ports:2 rules:1\n$", host.AppCtl("memory/show"));
+    }
+
+    [Fact]
+    public void MemoryShowCountsTheDaemonsGarbageCollectionsAndAllocations()
+    {
+        // The host runs in this process, so what this test allocates and collects is the daemon's runtime's.
+        static (long Allocated, long Collections) Gc(string text)
+        {
+            Match m = Regex.Match(text, @"^gc-allocated-bytes:(\d+) gc-collections:(\d+) ");
+            Assert.True(m.Success, text);
+            return (long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var before = Gc(host.AppCtl("memory/show"));
+        byte[] block = new byte[4 << 20];
+        GC.KeepAlive(block);
+        GC.Collect(0);
+        var after = Gc(host.AppCtl("memory/show"));
+        Assert.True(after.Allocated - before.Allocated >= block.Length, $"{before} -> {after}");
+        Assert.True(after.Collections > before.Collections, $"{before} -> {after}");
     }
 }
