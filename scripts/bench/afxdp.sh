@@ -31,11 +31,13 @@ while [ $# -gt 0 ]; do
 done
 case $MODE in native | generic) ;; *) echo "afxdp.sh: --xdp-mode is native or generic" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "afxdp.sh: run as root (namespaces, AF_XDP)" >&2; exit 1; }
+# Both switches run (one at a time) in namespace fpb4-sw, which holds the switch-side veth ends.
+FPB_NS_OVS=fpb4-sw FPB_NS_FP=fpb4-sw
 # shellcheck source=scripts/bench/switch-windows.sh
 source scripts/bench/switch-windows.sh
 
 WORK=/tmp/fpbench4-afxdp
-NS_GEN=fpb4-gen NS_SINK=fpb4-sink VA=fpb4-a VB=fpb4-b
+NS_SW=fpb4-sw NS_GEN=fpb4-gen NS_SINK=fpb4-sink VA=fpb4-a VB=fpb4-b
 GEN_PID=""
 mkdir -p "$WORK"
 
@@ -51,26 +53,22 @@ stop_gen() {
 teardown() {
   set +e
   stop_gen
-  win_end
-  ip link del "$VA" 2>/dev/null; ip link del "$VB" 2>/dev/null
+  fpb_cleanup   # the switches, and namespace fpb4-sw with the veths' switch ends
   ip netns del "$NS_GEN" 2>/dev/null; ip netns del "$NS_SINK" 2>/dev/null
 }
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
-if [ "$BUILD" = 1 ]; then
-  scripts/setup.sh >/dev/null
-  log "building fastpathd"
-  dotnet build src/FastPath.Daemon -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-fi
+[ "$BUILD" = 0 ] || fpb_setup
 command -v trafgen >/dev/null || { echo "afxdp.sh: trafgen missing (scripts/setup.sh installs netsniff-ng)" >&2; exit 1; }
 
 teardown 2>/dev/null
+fpb_netns "$NS_SW"
 for side in gen sink; do
   ns=fpb4-$side v=$([ $side = gen ] && echo "$VA" || echo "$VB")
   ip netns add "$ns"
-  ip link add "$v" type veth peer name eth0 netns "$ns"
-  ip link set "$v" up
+  ip -n "$NS_SW" link add "$v" type veth peer name eth0 netns "$ns"
+  ip -n "$NS_SW" link set "$v" up
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
   ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.eth0.disable_ipv6=1
@@ -92,30 +90,33 @@ PY
 printf '%s\n' "priority=10,in_port=1,actions=output:2" "priority=0,actions=drop" >"$WORK/rules.txt"
 
 ns_counter() { ip netns exec "$1" cat "/sys/class/net/eth0/statistics/$2"; }
+# The far ends' counters, read right after win_counters' time stamp.
+far_counters() { echo "fwd $(ns_counter "$NS_SINK" rx_packets)"; echo "offered $(ns_counter "$NS_GEN" tx_packets)"; }
+WIN_EXTRA=far_counters
 
 # One window of one switch; prints its row.
 window() {
-  local sw=$1 w=$2 dir=$WORK/$1 before after xdp
+  local sw=$1 w=$2 before after xdp
   log "AF_XDP window $w/$WINDOWS: $sw (xdp-mode=$MODE, ${WARMUP}s warm-up, ${SECS}s measured)"
-  if ip link show "$VA" | grep -q ' xdp'; then log "$VA still has an XDP program from an earlier switch"; return 1; fi
-  win_begin "$sw" "$dir"
+  if ip -n "$NS_SW" link show "$VA" | grep -q ' xdp'; then fpb_die "$VA still has an XDP program from an earlier switch"; fi
+  win_begin "$sw"
   win_rules "$WORK/rules.txt"
   win_vsctl add-port br0 "$VB" -- set Interface "$VB" type=afxdp ofport_request=2 options:n_rxq=1 options:xdp-mode="$MODE" \
     -- add-port br0 "$VA" -- set Interface "$VA" type=afxdp ofport_request=1 options:n_rxq=1 options:xdp-mode="$MODE"
   for v in "$VA" "$VB"; do
-    [ "$(win_vsctl get Interface "$v" ofport)" -gt 0 ] || { log "$sw: $v did not come up: $(win_vsctl get Interface "$v" error)"; return 1; }
+    [ "$(win_vsctl get Interface "$v" ofport)" -gt 0 ] || fpb_die "$sw: $v did not come up: $(win_vsctl get Interface "$v" error)"
   done
-  xdp=$(ip -d link show "$VA" | grep -oE 'xdp(generic|drv)?' | head -1 || true)
+  xdp=$(ip -n "$NS_SW" -d link show "$VA" | grep -oE 'xdp(generic|drv)?' | head -1 || true)
   log "$sw: $VA carries ${xdp:-no XDP program}"
-  ip netns exec "$NS_GEN" taskset -c 0 trafgen -o eth0 -i "$WORK/udp.cfg" -P 1 -q >"$dir/trafgen.log" 2>&1 &
+  ip netns exec "$NS_GEN" taskset -c 0 trafgen -o eth0 -i "$WORK/udp.cfg" -P 1 -q >"$WORK/trafgen.log" 2>&1 &
   GEN_PID=$!
   sleep "$WARMUP"
-  kill -0 "$GEN_PID" 2>/dev/null || { log "trafgen died: $(tail -3 "$dir/trafgen.log")"; return 1; }
+  kill -0 "$GEN_PID" 2>/dev/null || fpb_die "trafgen died: $(tail -3 "$WORK/trafgen.log")"
   win_ctl dpif-netdev/pmd-stats-clear >/dev/null
-  before=$(win_counters; echo "fwd $(ns_counter "$NS_SINK" rx_packets)"; echo "offered $(ns_counter "$NS_GEN" tx_packets)")
+  before=$(win_counters)
   sleep "$SECS"
-  after=$(win_counters; echo "fwd $(ns_counter "$NS_SINK" rx_packets)"; echo "offered $(ns_counter "$NS_GEN" tx_packets)")
-  win_row AFXDP "$(sed 's/^ovs.*/ovs/' <<<"$sw")" "$w" "$SECS" 60 "$before" "$after"
+  after=$(win_counters)
+  win_row AFXDP "$sw" "$w" "$SECS" 64 "$before" "$after"
   stop_gen
   win_end
 }

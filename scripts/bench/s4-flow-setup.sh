@@ -28,7 +28,7 @@
 # Output: JSON Lines on stdout, one row per window per switch; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-WINDOWS=3 SECS=3 FLOWS=200000 WARMUP=2 BUILD=1
+WINDOWS=3 SECS=3 FLOWS=200000 WARMUP=5 BUILD=1
 while [ $# -gt 0 ]; do
   case $1 in
     --windows) WINDOWS=$2; shift 2 ;;
@@ -45,17 +45,9 @@ source scripts/bench/switch-windows.sh
 
 WORK=/tmp/fpbench4-s4
 mkdir -p "$WORK"
-trap 'win_end' EXIT
+trap 'fpb_cleanup' EXIT
 trap 'exit 130' INT TERM
-
-if [ "$BUILD" = 1 ]; then
-  scripts/setup.sh >/dev/null
-  log "building fastpathd"
-  dotnet build src/FastPath.Daemon -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-fi
-# Open vSwitch's DPDK side takes 1 GiB of 2 MiB pages, on top of what FastPath's megaflow records and others hold.
-[ "$(cat /proc/sys/vm/nr_hugepages)" -ge 1400 ] || echo 1400 >/proc/sys/vm/nr_hugepages
-mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages; mount -t hugetlbfs none /dev/hugepages; }
+[ "$BUILD" = 0 ] || fpb_setup
 
 PCAP=$WORK/macs-$FLOWS.pcap RULES=$WORK/rules.txt
 if [ ! -s "$PCAP" ]; then
@@ -99,26 +91,17 @@ check_one_per_packet() {
 
 # One window of one switch; prints its row.
 window() {
-  local sw=$1 w=$2 kind dir=$WORK/$1 before after flows
-  kind=$([ "$sw" = ovs ] && echo ovs-dpdk || echo fastpath)
+  local sw=$1 w=$2 before after flows
   log "S4 window $w/$WINDOWS: $sw (start, ${WARMUP}s warm-up, ${SECS}s measured)"
-  win_begin "$kind" "$dir"
+  win_begin "$([ "$sw" = ovs ] && echo ovs-dpdk || echo fastpath)"
   win_rules "$RULES"
-  if [ "$sw" = ovs ]; then
-    win_vsctl add-port br0 p2 -- set Interface p2 type=dpdk ofport_request=2 options:dpdk-devargs="net_null0,no-rx=1" \
-      -- add-port br0 p1 -- set Interface p1 type=dpdk ofport_request=1 \
-      options:dpdk-devargs="net_pcap0,rx_pcap=$PCAP,tx_pcap=/dev/null,infinite_rx=1"
-  else
-    win_vsctl add-port br0 p2 -- set Interface p2 type=null ofport_request=2 \
-      -- add-port br0 p1 -- set Interface p1 type=replay ofport_request=1 options:file="$PCAP"
-  fi
-  [ "$(win_vsctl get Interface p1 ofport)" = 1 ] || { log "$sw: p1 did not come up: $(win_vsctl get Interface p1 error)"; return 1; }
+  "fpb_${sw}_ports" "$PCAP"   # port 1 replays the pcap from memory, port 2 is a null port
   sleep "$WARMUP"
   win_ctl dpif-netdev/pmd-stats-clear >/dev/null
   before=$(win_counters)
   sleep "$SECS"
   after=$(win_counters)
-  win_row S4 "$sw" "$w" "$SECS" 60 "$before" "$after"
+  win_row S4 "$sw" "$w" "$SECS" 64 "$before" "$after"
   flows=$(awk '/^flows/ {print $2}' <<<"$after")
   [ "${flows:-0}" -lt "$FLOWS" ] || log "warning: $sw holds $flows megaflows, the pcap's $FLOWS flows are used up: use more --flows"
   [ "$w" != 1 ] || check_one_per_packet "$sw"
