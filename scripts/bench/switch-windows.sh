@@ -94,8 +94,24 @@ win_counters() {
     /miss with failed upcall:/ { print "failed_upcalls", $5 }
     /idle cycles:/ { print "idle_cycles", $3 }
     /processing cycles:/ { print "busy_cycles", $3 }'
+  _win_thread_cpu
   win_ctl dpctl/show | awk '/^ *flows:/ { print "flows", $2 }'
   win_ctl memory/show | tr ' ' '\n' | awk -F: '/^gc-collections:/ { print "gc_collections", $2 } /^gc-allocated-bytes:/ { print "gc_allocated_bytes", $2 }'
+}
+
+# _win_thread_cpu: CPU seconds the switch's threads have used, its PMD thread(s) ("pmd...") apart from the rest
+# (Open vSwitch's PMD does its upcalls itself; FastPath's ofproto thread does them). On a machine shared with other
+# work these say what the switch itself spent, where the rates also say what it was given.
+_win_thread_cpu() {
+  local pid
+  if [ "$WIN_SW" = ovs ]; then pid=$(cat "$FPB_OVS_DIR/run/ovs-vswitchd.pid"); else pid=$FPB_FP_PID; fi
+  [ -n "$pid" ] || return 0
+  cat /proc/"$pid"/task/*/stat 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{
+      c = $0; sub(/^[0-9]+ \(/, "", c); name = substr(c, 1, index(c, ") ") - 1)   # comm may hold spaces
+      rest = substr(c, index(c, ") ") + 2); split(rest, f, " ")
+      t = (f[12] + f[13]) / hz                                                    # utime + stime
+      if (name ~ /^pmd/) pmd += t; else other += t }
+    END { print "cpu_pmd", pmd + 0; print "cpu_other", other + 0 }'
 }
 
 # win_row SCENARIO SWITCH WINDOW SECS FRAME_BYTES BEFORE AFTER: the window's row (lib.sh's fields) from two
@@ -144,6 +160,8 @@ row = {
     "failed_upcalls": int(delta("failed_upcalls")),
     "packets": int(pk),
     "elapsed_s": round(dt, 3),
+    "cpu_pmd_s": round(delta("cpu_pmd"), 2),
+    "cpu_other_s": round(delta("cpu_other"), 2),
 }
 if "fwd" in a:
     row["rx_mpps"] = round(pk / dt / 1e6, 4)
