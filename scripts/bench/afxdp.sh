@@ -57,7 +57,7 @@ teardown() {
   ip netns del "$NS_GEN" 2>/dev/null; ip netns del "$NS_SINK" 2>/dev/null
 }
 trap teardown EXIT
-trap 'exit 130' INT TERM
+trap 'teardown; exit 130' INT TERM
 
 [ "$BUILD" = 0 ] || fpb_setup
 command -v trafgen >/dev/null || { echo "afxdp.sh: trafgen missing (scripts/setup.sh installs netsniff-ng)" >&2; exit 1; }

@@ -96,6 +96,7 @@ win_counters() {
     /processing cycles:/ { print "busy_cycles", $3 }'
   _win_thread_cpu
   win_ctl dpctl/show | awk '/^ *flows:/ { print "flows", $2 }'
+  echo "tflows $(date +%s.%N)"
   win_ctl memory/show | tr ' ' '\n' | awk -F: '/^gc-collections:/ { print "gc_collections", $2 } /^gc-allocated-bytes:/ { print "gc_allocated_bytes", $2 }'
 }
 
@@ -118,7 +119,8 @@ _win_thread_cpu() {
 # win_counters dumps, rates over the time between them. Extra "fwd N" and "offered N" lines (packets the far end
 # received / the generator sent) make "mpps" the forwarded rate and add rx_mpps and offered_mpps. gbps counts
 # FRAME_BYTES per packet (60 + 4 for the FCS, as lib.sh). flow_setups_per_s (S4 only) is the growth of the
-# datapath's megaflow count (no flow expires inside a window, max-idle being longer): Open vSwitch's "miss with
+# datapath's megaflow count (no flow expires inside a window, max-idle being longer) over the time between the two
+# counts ("tflows": FastPath's memory/show waits for its busy ofproto thread, so the rate is not taken over it): Open vSwitch's "miss with
 # success upcall" counts exactly those; FastPath's counts misses queued to its slow path, some of which its
 # upcall rate limit then drops, so the growth is the measure common to both. simple_match_hit_rate is Open
 # vSwitch 3.1's cache for in_port-only flows, ahead of its EMC (FastPath has none: 0).
@@ -147,7 +149,7 @@ row = {
     "scenario": scen, "switch": sw, "window": int(window), "secs": int(secs),
     "mpps": round(fwd / dt / 1e6, 4),
     "gbps": round(fwd * int(frame) * 8 / dt / 1e9, 4),
-    "flow_setups_per_s": round(delta("flows") / dt, 1) if scen == "S4" else None,
+    "flow_setups_per_s": round(delta("flows") / delta("tflows"), 1) if scen == "S4" else None,
     "cycles_per_packet": round(cyc / pk, 1) if pk else None,
     "emc_hit_rate": rate("emc"),
     "megaflow_hit_rate": rate("megaflow"),
