@@ -95,7 +95,9 @@ public sealed class Revalidator
         }
     }
 
-    private void RunPmd(int index, long nowTicks, long maxIdleTicks) =>
+    private void RunPmd(int index, long nowTicks, long maxIdleTicks)
+    {
+        long chunkStart = Stopwatch.GetTimestamp();
         commands.Pmds[index].ForEachChunk(buffer, chunk =>
         {
             for (int j = 0; j < chunk.Count; j++)
@@ -103,25 +105,30 @@ public sealed class Revalidator
                 Visit(index, in chunk.MatchAt(j), chunk.StatsAt(j), nowTicks, maxIdleTicks);
             }
 
-            ServeUpcalls(nowTicks);
+            long now = Stopwatch.GetTimestamp();
+            ServeUpcalls(nowTicks, now + (now - chunkStart));
+            chunkStart = Stopwatch.GetTimestamp();
         }, options.PmdTimeout);
+    }
 
     /// <summary>
     /// A pass over tens of thousands of megaflows takes tens of chunks, each a round trip to the PMD; misses
-    /// that wait meanwhile are served between chunks, a ring's worth at most, as Open vSwitch's upcalls go on
-    /// while its revalidators dump. Without it a pass held every new flow's setup for its whole length, and
-    /// with many megaflows (a flood of new flows) the slow path spent most of its time revalidating.
+    /// that wait meanwhile are served between chunks, as Open vSwitch's upcalls go on while its revalidators dump.
+    /// Without it a pass held every new flow's setup for its whole length, and with many megaflows (a flood of new
+    /// flows) the slow path spent most of its time revalidating. Serving stops at <paramref name="deadlineTicks"/>
+    /// (as long again as the chunk took) after one round at least, so a pass takes at most about twice its dump:
+    /// requests to the ofproto thread (adding a port, a flow-mod) wait for passes, and must not wait for a flood.
     /// </summary>
-    private void ServeUpcalls(long passTicks)
+    private void ServeUpcalls(long passTicks, long deadlineTicks)
     {
-        // Never before the pass's own time: a ukey put now counts as put after the pass began, so RemoveUnseen
-        // keeps it even if the dump's cursor had passed its place.
-        long now = Math.Max(Stopwatch.GetTimestamp(), passTicks);
         for (int round = 0; round < ServeRoundsPerChunk; round++)
         {
-            int served = handler.Poll(now);
+            // Never before the pass's own time: a ukey put now counts as put after the pass began, so RemoveUnseen
+            // keeps it even if the dump's cursor had passed its place.
+            long now = Stopwatch.GetTimestamp();
+            int served = handler.Poll(Math.Max(now, passTicks));
             UpcallsServedInPass += served;
-            if (served == 0)
+            if (served == 0 || now >= deadlineTicks)
             {
                 break;
             }
