@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake pkg-config libxdp-dev libbpf-dev libpcap-dev iproute2 clang-format tcpdump openvswitch-common
   openvswitch-switch openvswitch-testcontroller python3-os-ken afl++ iputils-ping openvswitch-switch-dpdk
   librte-net-pcap23 librte-net-null23 python3-matplotlib)
+# netsniff-ng's trafgen is the traffic generator of the AF_XDP benchmark (scripts/bench/afxdp.sh): packet-mmap
+# transmit from inside a namespace, the same generator for both switches (the kernel here has no pktgen).
+PKGS+=(netsniff-ng)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

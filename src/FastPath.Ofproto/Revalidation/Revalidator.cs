@@ -13,9 +13,17 @@ namespace FastPath.Ofproto.Revalidation;
 /// ones with new actions but the same match are modified in place, and the rest are deleted (their next
 /// packet makes them anew). Megaflows it has no <see cref="Ukey"/> for are deleted too, as Open vSwitch does.
 /// </summary>
-/// <remarks>Runs on the ofproto thread, beside the <see cref="UpcallHandler"/> whose command pool and ukeys it shares.</remarks>
+/// <remarks>
+/// Runs on the ofproto thread, beside the <see cref="UpcallHandler"/> whose command pool and ukeys it shares, and
+/// serves that handler's waiting misses between the chunks of its dumps.
+/// </remarks>
 public sealed class Revalidator
 {
+    // Rounds of UpcallHandler.Poll between two chunks: with its 64 upcalls per PMD per round, 16 rounds drain a
+    // full 1024-slot upcall ring.
+    private const int ServeRoundsPerChunk = 16;
+
+    private readonly UpcallHandler handler;
     private readonly PmdCommandPool commands;
     private readonly UkeyTable ukeys;
     private readonly IFlowTranslator translator;
@@ -27,6 +35,7 @@ public sealed class Revalidator
     /// <summary>Revalidates the megaflows of <paramref name="handler"/>'s PMDs.</summary>
     public Revalidator(UpcallHandler handler, IFlowTranslator translator, RevalidatorOptions? options = null)
     {
+        this.handler = handler;
         commands = handler.Commands;
         ukeys = handler.Ukeys;
         this.translator = translator;
@@ -70,6 +79,9 @@ public sealed class Revalidator
     /// <summary>PMD walks abandoned because the PMD did not answer.</summary>
     public long UnansweredWalks { get; private set; }
 
+    /// <summary>Misses the upcall handler served between dump chunks, inside passes.</summary>
+    public long UpcallsServedInPass { get; private set; }
+
     /// <summary>One pass over every PMD at <paramref name="nowTicks"/> (Stopwatch ticks).</summary>
     public void Run(long nowTicks)
     {
@@ -112,14 +124,45 @@ public sealed class Revalidator
         LastDumpMilliseconds = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
     }
 
-    private void RunPmd(int index, long nowTicks, long maxIdleTicks) =>
+    private void RunPmd(int index, long nowTicks, long maxIdleTicks)
+    {
+        long chunkStart = Stopwatch.GetTimestamp();
         commands.Pmds[index].ForEachChunk(buffer, chunk =>
         {
             for (int j = 0; j < chunk.Count; j++)
             {
                 Visit(index, in chunk.MatchAt(j), chunk.StatsAt(j), nowTicks, maxIdleTicks);
             }
+
+            long now = Stopwatch.GetTimestamp();
+            ServeUpcalls(nowTicks, now + (now - chunkStart));
+            chunkStart = Stopwatch.GetTimestamp();
         }, options.PmdTimeout);
+    }
+
+    /// <summary>
+    /// A pass over tens of thousands of megaflows takes tens of chunks, each a round trip to the PMD; misses
+    /// that wait meanwhile are served between chunks, as Open vSwitch's upcalls go on while its revalidators dump.
+    /// Without it a pass held every new flow's setup for its whole length, and with many megaflows (a flood of new
+    /// flows) the slow path spent most of its time revalidating. Serving stops at <paramref name="deadlineTicks"/>
+    /// (as long again as the chunk took) after one round at least, so a pass takes at most about twice its dump:
+    /// requests to the ofproto thread (adding a port, a flow-mod) wait for passes, and must not wait for a flood.
+    /// </summary>
+    private void ServeUpcalls(long passTicks, long deadlineTicks)
+    {
+        for (int round = 0; round < ServeRoundsPerChunk; round++)
+        {
+            // Never before the pass's own time: a ukey put now counts as put after the pass began, so RemoveUnseen
+            // keeps it even if the dump's cursor had passed its place.
+            long now = Stopwatch.GetTimestamp();
+            int served = handler.Poll(Math.Max(now, passTicks));
+            UpcallsServedInPass += served;
+            if (served == 0 || now >= deadlineTicks)
+            {
+                break;
+            }
+        }
+    }
 
     private void Visit(int index, in FlowMatch match, MegaflowStats stats, long nowTicks, long maxIdleTicks)
     {

@@ -75,6 +75,28 @@ public sealed class RevalidatorTests : IDisposable
     }
 
     [Fact]
+    public void AMissWaitingDuringAPassIsServedBetweenItsChunksAndItsUkeyOutlivesThePass()
+    {
+        SendAndWait("10.0.0.1", 1, p2, 1);
+
+        // One megaflow per chunk, so the pass makes round trips to the PMD; a new flow's miss waits on the ring.
+        var r = new Revalidator(handler, xlate, new RevalidatorOptions { DumpChunk = 1 });
+        p1.Inject(From("10.0.0.2"));
+        Eventually.Until(() => dp.Pmds[0].Call(PmdCommand.StatsRequest()).Stats.Upcalls == 2, "the second miss on the upcall ring");
+        long misses = handler.Misses;
+
+        r.Run(Stopwatch.GetTimestamp());
+
+        // The pass itself served it (nothing else polled the handler), and RemoveUnseen kept the ukey put during
+        // the pass although the dump had not found its megaflow.
+        Assert.Equal(misses + 1, handler.Misses);
+        Assert.Equal(1, r.UpcallsServedInPass);
+        Assert.Equal(2, handler.Ukeys.Count);
+        Assert.Equal(0, r.Vanished);
+        Eventually.Until(() => p2.Sent.Count == 2, "the second flow's packet out", () => handler.Poll(Stopwatch.GetTimestamp()));
+    }
+
+    [Fact]
     public void TrafficOfAMegaflowIsCreditedToItsRule()
     {
         SendAndWait("10.0.0.1", 10, p2, 10);
