@@ -1,4 +1,5 @@
 using FastPath.Connmgr;
+using FastPath.Ofproto.Tables;
 using FastPath.OpenFlow;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Wire;
@@ -161,7 +162,8 @@ public sealed partial class OpenFlowEndpoint
         for (int i = 0; i < Options.Tables; i++)
         {
             byte id = (byte)i;
-            tables.Add(new TableStats(id, (uint)Bridge.Pipeline.Table(id).Count, 0, 0, string.Empty, Of10AllWildcards, MaxEntriesPerTable));
+            TableCounters counters = Bridge.Pipeline.Counters(id);
+            tables.Add(new TableStats(id, (uint)Bridge.Pipeline.Table(id).Count, (ulong)counters.Lookups, (ulong)counters.Matches, string.Empty, Of10AllWildcards, MaxEntriesPerTable));
         }
 
         return tables;
