@@ -151,7 +151,7 @@ public sealed class OfBridge : IDisposable
         parsed.InPort = inPort;
         FlowExtractor.Extract(packet, ref parsed, out FlowKey key);
         key.InPort = inPort;
-        if (!Xlate.TranslatePacketOut(key, actions, out byte[] datapathActions, out error))
+        if (!Xlate.TranslatePacketOut(key, actions, out byte[] datapathActions, out error, packet.Length))
         {
             return false;
         }

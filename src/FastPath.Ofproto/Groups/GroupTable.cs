@@ -11,11 +11,11 @@ namespace FastPath.Ofproto.Groups;
 /// </summary>
 /// <remarks>
 /// Groups may chain (a bucket's group action, a bucket's watch_group), so the table refuses what would make a
-/// chain unusable: a reference to a group that does not exist, a loop, a chain deeper than
+/// chain unusable: a loop, a chain deeper than
 /// <see cref="MaxChainDepth"/>, and the delete of a group another one still refers to (OpenFlow's
 /// CHAINED_GROUP; deleting all groups at once is always allowed). Go through
 /// <see cref="Tables.OfPipeline.ApplyGroupMod"/>, which also removes the rules that use a deleted group and
-/// sends the megaflows to revalidation.
+/// sends the megaflows to revalidation. A reference to a group that does not exist is allowed, as in Open vSwitch.
 /// </remarks>
 public sealed class GroupTable
 {
@@ -249,7 +249,9 @@ public sealed class GroupTable
             throw new GroupModException(GroupModError.BadWatch, $"watch_port {OfPorts.Format(b.WatchPort)} is not a port");
         }
 
-        if (b.WatchGroup != GroupIds.Any && (b.WatchGroup > GroupIds.Max || (b.WatchGroup != g.GroupId && !groups.ContainsKey(b.WatchGroup))))
+        // A group that does not exist (yet) may be watched or sent to, as Open vSwitch 3.1 allows: until it is
+        // added, its watchers' buckets are dead and sending to it does nothing (xlate drops there).
+        if (b.WatchGroup != GroupIds.Any && b.WatchGroup > GroupIds.Max)
         {
             throw new GroupModException(GroupModError.BadWatch, $"watch_group {b.WatchGroup} is not a group");
         }
@@ -262,8 +264,8 @@ public sealed class GroupTable
                     throw new GroupModException(GroupModError.BadBucket, $"a bucket cannot output to {OfPorts.Format(o.Port)}");
                 case OutputAction o when o.Port > OfPorts.Max && o.Port < OfPorts.InPort:
                     throw new GroupModException(GroupModError.BadBucket, $"a bucket cannot output to {OfPorts.Format(o.Port)}");
-                case GroupAction ga when ga.GroupId != g.GroupId && !groups.ContainsKey(ga.GroupId):
-                    throw new GroupModException(GroupModError.BadOutGroup, $"a bucket sends to group {ga.GroupId}, which does not exist");
+                case GroupAction ga when ga.GroupId > GroupIds.Max:
+                    throw new GroupModException(GroupModError.BadOutGroup, $"a bucket cannot send to the reserved group {ga.GroupId}");
             }
         }
     }

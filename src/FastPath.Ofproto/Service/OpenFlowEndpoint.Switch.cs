@@ -1,4 +1,5 @@
 using FastPath.Connmgr;
+using FastPath.Ofproto.Tables;
 using FastPath.OpenFlow;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Wire;
@@ -161,7 +162,8 @@ public sealed partial class OpenFlowEndpoint
         for (int i = 0; i < Options.Tables; i++)
         {
             byte id = (byte)i;
-            tables.Add(new TableStats(id, (uint)Bridge.Pipeline.Table(id).Count, 0, 0, string.Empty, Of10AllWildcards, MaxEntriesPerTable));
+            TableCounters counters = Bridge.Pipeline.Counters(id);
+            tables.Add(new TableStats(id, (uint)Bridge.Pipeline.Table(id).Count, (ulong)counters.Lookups, (ulong)counters.Matches, string.Empty, Of10AllWildcards, MaxEntriesPerTable));
         }
 
         return tables;
@@ -173,8 +175,13 @@ public sealed partial class OpenFlowEndpoint
     {
         ushort[] instructions = [1, 2, 3, 4, 5, 6]; // goto_table, write_metadata, write/apply/clear_actions, meter
         ushort[] actions = [0, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]; // output, MPLS TTL, VLAN/MPLS push/pop, queue, group, NW TTL, set_field
-        ulong[] match = [.. OfFields.All.Where(f => f.HasOxm).Select(f => (ulong)f.OxmHeader(false))];
-        ulong[] writable = [.. OfFields.All.Where(f => f.HasOxm && f.Writable).Select(f => (ulong)f.OxmHeader(false))];
+        // Fields by every header Open vSwitch lists them by, the maskable ones with the has-mask bit in the match list;
+        // not the fields the datapath never parses from a packet (in_phy_port, pbb_isid, ipv6_exthdr: a rule could
+        // name them but never see a value; Open vSwitch lists none of them either).
+        OfField[] fields = [.. OfFields.All.Where(f => f.HasOxm && f != OfFields.InPhyPort && f != OfFields.PbbIsid && f != OfFields.Ipv6Exthdr)];
+        ulong[] match = [.. fields.SelectMany(f => TableFeatureFields.Headers(f, f.Maskable)).Select(h => (ulong)h)];
+        ulong[] wildcards = [.. fields.SelectMany(f => TableFeatureFields.Headers(f, false)).Select(h => (ulong)h)];
+        ulong[] writable = [.. fields.Where(f => f.Writable).SelectMany(f => TableFeatureFields.Headers(f, false)).Select(h => (ulong)h)];
         var tables = new List<TableFeatures>(Options.Tables);
         for (int i = 0; i < Options.Tables; i++)
         {
@@ -197,7 +204,7 @@ public sealed partial class OpenFlowEndpoint
                     TableFeatureProperty.Actions(TableFeaturePropType.ApplyActions, actions),
                     TableFeatureProperty.Actions(TableFeaturePropType.ApplyActionsMiss, actions),
                     TableFeatureProperty.Oxms(TableFeaturePropType.Match, match),
-                    TableFeatureProperty.Oxms(TableFeaturePropType.Wildcards, match),
+                    TableFeatureProperty.Oxms(TableFeaturePropType.Wildcards, wildcards),
                     TableFeatureProperty.Oxms(TableFeaturePropType.WriteSetField, writable),
                     TableFeatureProperty.Oxms(TableFeaturePropType.WriteSetFieldMiss, writable),
                     TableFeatureProperty.Oxms(TableFeaturePropType.ApplySetField, writable),

@@ -21,15 +21,18 @@ public sealed partial class OfPipeline
     public const int TableCount = 255;
 
     private readonly OfClassifier<OfRule>[] tables;
+    private readonly TableCounters[] counters;
     private readonly HashSet<OfRule> timed = [];
 
     /// <summary>Empty tables.</summary>
     public OfPipeline()
     {
         tables = new OfClassifier<OfRule>[TableCount];
+        counters = new TableCounters[TableCount];
         for (int i = 0; i < TableCount; i++)
         {
             tables[i] = new OfClassifier<OfRule>();
+            counters[i] = new TableCounters();
         }
 
         GroupExists = Groups.Contains;
@@ -49,6 +52,9 @@ public sealed partial class OfPipeline
 
     /// <summary>Table <paramref name="id"/>'s classifier (lookups with wildcard tracking).</summary>
     public OfClassifier<OfRule> Table(byte id) => id < TableCount ? tables[id] : throw new ArgumentOutOfRangeException(nameof(id));
+
+    /// <summary>Table <paramref name="id"/>'s lookup and match counts.</summary>
+    public TableCounters Counters(byte id) => id < TableCount ? counters[id] : throw new ArgumentOutOfRangeException(nameof(id));
 
     /// <summary>Every rule, table by table.</summary>
     public IEnumerable<OfRule> Rules => tables.SelectMany(t => t.Rules.Select(r => r.Rule));

@@ -164,7 +164,13 @@ public sealed class UpcallHandler
         }
 
         // After the put, so the packet's successors find the megaflow; a truncated copy is not sent on.
-        if (!upcall.Truncated && t.Actions.Length > 0)
+        if (t.Actions.Length == 0)
+        {
+            // Dropped: nothing to execute, but the rules and tables that decided so still saw the packet, as in
+            // Open vSwitch, which credits the upcall's packet in xlate whatever the actions.
+            FlowStatsCredit.CreditAll(t.Credited, 1, upcall.Length, nowTicks);
+        }
+        else if (!upcall.Truncated)
         {
             if (commands.Pmds[index].TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
             {

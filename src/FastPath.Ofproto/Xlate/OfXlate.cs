@@ -152,7 +152,12 @@ public sealed partial class OfXlate : IFlowTranslator
     /// from table 0. The result is datapath actions to execute once; nothing is installed. False if the
     /// translation is refused (<paramref name="error"/> says why).
     /// </summary>
-    public bool TranslatePacketOut(in FlowKey key, IReadOnlyList<OfAction> actions, out byte[] datapathActions, out string? error)
+    /// <param name="key">The packet's flow.</param>
+    /// <param name="actions">The packet-out's actions.</param>
+    /// <param name="datapathActions">What the datapath executes.</param>
+    /// <param name="error">Why the translation was refused.</param>
+    /// <param name="packetBytes">The packet's length: the rules and tables output:TABLE passed through are credited with it, as Open vSwitch does.</param>
+    public bool TranslatePacketOut(in FlowKey key, IReadOnlyList<OfAction> actions, out byte[] datapathActions, out string? error, int packetBytes = 0)
     {
         // A packet the controller sends teaches NORMAL its source as a received one would (Open vSwitch's
         // packet-outs run with side effects allowed).
@@ -166,6 +171,7 @@ public sealed partial class OfXlate : IFlowTranslator
         }
 
         datapathActions = ctx.Actions.ToArray();
+        FlowStatsCredit.CreditAll(ctx.Rules, 1, packetBytes, System.Diagnostics.Stopwatch.GetTimestamp());
         return true;
     }
 
@@ -340,6 +346,7 @@ public sealed partial class OfXlate : IFlowTranslator
                 PipelineKey lookupWc = default;
                 OfRule? rule = x.pipeline.Table(table).Lookup(flow, ref lookupWc);
                 Depend(lookupWc);
+                Rules.Add(rule == null ? x.pipeline.Counters(table).Missed : x.pipeline.Counters(table).Matched);
                 if (rule == null)
                 {
                     Trace?.Miss(table, x.TableMissToController);

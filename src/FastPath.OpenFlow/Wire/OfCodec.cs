@@ -182,8 +182,13 @@ public static partial class OfCodec
 
     private static ErrorMessage DecodeError(ref WireReader body, OfSession session)
     {
+        ReadOnlySpan<byte> all = body.Rest;
         OfError error = OfErrorEncoding.Read(ref body, session.Version);
-        return new ErrorMessage(error, body.Rest.ToArray());
+        ReadOnlySpan<byte> head = all[..(all.Length - body.Remaining)];
+        var written = new WireWriter();
+        OfErrorEncoding.Write(error, session.Version, written);
+        var message = new ErrorMessage(error, body.Rest.ToArray());
+        return written.Written.SequenceEqual(head) ? message : message with { Received = new ReceivedErrorHead(session.Version, head.ToArray()) };
     }
 
     private static byte Encode10(OfMessage message, WireWriter w, OfSession session)
@@ -324,7 +329,14 @@ public static partial class OfCodec
 
     private static void EncodeError(ErrorMessage e, WireWriter w, OfSession session)
     {
-        OfErrorEncoding.Write(e.Error, session.Version, w);
+        if (e.Received is { } received && received.Version == session.Version)
+        {
+            w.Bytes(received.Head);
+        }
+        else
+        {
+            OfErrorEncoding.Write(e.Error, session.Version, w);
+        }
 
         // As much of the offending request as fits one message: Open vSwitch 3.1 sends a 64 KiB request back cut to fit.
         w.Bytes(e.Data.AsSpan(0, Math.Min(e.Data.Length, Math.Max(0, ushort.MaxValue - w.Length))));

@@ -136,12 +136,28 @@ public class GroupTableTests
         Refused(GroupModError.BadBucket, t, Select(bucket with { Actions = [new OutputAction(0)] }));
         Refused(GroupModError.BadBucket, t, Select(bucket with { Actions = [new OutputAction(OpenFlow.Fields.OfPorts.Table)] }));
         Refused(GroupModError.BadBucket, t, Select(bucket with { Actions = [new OutputAction(0xffff0000)] }));
-        Refused(GroupModError.BadOutGroup, t, Select(bucket with { Actions = [new GroupAction(99)] }));
+        Refused(GroupModError.BadOutGroup, t, Select(bucket with { Actions = [new GroupAction(GroupIds.All)] }));
         Refused(GroupModError.BadWatch, t, Select(bucket with { WatchPort = OpenFlow.Fields.OfPorts.Local }));
-        Refused(GroupModError.BadWatch, t, Select(bucket with { WatchGroup = 99 }));
         Refused(GroupModError.BadWatch, t, Select(bucket with { WatchGroup = GroupIds.Max + 1 }));
         Refused(GroupModError.OutOfBuckets, new GroupTable(maxBuckets: 2), Select(bucket, bucket, bucket));
         t.Apply(Select(bucket with { WatchGroup = 5 }, bucket with { Actions = [new GroupAction(5)] }), 0);
+    }
+
+    [Fact]
+    public void ABucketMayNameAGroupThatDoesNotExistYetAsInOpenVSwitch()
+    {
+        // Open vSwitch 3.1 accepts "group_id=98,type=all,bucket=actions=group:97" and a watch_group of a missing group,
+        // and lists them in dump-groups as given.
+        GroupTable t = With("group_id=98,type=all,bucket=actions=group:97", "group_id=96,type=ff,bucket=watch_group:95,actions=output:1");
+        Assert.Equal([96u, 98u], t.Groups.Select(g => g.GroupId));
+        OfGroup ff = t.Find(96)!;
+        Assert.False(GroupLiveness.IsLive(t, ff, ff.Buckets[0], _ => true)); // a watched group that does not exist is not live
+
+        // Once the group exists, the references work; the chain checks still apply to it.
+        t.Apply(Add("group_id=97,type=all,bucket=output:2"), 0);
+        t.Apply(Add("group_id=95,type=all,bucket=output:3"), 0);
+        Assert.True(GroupLiveness.IsLive(t, ff, ff.Buckets[0], _ => true));
+        Refused(GroupModError.Loop, t, Modify("group_id=97,type=all,bucket=group:98"));
     }
 
     [Fact]

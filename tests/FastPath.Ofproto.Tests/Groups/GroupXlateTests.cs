@@ -37,7 +37,7 @@ public class GroupXlateTests
         Assert.Equal(0xffffffffu, Ipv4MaskOf(t.Megaflow.Mask, FlowKey.Offsets.NwSrc));
         Assert.False(Masks(t.Megaflow.Mask, FlowKey.Offsets.TpSrc, 4));
         OfGroup g = h.Pipeline.Groups.Find(1)!;
-        Assert.Equal([h.Pipeline.Rules.Single(), g, g.Buckets[0], g.Buckets[1]], t.Credited!);
+        Assert.Equal([h.Pipeline.Counters(0).Matched, h.Pipeline.Rules.Single(), g, g.Buckets[0], g.Buckets[1]], t.Credited!);
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public class GroupXlateTests
         FlowTranslation t = h.Translate(Udp("10.0.0.1", "10.0.0.2"));
         Assert.Equal("2,set(eth(dst=00:00:00:00:00:09)),4,set(eth(dst=02:00:00:00:00:02)),3", Format(t.Actions));
         Assert.True(Masks(t.Megaflow.Mask, FlowKey.Offsets.DlDst, 6));
-        // The rule, group 2 and its three buckets, group 1 and its bucket.
-        Assert.Equal(7, t.Credited!.Count);
+        // Table 0's match, the rule, group 2 and its three buckets, group 1 and its bucket.
+        Assert.Equal(8, t.Credited!.Count);
     }
 
     [Fact]

@@ -73,6 +73,7 @@ public class ActionCodecTests
         { "sctp", "set_field:5->sctp_dst" },
         { "ip", "write_metadata:0x5/0xff" },
         { "ip", "output:1,goto_table:3" },
+        { "ip", "set_field:5->in_port,load:7->NXM_OF_IN_PORT[0..7],set_field:LOCAL->in_port" },
     };
 
     /// <summary>Every action round-trips in every version, and our bytes print as ovs-ofctl parse-flow prints the same flow.</summary>

@@ -364,6 +364,12 @@ internal static class ActionDecoder
             throw new OfErrorException(OfError.BadActionBadSetArgument, $"set_field value 0x{value:x} is not valid for {field.Name}");
         }
 
+        if (field == OfFields.InPort && (header & 0x100) == 0)
+        {
+            // A whole NXM_OF_IN_PORT (Open vSwitch's form of set_field:PORT->in_port): the 16-bit port as the model's 32-bit one.
+            return new SetFieldAction(field, OfActionCodec.Port32((ushort)value), field.FullMask);
+        }
+
         mask &= width;
         return new SetFieldAction(field, value & mask, mask);
     }

@@ -285,7 +285,11 @@ public static class OfActionCodec
             field = field == OfFields.TpSrc ? OfFields.UdpSrc : OfFields.UdpDst;
         }
 
-        if (v >= OpenFlowVersion.OF15)
+        if (field == OfFields.InPort && v != OpenFlowVersion.OF10 && (v >= OpenFlowVersion.OF15 || !sf.IsLoad))
+        {
+            SetInPort(w, value, mask, v);
+        }
+        else if (v >= OpenFlowVersion.OF15)
         {
             SetFieldOxm(w, field, value & mask, full ? null : mask);
         }
@@ -298,6 +302,30 @@ public static class OfActionCodec
             SetFieldOxm(w, field, value, null);
         }
     }
+
+    /// <summary>
+    /// set_field on in_port, which OXM_OF_IN_PORT cannot say (Open vSwitch answers OFPBAC_BAD_SET_ARGUMENT to it):
+    /// as Open vSwitch 3.1 sends it, OFPAT_SET_FIELD with NXM_OF_IN_PORT's 16 bits (masked only on 1.5); a port
+    /// or mask those 16 bits cannot hold goes out as reg_load of OXM_OF_IN_PORT, the one form that reads back.
+    /// </summary>
+    private static void SetInPort(WireWriter w, UInt128 value, UInt128 mask, OpenFlowVersion v)
+    {
+        if (mask == OfFields.InPort.FullMask && IsPort16(value))
+        {
+            SetFieldOxm(w, OfFields.InPort, (ushort)value, null, FieldHeaders.NxmHeader(OfFields.InPort));
+        }
+        else if (v >= OpenFlowVersion.OF15 && (mask >> FieldHeaders.NxmInPortBits) == 0)
+        {
+            SetFieldOxm(w, OfFields.InPort, value & mask, mask, FieldHeaders.NxmHeader(OfFields.InPort, masked: true));
+        }
+        else
+        {
+            RegLoads(w, OfFields.InPort, value, mask);
+        }
+    }
+
+    /// <summary>Whether a whole 32-bit port reads back the same from NXM_OF_IN_PORT's 16 bits (0xfff8-0xffff there are the reserved ports).</summary>
+    private static bool IsPort16(UInt128 port) => port < 0xfff8 || (port >= OfPorts.InPort && port <= OfPorts.Any);
 
     /// <summary>OpenFlow 1.0's own set actions for a whole field (set_field_to_legacy_openflow); false: the field needs reg_load.</summary>
     private static bool Legacy10(WireWriter w, OfField field, UInt128 value)
@@ -362,7 +390,7 @@ public static class OfActionCodec
     {
         uint header = FieldHeaders.NxmHeader(field);
         int bits = FieldHeaders.Bits(header, field);
-        if (field == OfFields.InPort && mask == field.FullMask && (value <= 0xffff || value >= OfPorts.InPort))
+        if (field == OfFields.InPort && mask == field.FullMask && IsPort16(value))
         {
             // Open vSwitch's in_port is NXM_OF_IN_PORT's 16 bits: a whole port is loaded as OpenFlow 1.0's number.
             (value, mask) = (value & 0xffff, 0xffff);
@@ -399,13 +427,13 @@ public static class OfActionCodec
         End(w, start);
     }
 
-    /// <summary>OFPAT_SET_FIELD with the field's OXM (masked only on OpenFlow 1.5), padded to 8 bytes.</summary>
-    private static void SetFieldOxm(WireWriter w, OfField field, UInt128 value, UInt128? mask)
+    /// <summary>OFPAT_SET_FIELD with the field's OXM (masked only on OpenFlow 1.5) or the given header, padded to 8 bytes.</summary>
+    private static void SetFieldOxm(WireWriter w, OfField field, UInt128 value, UInt128? mask, uint? oxm = null)
     {
         int start = w.Length;
         w.U16(SetField);
         w.U16(0);
-        uint header = FieldHeaders.OxmHeader(field, mask is not null);
+        uint header = oxm ?? FieldHeaders.OxmHeader(field, mask is not null);
         int bytes = FieldHeaders.WireBytes(header, field);
         w.U32(header);
         FieldHeaders.WriteNumber(w, value, bytes);
