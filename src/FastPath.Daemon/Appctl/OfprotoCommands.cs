@@ -20,7 +20,7 @@ internal static class OfprotoCommands
 
     public static void Register(UnixctlServer server, ISwitchView view)
     {
-        server.Register("ofproto/trace", "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generate|packet]", 1, 3, args => UnixctlReply.Ok(Trace(view, args)));
+        server.Register("ofproto/trace", "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generate|packet]", 1, 4, args => UnixctlReply.Ok(Trace(view, args)));
         server.Register("fdb/show", "bridge", 1, 1, args =>
         {
             BridgeHost host = Find(view, args[0]) ?? throw new UnixctlException("no such bridge");
@@ -48,7 +48,10 @@ internal static class OfprotoCommands
                 : $"{args[0]}: unknown bridge");
         }
 
-        if (args.Count < 2)
+        // -generate, last, makes the trace act as a real packet would (learn adds its rules).
+        bool generate = args.Count > 2 && args[^1] == "-generate";
+        int count = generate ? args.Count - 1 : args.Count;
+        if (count < 2)
         {
             throw new UnixctlException("ofproto/trace: a flow is needed after the bridge");
         }
@@ -56,14 +59,14 @@ internal static class OfprotoCommands
         FlowKey key;
         try
         {
-            key = TraceInput.Parse(args[1], args.Count == 3 ? args[2] : null);
+            key = TraceInput.Parse(args[1], count == 3 ? args[2] : null);
         }
         catch (FormatException e)
         {
             throw new UnixctlException(e.Message);
         }
 
-        XlateTrace trace = host.Bridge.Trace(key);
+        XlateTrace trace = host.Bridge.Trace(key, generate);
         return TraceReport.Format(trace, key, host.Name);
     }
 

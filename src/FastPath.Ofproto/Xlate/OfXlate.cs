@@ -607,6 +607,9 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
                 case NoteAction:
                     break;
+                case LearnAction l:
+                    Learn(l);
+                    break;
                 case ExitAction:
                     // Everything stops, the action set too (Open vSwitch 3.1 prints the action set's header and runs none of it).
                     stopped = exited = true;

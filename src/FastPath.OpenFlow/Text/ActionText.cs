@@ -120,6 +120,8 @@ public static class ActionText
             case "exit":
                 NoArgument(name, arg);
                 return new ExitAction();
+            case "learn":
+                return LearnText.Parse(arg ?? string.Empty, token);
             case "controller":
                 return new OutputAction(OfPorts.Controller, ParseControllerMaxLen(arg));
             case "mod_dl_src":
@@ -307,6 +309,8 @@ public static class ActionText
                 return NxControlActionText.FormatNote(n);
             case ExitAction:
                 return "exit";
+            case LearnAction l:
+                return LearnText.Format(l);
             default:
                 throw new ArgumentException($"unknown action type {action.GetType().Name}", nameof(action));
         }

@@ -201,6 +201,7 @@ internal static class ActionDecoder
             NxRegLoad or NxOutputReg => (24, 24),
             NxOutputReg2 => (24, 0xfff8),
             NxNote => (16, 0xfff8),
+            NxLearn => (32, 0xfff8),
             NxWriteMetadata => (32, 32),
             NxRegMove or NxRegLoad2 => (16, 0xfff8),
             _ => throw new OfErrorException(OfError.BadActionBadExpType, $"Nicira action subtype {subtype} is not supported"),
@@ -275,6 +276,9 @@ internal static class ActionDecoder
                 break;
             case NxExit:
                 action = new ExitAction();
+                break;
+            case NxLearn:
+                action = LearnCodec.Decode(ref a);
                 break;
             default:
                 // Open vSwitch decodes NXAST_RESUBMIT_TABLE as a resubmit whatever version carries it (it is also how

@@ -228,6 +228,9 @@ public static class OfActionCodec
             case ExitAction:
                 NxControlActionCodec.EncodeExit(w);
                 break;
+            case LearnAction l:
+                LearnCodec.Encode(w, l);
+                break;
             default:
                 throw new NotSupportedException($"{action.GetType().Name} has no OpenFlow encoding");
         }
