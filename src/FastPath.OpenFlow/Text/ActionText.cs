@@ -466,6 +466,12 @@ public static class ActionText
             case SetMplsTtlAction or DecMplsTtlAction or SetMplsLabelAction or SetMplsTcAction:
                 Need(Prerequisites.IsSatisfied(FieldPrerequisite.Mpls, state), $"{action switch { DecMplsTtlAction => "dec_mpls_ttl", SetMplsTtlAction => "set_mpls_ttl", SetMplsLabelAction => "set_mpls_label", _ => "set_mpls_tc" }} needs an MPLS packet (match mpls or push_mpls first)");
                 break;
+            case OutputRegAction o:
+                Need(Prerequisites.IsSatisfied(o.Source.Prerequisite, state), $"output from {o.Source.Name} lacks correct prerequisites: needs {Prerequisites.Describe(o.Source.Prerequisite)}");
+                break;
+            case LearnAction l when check:
+                LearnText.Validate(l, state);
+                break;
             case SetNwTtlAction or DecTtlAction:
                 Need(Prerequisites.IsSatisfied(FieldPrerequisite.IpAny, state), $"{(action is DecTtlAction ? "dec_ttl" : "set_nw_ttl")} needs an IP packet (match ip or ipv6)");
                 break;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FastPath.OpenFlow.Actions;
 using FastPath.OpenFlow.Fields;
+using FastPath.OpenFlow.Flows;
 
 namespace FastPath.OpenFlow.Text;
 
@@ -130,6 +131,40 @@ internal static class LearnText
         }
 
         return new LearnSpec(LearnSpecKind.Match, bits, null, 0, v, field, ofs);
+    }
+
+    /// <summary>
+    /// Open vSwitch's learn_check: every field read needs its prerequisites in the rule's match (as the actions
+    /// before leave it), every field matched or loaded in the learned rule needs them among the constants matched
+    /// before it. Throws <see cref="FlowSyntaxException"/> (OFPBAC_MATCH_INCONSISTENT on the wire).
+    /// </summary>
+    public static void Validate(LearnAction learn, in PipelineMatch match)
+    {
+        PipelineMatch learned = PipelineMatch.Any;
+        foreach (LearnSpec spec in learn.Specs)
+        {
+            if (spec.Source is { } src && !Prerequisites.IsSatisfied(src.Prerequisite, match))
+            {
+                throw new FlowSyntaxException($"learn: source field {src.Name} lacks correct prerequisites: needs {Prerequisites.Describe(src.Prerequisite)}");
+            }
+
+            if (spec.Destination is not { } dst)
+            {
+                continue;
+            }
+
+            if (!Prerequisites.IsSatisfied(dst.Prerequisite, learned))
+            {
+                throw new FlowSyntaxException($"learn: destination field {dst.Name} lacks correct prerequisites: needs {Prerequisites.Describe(dst.Prerequisite)}");
+            }
+
+            if (spec.Kind == LearnSpecKind.Match && spec.IsImmediate && dst != OfFields.InPort)
+            {
+                UInt128 ones = FieldHeadersOnes(spec.Bits) << spec.DestinationOffset;
+                (UInt128 v, UInt128 m) = dst.Get(learned);
+                dst.Set(ref learned, (v & ~ones) | ((spec.Immediate << spec.DestinationOffset) & ones), m | ones);
+            }
+        }
     }
 
     /// <summary>learn(...) as <c>ovs-ofctl</c> prints it.</summary>

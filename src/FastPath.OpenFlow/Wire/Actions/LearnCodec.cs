@@ -69,7 +69,8 @@ internal static class LearnCodec
         int bits = header & BitsMask;
         bool immediate = (header & SrcImmediate) != 0;
         int dstType = header & DstMask;
-        if ((header & 0xc000) != 0 || dstType == (3 << 11) || (dstType == DstOutput && immediate))
+        // Open vSwitch ignores the header's other bits.
+        if (dstType == (3 << 11) || (dstType == DstOutput && immediate))
         {
             throw BadArgument($"learn spec header 0x{header:x4} is not valid");
         }
