@@ -55,7 +55,7 @@ public class ResubmitXlateTests
     [Fact]
     public void OutputToAFieldReadsThePortFromThePacketAndMatchesIt()
     {
-        var h = new XlateHarness(null, "table=0,actions=output:NXM_OF_UDP_DST[0..2]");
+        var h = new XlateHarness(null, "table=0,udp,actions=output:NXM_OF_UDP_DST[0..2]");
         FlowTranslation t = h.Translate(Udp("192.168.1.1", "10.0.0.2", dport: 0x1004));
         Assert.Equal("4", Format(t.Actions));
         Assert.Equal(0x07, MaskBytes(t.Megaflow.Mask)[FlowKey.Offsets.TpDst + 1]);
