@@ -25,7 +25,7 @@ internal static class OfprotoCommands
 
     public static void Register(UnixctlServer server, ISwitchView view)
     {
-        server.Register("ofproto/trace", "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generate|packet]", 1, 3, args => UnixctlReply.Ok(Trace(view, args)));
+        server.Register("ofproto/trace", "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generate|packet]", 1, 4, args => UnixctlReply.Ok(Trace(view, args)));
         server.Register("fdb/show", "bridge", 1, 1, args =>
         {
             BridgeHost host = Find(view, args[0]) ?? throw new UnixctlException("no such bridge");
@@ -53,24 +53,26 @@ internal static class OfprotoCommands
                 : $"{args[0]}: unknown bridge");
         }
 
-        if (args.Count < 2)
+        // -generate, last, makes the trace act as a real packet would (learn adds its rules).
+        bool generate = args.Count > 2 && args[^1] == "-generate";
+        int count = generate ? args.Count - 1 : args.Count;
+        if (count < 2)
         {
             throw new UnixctlException("ofproto/trace: a flow is needed after the bridge");
         }
 
-        // -generate (Open vSwitch's option) traces as if the packet had arrived: NORMAL learns its source.
-        bool generate = args.Count == 3 && args[2] == "-generate";
         FlowKey key;
         try
         {
-            key = TraceInput.Parse(args[1], args.Count == 3 && !generate ? args[2] : null);
+            key = TraceInput.Parse(args[1], count == 3 ? args[2] : null);
         }
         catch (FormatException e)
         {
             throw new UnixctlException(e.Message);
         }
 
-        XlateTrace trace = generate ? host.Bridge.Invoke(() => host.Bridge.Xlate.Trace(key, learn: true)) : host.Bridge.Trace(key);
+        // -generate acts as a real packet would: NORMAL learns its source, learn adds its rules.
+        XlateTrace trace = host.Bridge.Trace(key, generate);
         return TraceReport.Format(trace, key, host.Name);
     }
 

@@ -217,8 +217,12 @@ public sealed class OfBridge : IDisposable
     /// <summary>Packet-outs executed.</summary>
     public long PacketOuts { get; private set; }
 
-    /// <summary>Traces <paramref name="flow"/> through the tables as they are now (ofproto/trace), changing nothing.</summary>
-    public XlateTrace Trace(FlowKey flow) => Thread.Invoke(() => Xlate.Trace(flow));
+    /// <summary>
+    /// Traces <paramref name="flow"/> through the tables as they are now (ofproto/trace), changing nothing unless
+    /// <paramref name="generate"/> (ofproto/trace's -generate: learn actions add their rules and NORMAL learns, as for
+    /// a real packet).
+    /// </summary>
+    public XlateTrace Trace(FlowKey flow, bool generate = false) => Thread.Invoke(() => Xlate.Trace(flow, generate));
 
     /// <summary>Stops the slow-path thread.</summary>
     public void Dispose() => Thread.Dispose();

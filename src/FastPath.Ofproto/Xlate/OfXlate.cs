@@ -225,6 +225,7 @@ public sealed partial class OfXlate : IFlowTranslator
         private bool mplsReinterpreted;
         private bool mplsPopped;
         private bool stopped;
+        private bool exited;
 
         public Context(OfXlate x, in FlowKey key)
         {
@@ -334,8 +335,26 @@ public sealed partial class OfXlate : IFlowTranslator
                 return;
             }
 
-            byte table = 0;
+            OfRule? last = RunChain(0, lookupPort: null);
+
+            // The pipeline ends here, and its action set runs. After a miss too, as in Open vSwitch (OpenFlow 1.3
+            // would drop the packet; Open vSwitch, the oracle, executes what earlier tables wrote).
+            if (last != null)
+            {
+                RunActionSet(last);
+            }
+        }
+
+        /// <summary>
+        /// Looks <paramref name="table"/> up (as if the packet came in on <paramref name="lookupPort"/>, for a
+        /// resubmit that names one) and runs the rule found, following its goto_table chain; returns the last
+        /// rule matched. The first lookup of a resubmit never sends a miss to the controller, as in Open vSwitch.
+        /// </summary>
+        private OfRule? RunChain(byte table, uint? lookupPort)
+        {
+            bool resubmitted = lookupPort is not null;
             OfRule? last = null;
+            int gotos = 0;
             for (int passes = 0; passes < x.options.MaxTables && !stopped; passes++)
             {
                 if (mplsPopped)
@@ -344,25 +363,32 @@ public sealed partial class OfXlate : IFlowTranslator
                 }
 
                 PipelineKey lookupWc = default;
-                OfRule? rule = x.pipeline.Table(table).Lookup(flow, ref lookupWc);
+                OfRule? rule;
+                if (passes == 0 && lookupPort is uint port && port != OfPorts.InPort)
+                {
+                    // The port is the lookup's only: actions and later lookups see the packet's own.
+                    uint own = flow.PacketPart.InPort;
+                    flow.PacketPart.InPort = port;
+                    rule = x.pipeline.Table(table).Lookup(flow, ref lookupWc);
+                    flow.PacketPart.InPort = own;
+                }
+                else
+                {
+                    rule = x.pipeline.Table(table).Lookup(flow, ref lookupWc);
+                }
+
                 Depend(lookupWc);
                 Rules.Add(rule == null ? x.pipeline.Counters(table).Missed : x.pipeline.Counters(table).Matched);
                 if (rule == null)
                 {
-                    Trace?.Miss(table, x.TableMissToController);
-                    if (x.TableMissToController && (x.ports.ConfigOf(inPort) & OfPortConfig.NoPacketIn) == 0)
+                    bool toController = x.TableMissToController && !(resubmitted && passes == 0);
+                    Trace?.Miss(table, toController);
+                    if (toController && (x.ports.ConfigOf(inPort) & OfPortConfig.NoPacketIn) == 0)
                     {
                         Commit();
                         ulong cookie = x.controllers.CookieOf(PacketInReason.NoMatch, table, ulong.MaxValue, x.MissSendLength, flow.Metadata, implicitMiss: true);
                         Actions.Userspace(cookie);
                         Trace?.Add("    -> table miss: sent to the controller");
-                    }
-
-                    // The pipeline ends here, and its action set still runs, as in Open vSwitch (OpenFlow 1.3
-                    // would drop the packet; Open vSwitch, the oracle, executes what earlier tables wrote).
-                    if (last != null)
-                    {
-                        RunActionSet(last);
                     }
 
                     break;
@@ -387,6 +413,11 @@ public sealed partial class OfXlate : IFlowTranslator
                     Do(a, rule);
                 }
 
+                if (exited)
+                {
+                    break;
+                }
+
                 if (ins.ClearActions)
                 {
                     actionSet.Clear();
@@ -408,14 +439,22 @@ public sealed partial class OfXlate : IFlowTranslator
 
                 if (ins.GotoTable is not byte next)
                 {
-                    // The end of the pipeline: the action set runs.
-                    RunActionSet(rule);
                     break;
                 }
 
+                // Open vSwitch's trace nests the next table under this one, as a resubmit's.
                 Trace?.Add($"    goto_table:{next}");
+                Trace?.BeginResubmit();
+                gotos++;
                 table = next;
             }
+
+            for (; gotos > 0; gotos--)
+            {
+                Trace?.EndResubmit();
+            }
+
+            return last;
         }
 
         private void RunActionSet(OfRule rule)
@@ -566,6 +605,21 @@ public sealed partial class OfXlate : IFlowTranslator
                     break;
                 case SetQueueAction:
                     // No QoS queues on FastPath's ports: selecting one changes nothing, as on an OVS port without QoS.
+                    break;
+                case ResubmitAction r:
+                    Resubmit(r, rule);
+                    break;
+                case OutputRegAction o:
+                    OutputReg(o, rule);
+                    break;
+                case NoteAction:
+                    break;
+                case LearnAction l:
+                    Learn(l);
+                    break;
+                case ExitAction:
+                    // Everything stops, the action set too (Open vSwitch 3.1 prints the action set's header and runs none of it).
+                    stopped = exited = true;
                     break;
                 default:
                     throw new XlateException($"{action.GetType().Name} is not translated yet");

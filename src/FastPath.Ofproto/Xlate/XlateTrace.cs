@@ -21,6 +21,12 @@ public sealed class XlateTrace
     private const string Indent = "    ";
     private readonly List<string> lines = [];
 
+    // Open vSwitch prints the trace as a tree: a resubmit's table is nested under the table that resubmitted
+    // unless nothing follows it there. Each level of resubmit keeps the line range of its last nested table until
+    // it is known whether something follows (see Resolve).
+    private readonly List<(int Start, int End)?> pendingNested = [null];
+    private readonly Stack<int> nestedStarts = new();
+
     /// <summary>The steps: tables visited, rules matched, actions taken.</summary>
     public IReadOnlyList<string> Lines => lines;
 
@@ -40,7 +46,45 @@ public sealed class XlateTrace
     public byte[] Actions { get; internal set; } = [];
 
     /// <summary>Appends a step.</summary>
-    internal void Add(string line) => lines.Add(line);
+    internal void Add(string line)
+    {
+        Resolve();
+        lines.Add(line);
+    }
+
+    /// <summary>A resubmit's lookups begin: what they print is laid out as Open vSwitch nests it.</summary>
+    internal void BeginResubmit()
+    {
+        Resolve();
+        nestedStarts.Push(lines.Count);
+        pendingNested.Add(null);
+    }
+
+    /// <summary>A resubmit's lookups end.</summary>
+    internal void EndResubmit()
+    {
+        // Whatever is still pending in the resubmit's own level had nothing after it: it stays flat.
+        int start = nestedStarts.Pop();
+        pendingNested.RemoveAt(pendingNested.Count - 1);
+        pendingNested[^1] = lines.Count > start ? (start, lines.Count) : null;
+    }
+
+    // Something follows a finished resubmit at this level: its block moves in, the table line by one step and
+    // everything under it by two (Open vSwitch's tree layout for a node with later siblings).
+    private void Resolve()
+    {
+        if (pendingNested[^1] is not (int start, int end))
+        {
+            return;
+        }
+
+        pendingNested[^1] = null;
+        lines[start] = Indent + lines[start];
+        for (int i = start + 1; i < end; i++)
+        {
+            lines[i] = Indent + Indent + lines[i];
+        }
+    }
 
     /// <summary>Table <paramref name="table"/> matched <paramref name="rule"/>.</summary>
     internal void Rule(byte table, OfRule rule)
@@ -53,20 +97,20 @@ public sealed class XlateTrace
             line += string.Create(CultureInfo.InvariantCulture, $", cookie 0x{rule.Spec.Cookie:x}");
         }
 
-        lines.Add(line);
+        Add(line);
         if (rule.Spec.Instructions.IsDrop)
         {
-            lines.Add(Indent + "drop");
+            Add(Indent + "drop");
         }
     }
 
     /// <summary>Table <paramref name="table"/> had no matching rule; the miss drops unless it goes to the controller.</summary>
     internal void Miss(byte table, bool toController)
     {
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{table,2}. No match."));
+        Add(string.Create(CultureInfo.InvariantCulture, $"{table,2}. No match."));
         if (!toController)
         {
-            lines.Add(Indent + "drop");
+            Add(Indent + "drop");
         }
     }
 
@@ -79,7 +123,7 @@ public sealed class XlateTrace
         var state = new PipelineMatch(flow, all);
         foreach (string part in SplitTopLevel(ActionText.FormatAction(action, ref state)))
         {
-            lines.Add(Indent + part);
+            Add(Indent + part);
         }
     }
 
@@ -88,7 +132,7 @@ public sealed class XlateTrace
     {
         if (ins.ClearActions)
         {
-            lines.Add(Indent + "clear_actions");
+            Add(Indent + "clear_actions");
         }
 
         if (ins.WriteActions is { } write)
@@ -96,22 +140,22 @@ public sealed class XlateTrace
             PipelineKey all = default;
             all.Bytes.Fill(0xff);
             var state = new PipelineMatch(flow, all);
-            lines.Add(Indent + "write_actions(" + string.Join(",", write.Select(a => ActionText.FormatAction(a, ref state))) + ")");
+            Add(Indent + "write_actions(" + string.Join(",", write.Select(a => ActionText.FormatAction(a, ref state))) + ")");
             state = new PipelineMatch(flow, all);
-            lines.Add(Indent + " -> action set is: " + string.Join(",", actionSetAfter.Select(a => ActionText.FormatAction(a, ref state))));
+            Add(Indent + " -> action set is: " + string.Join(",", actionSetAfter.Select(a => ActionText.FormatAction(a, ref state))));
         }
 
         if (ins.WriteMetadata is var (v, m))
         {
-            lines.Add(Indent + (m == ulong.MaxValue ? $"write_metadata:{FieldText.Hex(v)}" : $"write_metadata:{FieldText.Hex(v)}/{FieldText.Hex(m)}"));
+            Add(Indent + (m == ulong.MaxValue ? $"write_metadata:{FieldText.Hex(v)}" : $"write_metadata:{FieldText.Hex(v)}/{FieldText.Hex(m)}"));
         }
     }
 
     /// <summary>The pipeline ended and the action set runs.</summary>
-    internal void ExecutingActionSet() => lines.Add("--. Executing action set:");
+    internal void ExecutingActionSet() => Add("--. Executing action set:");
 
     /// <summary>A note on the step before (Open vSwitch's <c>&gt;&gt;</c> lines).</summary>
-    internal void Note(string note) => lines.Add(Indent + " >> " + note);
+    internal void Note(string note) => Add(Indent + " >> " + note);
 
     // Splits "push_vlan:0x8100,set_field:4101->vlan_vid" into its actions, leaving commas inside parentheses.
     private static IEnumerable<string> SplitTopLevel(string text)

@@ -109,8 +109,19 @@ public static class ActionText
 
         switch (name)
         {
+            case "output" when arg is not null && arg.Contains('[', StringComparison.Ordinal):
+                return NxControlActionText.ParseOutputReg(arg, token);
             case "output":
                 return new OutputAction(OfPorts.Parse(Required(name, arg), "output"));
+            case "resubmit":
+                return NxControlActionText.ParseResubmit(arg, token);
+            case "note":
+                return NxControlActionText.ParseNote(arg);
+            case "exit":
+                NoArgument(name, arg);
+                return new ExitAction();
+            case "learn":
+                return LearnText.Parse(arg ?? string.Empty, token);
             case "controller":
                 return new OutputAction(OfPorts.Controller, ParseControllerMaxLen(arg));
             case "mod_dl_src":
@@ -290,6 +301,16 @@ public static class ActionText
                 return $"group:{Inv(g.GroupId)}";
             case SetQueueAction q:
                 return $"set_queue:{Inv(q.QueueId)}";
+            case ResubmitAction r:
+                return NxControlActionText.FormatResubmit(r);
+            case OutputRegAction o:
+                return NxControlActionText.FormatOutputReg(o);
+            case NoteAction n:
+                return NxControlActionText.FormatNote(n);
+            case ExitAction:
+                return "exit";
+            case LearnAction l:
+                return LearnText.Format(l);
             default:
                 throw new ArgumentException($"unknown action type {action.GetType().Name}", nameof(action));
         }
@@ -335,6 +356,12 @@ public static class ActionText
     /// <summary>Open vSwitch's load form, one load per contiguous run of at most 64 bits, lowest bits first.</summary>
     private static string Load(OfField field, UInt128 value, UInt128 mask)
     {
+        if (field == OfFields.InPort && (mask & field.FullMask) == field.FullMask && (value <= 0xffff || value >= OfPorts.InPort))
+        {
+            // A whole port, as the reg_load of NXM_OF_IN_PORT's 16 bits that carries it.
+            return $"load:{FieldText.Hex(value & 0xffff)}->{Subfield(field, 0, NxmInPortBits)}";
+        }
+
         var parts = new List<string>();
         UInt128 left = mask & field.FullMask;
         while (left != 0)
@@ -355,11 +382,21 @@ public static class ActionText
         return string.Join(",", parts);
     }
 
-    private static string Subfield(OfField field, int start, int bits)
+    internal static string Subfield(OfField field, int start, int bits)
     {
         string name = field.NxmName ?? field.Name;
-        return start == 0 && bits == field.Bits ? $"{name}[]" : bits == 1 ? $"{name}[{start}]" : $"{name}[{start}..{start + bits - 1}]";
+        int width = field.Bits;
+        if (field == OfFields.InPort)
+        {
+            // Open vSwitch's in_port is NXM_OF_IN_PORT's 16 bits; bits above them are OXM_OF_IN_PORT's.
+            (name, width) = start + bits <= NxmInPortBits ? (name, NxmInPortBits) : ("OXM_OF_IN_PORT", field.Bits);
+        }
+
+        return start == 0 && bits == width ? $"{name}[]" : bits == 1 ? $"{name}[{start}]" : $"{name}[{start}..{start + bits - 1}]";
     }
+
+    /// <summary>Bits of NXM_OF_IN_PORT, the in_port Open vSwitch's subfields name (OXM_OF_IN_PORT has 32).</summary>
+    internal const int NxmInPortBits = 16;
 
     /// <summary>The OXM field an OpenFlow 1.0 view stands for under this match (tp_src is tcp_src, udp_src or sctp_src; icmp_type on IPv6 is icmpv6_type).</summary>
     public static OfField Resolve(OfField field, in PipelineMatch match)
@@ -428,6 +465,12 @@ public static class ActionText
                 break;
             case SetMplsTtlAction or DecMplsTtlAction or SetMplsLabelAction or SetMplsTcAction:
                 Need(Prerequisites.IsSatisfied(FieldPrerequisite.Mpls, state), $"{action switch { DecMplsTtlAction => "dec_mpls_ttl", SetMplsTtlAction => "set_mpls_ttl", SetMplsLabelAction => "set_mpls_label", _ => "set_mpls_tc" }} needs an MPLS packet (match mpls or push_mpls first)");
+                break;
+            case OutputRegAction o:
+                Need(Prerequisites.IsSatisfied(o.Source.Prerequisite, state), $"output from {o.Source.Name} lacks correct prerequisites: needs {Prerequisites.Describe(o.Source.Prerequisite)}");
+                break;
+            case LearnAction l when check:
+                LearnText.Validate(l, state);
                 break;
             case SetNwTtlAction or DecTtlAction:
                 Need(Prerequisites.IsSatisfied(FieldPrerequisite.IpAny, state), $"{(action is DecTtlAction ? "dec_ttl" : "set_nw_ttl")} needs an IP packet (match ip or ipv6)");
@@ -517,7 +560,7 @@ public static class ActionText
     }
 
     /// <summary>FIELD[], FIELD[N] or FIELD[A..B], FIELD an NXM/OXM name or a field name.</summary>
-    private static (OfField Field, int Start, int Bits) ParseSubfield(string text, string token)
+    internal static (OfField Field, int Start, int Bits) ParseSubfield(string text, string token)
     {
         int open = text.IndexOf('[');
         if (open < 0 || text[^1] != ']')
@@ -527,10 +570,11 @@ public static class ActionText
 
         string name = text[..open];
         OfField field = OfFields.FindByNxmName(name) ?? OfFields.Find(name) ?? throw new FlowSyntaxException($"{token}: unknown field {name}");
+        int width = field == OfFields.InPort && !name.Equals("OXM_OF_IN_PORT", StringComparison.OrdinalIgnoreCase) ? NxmInPortBits : field.Bits;
         string range = text[(open + 1)..^1];
         if (range.Length == 0)
         {
-            return (field, 0, field.Bits);
+            return (field, 0, width);
         }
 
         int dots = range.IndexOf("..", StringComparison.Ordinal);
@@ -538,9 +582,9 @@ public static class ActionText
         string last = dots < 0 ? range : range[(dots + 2)..];
         bool ok = int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out int a)
             & int.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out int b);
-        if (!ok || a > b || b >= field.Bits)
+        if (!ok || a > b || b >= width)
         {
-            throw new FlowSyntaxException($"{token}: bad bit range [{range}] for {field.Name} ({field.Bits} bits)");
+            throw new FlowSyntaxException($"{token}: bad bit range [{range}] for {field.Name} ({width} bits)");
         }
 
         return (field, a, b - a + 1);

@@ -259,7 +259,7 @@ public class ActionCodecTests
     }
 
     [Fact]
-    public void OpenFlowOneZeroInstructionStandInsDecodeOnlyWhereTheyMeanTheInstruction()
+    public void OpenFlowOneZeroWriteMetadataIsTheInstructionAndResubmitStaysAnAction()
     {
         const string writeMetadata = "FFFF002000002320" + "0016000000000000" + "0000000000000005" + "00000000000000FF";
         const string gotoThree = "FFFF001000002320" + "000EFFF803000000";
@@ -267,18 +267,20 @@ public class ActionCodecTests
 
         var set = Decode10(output1 + writeMetadata);
         Assert.Equal(new OfInstructionSet { ApplyActions = [new OutputAction(1)], WriteMetadata = (5, 0xff) }, set);
-        Assert.Equal(new OfInstructionSet { ApplyActions = [new OutputAction(1)], GotoTable = 3 }, Decode10(output1 + gotoThree));
+
+        // Open vSwitch sends goto_table as resubmit(,T) on OpenFlow 1.0 and keeps what it decodes as a resubmit
+        // (dump-flows -O OpenFlow13 of such a flow prints resubmit(,3)), wherever it stands.
+        Assert.Equal(new OfInstructionSet { ApplyActions = [new OutputAction(1), new ResubmitAction(OfPorts.InPort, 3)] }, Decode10(output1 + gotoThree));
+        Assert.Equal(new OfInstructionSet { ApplyActions = [new ResubmitAction(OfPorts.InPort, 3), new OutputAction(1)] }, Decode10(gotoThree + output1));
 
         // Open vSwitch decodes both as actions, so write_metadata before anything is out of order (even its own goto).
         AssertError(OfError.BadActionUnsupportedOrder, Convert.FromHexString(writeMetadata + output1), OpenFlowVersion.OF10, instructions: true);
         AssertError(OfError.BadActionUnsupportedOrder, Convert.FromHexString(writeMetadata + gotoThree), OpenFlowVersion.OF10, instructions: true);
 
-        // A resubmit that is not a final goto: FastPath has no resubmit.
-        AssertError(OfError.BadActionBadExpType, Convert.FromHexString(gotoThree + output1), OpenFlowVersion.OF10, instructions: true);
-
-        // In a plain action list (packet-out, bucket) neither is allowed.
+        // In a plain action list (packet-out, bucket) write_metadata is not allowed; resubmit is.
         AssertError(OfError.BadActionUnsupportedOrder, Convert.FromHexString(output1 + writeMetadata), OpenFlowVersion.OF10, instructions: false);
-        AssertError(OfError.BadActionBadExpType, Convert.FromHexString(output1 + gotoThree), OpenFlowVersion.OF10, instructions: false);
+        var r = new WireReader(Convert.FromHexString(output1 + gotoThree));
+        Assert.Equal([new OutputAction(1), new ResubmitAction(OfPorts.InPort, 3)], OfActionCodec.Decode(ref r, 24, OpenFlowVersion.OF10));
     }
 
     [Fact]

@@ -196,9 +196,12 @@ internal static class ActionDecoder
     {
         (int min, int max) = subtype switch
         {
-            NxSetQueue or NxResubmitTable or NxDecTtl or NxPushMpls or NxPopMpls or NxSetMplsTtl or NxDecMplsTtl
-                or NxSetMplsLabel or NxSetMplsTc or NxGroup => (16, 16),
-            NxRegLoad => (24, 24),
+            NxSetQueue or NxResubmit or NxResubmitTable or NxDecTtl or NxPushMpls or NxPopMpls or NxSetMplsTtl or NxDecMplsTtl
+                or NxSetMplsLabel or NxSetMplsTc or NxGroup or NxExit => (16, 16),
+            NxRegLoad or NxOutputReg => (24, 24),
+            NxOutputReg2 => (24, 0xfff8),
+            NxNote => (16, 0xfff8),
+            NxLearn => (32, 0xfff8),
             NxWriteMetadata => (32, 32),
             NxRegMove or NxRegLoad2 => (16, 0xfff8),
             _ => throw new OfErrorException(OfError.BadActionBadExpType, $"Nicira action subtype {subtype} is not supported"),
@@ -256,23 +259,32 @@ internal static class ActionDecoder
                 a.Skip(6);
                 ulong metadata = a.U64();
                 ulong mask = a.U64();
-                // After a resubmit, the resubmit ran with the old metadata: not a goto_table.
                 extras.WriteMetadataNotLast |= extras.WriteMetadata is not null;
-                extras.ResubmitNotGoto |= extras.ResubmitTable is not null;
                 extras.WriteMetadata = (metadata, mask);
                 return;
+            case NxResubmit:
+                action = NxControlActionCodec.DecodeResubmit(ref a);
+                break;
+            case NxOutputReg:
+                action = NxControlActionCodec.DecodeOutputReg(ref a);
+                break;
+            case NxOutputReg2:
+                action = NxControlActionCodec.DecodeOutputReg2(ref a);
+                break;
+            case NxNote:
+                action = NxControlActionCodec.DecodeNote(ref a);
+                break;
+            case NxExit:
+                action = new ExitAction();
+                break;
+            case NxLearn:
+                action = LearnCodec.Decode(ref a);
+                break;
             default:
-                ushort inPort = a.U16();
-                byte table = a.U8();
-                // Open vSwitch decodes a resubmit as an action, so one after write_metadata is out of order.
-                extras.WriteMetadataNotLast |= extras.WriteMetadata is not null;
-                if (v != OpenFlowVersion.OF10 || inPort != 0xfff8 || table == 0xff || extras.ResubmitTable is not null)
-                {
-                    extras.ResubmitNotGoto = true;
-                }
-
-                extras.ResubmitTable ??= table;
-                return;
+                // Open vSwitch decodes NXAST_RESUBMIT_TABLE as a resubmit whatever version carries it (it is also how
+                // goto_table travels on OpenFlow 1.0), so a flow added that way dumps as resubmit(,N) in every version.
+                action = NxControlActionCodec.DecodeResubmitTable(ref a);
+                break;
         }
 
         Add(actions, action, ref extras);

@@ -1,8 +1,8 @@
 namespace FastPath.OpenFlow.Wire.Actions;
 
 /// <summary>
-/// What an action list held besides actions: OpenFlow 1.0's stand-ins for instructions (Nicira write_metadata
-/// and resubmit) and OpenFlow 1.5's meter action. Only a flow's instructions can take them; every other list
+/// What an action list held besides actions: OpenFlow 1.0's stand-in for an instruction (Nicira
+/// write_metadata) and OpenFlow 1.5's meter action. Only a flow's instructions can take them; every other list
 /// refuses them (<see cref="RefuseAll"/>).
 /// </summary>
 internal struct ActionListExtras
@@ -13,12 +13,6 @@ internal struct ActionListExtras
     /// <summary>Whether an action followed the write_metadata, or a second one came.</summary>
     public bool WriteMetadataNotLast;
 
-    /// <summary>The table of NXAST_RESUBMIT_TABLE with in_port IN_PORT (Open vSwitch's goto_table on 1.0), if one came.</summary>
-    public byte? ResubmitTable;
-
-    /// <summary>Whether a resubmit is not the list's last action, names a port, or came twice: not a goto_table.</summary>
-    public bool ResubmitNotGoto;
-
     /// <summary>OFPAT_METER's meter id (OpenFlow 1.5), if one came.</summary>
     public uint? Meter;
 
@@ -26,7 +20,7 @@ internal struct ActionListExtras
     public bool MeterNotFirst;
 
     /// <summary>Whether anything but actions came.</summary>
-    public readonly bool Any => WriteMetadata is not null || ResubmitTable is not null || ResubmitNotGoto || Meter is not null;
+    public readonly bool Any => WriteMetadata is not null || Meter is not null;
 
     /// <summary>Called for each ordinary action decoded: an instruction stand-in before it is out of place.</summary>
     public void SawAction()
@@ -34,11 +28,6 @@ internal struct ActionListExtras
         if (WriteMetadata is not null)
         {
             WriteMetadataNotLast = true;
-        }
-
-        if (ResubmitTable is not null)
-        {
-            ResubmitNotGoto = true;
         }
     }
 
@@ -49,11 +38,6 @@ internal struct ActionListExtras
         {
             // Open vSwitch refuses instructions inside a plain action list as out of order.
             throw new OfErrorException(OfError.BadActionUnsupportedOrder, "write_metadata is an instruction: not allowed in this action list");
-        }
-
-        if (ResubmitTable is not null || ResubmitNotGoto)
-        {
-            throw new OfErrorException(OfError.BadActionBadExpType, "resubmit is not supported (only as an OpenFlow 1.0 flow's final goto_table)");
         }
 
         if (Meter is not null)

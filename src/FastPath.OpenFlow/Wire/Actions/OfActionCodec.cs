@@ -216,6 +216,21 @@ public static class OfActionCodec
             case SetQueueAction q:
                 Fixed(w, SetQueue, q.QueueId, 32, 0);
                 break;
+            case ResubmitAction r:
+                NxControlActionCodec.EncodeResubmit(w, r);
+                break;
+            case OutputRegAction o:
+                NxControlActionCodec.EncodeOutputReg(w, o);
+                break;
+            case NoteAction n:
+                NxControlActionCodec.EncodeNote(w, n);
+                break;
+            case ExitAction:
+                NxControlActionCodec.EncodeExit(w);
+                break;
+            case LearnAction l:
+                LearnCodec.Encode(w, l);
+                break;
             default:
                 throw new NotSupportedException($"{action.GetType().Name} has no OpenFlow encoding");
         }
@@ -522,7 +537,7 @@ public static class OfActionCodec
     }
 
     /// <summary>Starts a Nicira action (its length is written by <see cref="End"/>).</summary>
-    private static int NxStart(WireWriter w, ushort subtype)
+    internal static int NxStart(WireWriter w, ushort subtype)
     {
         int start = w.Length;
         w.U16(Experimenter);
@@ -533,7 +548,7 @@ public static class OfActionCodec
     }
 
     /// <summary>Pads the action begun at <paramref name="start"/> to 8 bytes and writes its length.</summary>
-    private static void End(WireWriter w, int start)
+    internal static void End(WireWriter w, int start)
     {
         w.PadTo(start);
         w.PatchU16(start + 2, (ushort)(w.Length - start));

@@ -221,10 +221,10 @@ public static class OfInstructionCodec
     }
 
     /// <summary>
-    /// Decodes an OpenFlow 1.0 flow's action list into a set: a Nicira write_metadata (last, or only before the
-    /// goto) becomes the instruction, and a final resubmit(,T) from IN_PORT a goto_table. A write_metadata
-    /// followed by any action is OFPBAC_UNSUPPORTED_ORDER, as in Open vSwitch (which so refuses its own encoding
-    /// of write_metadata with goto_table).
+    /// Decodes an OpenFlow 1.0 flow's action list into a set: a final Nicira write_metadata becomes the
+    /// instruction. A resubmit stays a resubmit action (Open vSwitch's goto_table on 1.0 is one, and Open vSwitch
+    /// keeps it as one). A write_metadata followed by any action is OFPBAC_UNSUPPORTED_ORDER, as in Open vSwitch
+    /// (which so refuses its own encoding of write_metadata with goto_table).
     /// </summary>
     public static OfInstructionSet DecodeActionList10(ref WireReader r, int length)
     {
@@ -240,12 +240,6 @@ public static class OfInstructionCodec
 
             set = set with { WriteMetadata = metadata };
             extras.WriteMetadata = null;
-        }
-
-        if (extras.ResubmitTable is byte table && !extras.ResubmitNotGoto)
-        {
-            set = set with { GotoTable = table };
-            extras.ResubmitTable = null;
         }
 
         extras.RefuseAll();
