@@ -69,7 +69,12 @@ public sealed class FastpathdTunablesTests(ITestOutputHelper output)
         Assert.True(emc > 0, "no EMC hits after emc-insert-inv-prob=1");
 
         // The replayed frames show in the Interface row's statistics, refreshed every few seconds.
-        await WaitAsync(async () => long.Parse((await d.RunAsync("ovs-vsctl", "get", "interface", "r1", "statistics:rx_packets")).Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        // Until the first write the column has no rx_packets key, which ovs-vsctl reports as an error: not yet.
+        await WaitAsync(async () =>
+        {
+            (int code, string rx, _) = await d.TryRunAsync("ovs-vsctl", "get", "interface", "r1", "statistics:rx_packets");
+            return code == 0 && long.Parse(rx.Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        });
 
         // pmd-rxq-assign is accepted with Open vSwitch's values and used by pmd-rxq-rebalance; a bad value is logged.
         foreach (string mode in new[] { "roundrobin", "group", "cycles", "bogus" })

@@ -1,3 +1,4 @@
+using FastPath.Ofproto.Tables;
 using FastPath.Ofproto.Upcalls;
 using FastPath.Packets;
 using static FastPath.Ofproto.Tests.Xlate.XlateHarness;
@@ -21,7 +22,10 @@ public class ResubmitXlateTests
         Assert.True(Masks(m, FlowKey.Offsets.TpDst, 2), "table 1 looked at udp_dst");
         Assert.Equal(0xffffffffu, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(MaskBytes(m).AsSpan(FlowKey.Offsets.NwDst)));
         Assert.False(Masks(m, FlowKey.Offsets.NwSrc, 4), "nothing looked at nw_src");
-        Assert.Equal(3, t.Credited!.Count);
+        Assert.Equal(3, t.Credited!.OfType<OfRule>().Count());
+
+        // Each resubmitted lookup is a table lookup as well: tables 0, 1 and 2 each count one match.
+        Assert.Equal([h.Pipeline.Counters(0).Matched, h.Pipeline.Counters(1).Matched, h.Pipeline.Counters(2).Matched], t.Credited!.Where(c => c is not OfRule));
 
         // Another destination port misses table 1: reg0 stays 0 and output:reg0 goes nowhere.
         FlowTranslation miss = h.Translate(Udp("192.168.1.1", "10.0.0.2", dport: 54));
