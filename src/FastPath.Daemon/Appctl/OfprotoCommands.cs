@@ -53,7 +53,7 @@ internal static class OfprotoCommands
                 : $"{args[0]}: unknown bridge");
         }
 
-        // -generate, last, makes the trace act as a real packet would (learn adds its rules).
+        // -generate, last, makes the trace act as a real packet would: NORMAL learns its source, learn adds its rules.
         bool generate = args.Count > 2 && args[^1] == "-generate";
         int count = generate ? args.Count - 1 : args.Count;
         if (count < 2)
@@ -71,7 +71,6 @@ internal static class OfprotoCommands
             throw new UnixctlException(e.Message);
         }
 
-        // -generate acts as a real packet would: NORMAL learns its source, learn adds its rules.
         XlateTrace trace = host.Bridge.Trace(key, generate);
         return TraceReport.Format(trace, key, host.Name);
     }
