@@ -22,13 +22,15 @@ public class TimerTests
     [Fact]
     public async Task A_peer_answering_the_probes_stays_connected()
     {
-        await using var f = Fixture.Start(new OfConnectionOptions { InactivityProbe = TimeSpan.FromMilliseconds(200) });
+        // 800 ms leaves a loaded CI machine room to carry each echo reply back before the peer is
+        // declared dead; at 200 ms one scheduling stall on two busy cores closed the connection.
+        await using var f = Fixture.Start(new OfConnectionOptions { InactivityProbe = TimeSpan.FromMilliseconds(800) });
         (RawPeer p, OfConnection c) = await f.ConnectActiveAsync();
-        long end = Environment.TickCount64 + 1500;
+        long end = Environment.TickCount64 + 3000;
         int answered = 0;
         while (Environment.TickCount64 < end)
         {
-            RawPeer.Msg probe = await p.ReceiveTypeAsync(2, 2000);
+            RawPeer.Msg probe = await p.ReceiveTypeAsync(2, 4000);
             await p.SendAsync(RawPeer.Message(0x04, 3, probe.Xid, probe.Body));
             answered++;
         }
