@@ -209,9 +209,10 @@ public class ClientTests
     public async Task Our_inactivity_probe_is_answered_by_the_server_and_keeps_the_connection()
     {
         await using OvsdbServer server = await OvsdbServer.StartAsync();
-        var options = new OvsdbClientOptions { Rpc = new Rpc.JsonRpcOptions { InactivityProbe = TimeSpan.FromMilliseconds(200) } };
+        // 600 ms rather than less: a loaded CI machine must still carry each echo reply back in time.
+        var options = new OvsdbClientOptions { Rpc = new Rpc.JsonRpcOptions { InactivityProbe = TimeSpan.FromMilliseconds(600) } };
         await using OvsdbClient client = await OvsdbClient.ConnectAsync(server.UnixTarget, options);
-        await Task.Delay(1500);
+        await Task.Delay(2500);
         Assert.True(client.Connection.ProbesSent >= 2, $"{client.Connection.ProbesSent} probes");
         Assert.True(client.IsConnected);
         Assert.Contains(Db, await client.ListDbsAsync());
