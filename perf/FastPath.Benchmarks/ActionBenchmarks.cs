@@ -42,6 +42,7 @@ public class ActionBenchmarks
     private Packet[] mplsBatch = null!;
     private Packet[] labelledBatch = null!;
     private Packet[] outputBatch = null!;
+    private Packet[] s5Batch = null!;
 
     private byte[] setNwSrc = null!;
     private byte[] restoreNwSrc = null!;
@@ -57,12 +58,14 @@ public class ActionBenchmarks
     private byte[] popMplsToMpls = null!;
     private byte[] output = null!;
     private byte[] ttlWord = null!;
+    private byte[] s5 = null!;
+    private byte[] undoS5 = null!;
 
     /// <summary>Fills one batch per benchmark, builds the programs and checks each pair really undoes itself.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        pool = new PacketPool(8 * BatchSize);
+        pool = new PacketPool(16 * BatchSize);
         byte[] udp4 = BenchmarkPackets.Udp4();
         nwSrcBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
         tpDstBatch = BenchmarkPackets.FillBatch(pool, BenchmarkPackets.Tcp4(), BatchSize);
@@ -72,6 +75,7 @@ public class ActionBenchmarks
         mplsBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
         labelledBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
         outputBatch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
+        s5Batch = BenchmarkPackets.FillBatch(pool, udp4, BatchSize);
 
         setNwSrc = Build(b => b.SetIpv4Src(IPAddress.Parse("192.168.7.9")));
         restoreNwSrc = Build(b => b.SetIpv4Src(Ipv4Address(BenchmarkPackets.Ipv4Src)));
@@ -86,6 +90,11 @@ public class ActionBenchmarks
         popMplsToIpv4 = Build(b => b.PopMpls(EtherTypes.Ipv4));
         popMplsToMpls = Build(b => b.PopMpls(MplsUnicast));
         output = Build(_ => { });
+
+        // rules-s5.txt's megaflow as the slow path writes it: the tag pushed, the pending set-fields committed
+        // before dec_ttl, then the output. Undone by a pop and the old values (the TTL by a set of its own).
+        s5 = Build(b => b.PushVlan(EtherTypes.Vlan8021Q, 0).SetVlanVid(100).SetEthDst(S5Mac).SetIpv4Src(IPAddress.Parse("10.99.0.1")).DecTtl());
+        undoS5 = Build(b => b.PopVlan().SetEthDst(udp4.AsSpan(0, 6)).SetIpv4Src(Ipv4Address(BenchmarkPackets.Ipv4Src)).SetIpv4Ttl(BenchmarkPackets.InitialTtl));
         ttlWord = udp4.AsSpan(nwSrcBatch[0].L3Offset + TtlWordOffset, TtlWordLength).ToArray();
 
         CheckRoundTrip(nwSrcBatch, setNwSrc, restoreNwSrc);
@@ -96,6 +105,7 @@ public class ActionBenchmarks
         Label(labelledBatch);
         CheckRoundTrip(labelledBatch, pushMpls, popMplsToMpls);
         CheckRoundTrip(outputBatch, output, output);
+        CheckRoundTrip(s5Batch, s5, undoS5);
         CheckDecTtl();
     }
 
@@ -134,6 +144,13 @@ public class ActionBenchmarks
     [Benchmark(OperationsPerInvoke = 2 * BatchSize)]
     public long PushPopMplsOnLabelled() => RunPair(labelledBatch, pushMpls, popMplsToMpls);
 
+    /// <summary>
+    /// Scenario S5's program on UDP/IPv4 (push_vlan, set VID, set eth_dst, set nw_src, dec_ttl, output), alternating
+    /// with the program that undoes it (pop_vlan, eth_dst, nw_src, TTL back): the mean of the two.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 2 * BatchSize)]
+    public long S5Program() => RunPair(s5Batch, s5, undoS5);
+
     /// <summary>dec_ttl on UDP/IPv4: IPv4 header checksum updated.</summary>
     [Benchmark(OperationsPerInvoke = DecTtlRounds * BatchSize)]
     public long DecTtl()
@@ -159,6 +176,8 @@ public class ActionBenchmarks
 
         return sink.Outputs + status;
     }
+
+    private static ReadOnlySpan<byte> S5Mac => [0x02, 0, 0, 0, 0, 0x99];
 
     private static byte[] Build(Action<ActionProgramBuilder> actions)
     {

@@ -14,8 +14,11 @@ public class ForwardingBenchmarks
 
     private ForwardingWorkload workload = null!;
 
-    /// <summary>Distinct flows in the replayed capture, with the rule set that goes with it.</summary>
-    [Params("1/s1", "10000/s2")]
+    /// <summary>
+    /// Distinct flows in the replayed capture, with the rule set that goes with it, and optionally the frame length
+    /// without FCS (60 unless given): "1/s5" is the action-heavy scenario S5, "1/s1/1514" the 1518-byte frames of S6.
+    /// </summary>
+    [Params("1/s1", "10000/s2", "1/s5", "1/s1/1514")]
     public string Workload { get; set; } = "1/s1";
 
     /// <summary>Builds the workload and warms the caches.</summary>
@@ -23,7 +26,8 @@ public class ForwardingBenchmarks
     public void Setup()
     {
         string[] parts = Workload.Split('/');
-        workload = new ForwardingWorkload(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1]);
+        int frameLength = parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 60;
+        workload = new ForwardingWorkload(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1], frameLength: frameLength);
         workload.RunPackets(1_000_000);
     }
 

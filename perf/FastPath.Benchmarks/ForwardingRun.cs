@@ -15,17 +15,20 @@ public static class ForwardingRun
     /// Runs <paramref name="flows"/> flows through rule set <paramref name="ruleSet"/> for <paramref name="seconds"/>
     /// on <paramref name="core"/>, with an EMC of <paramref name="emcWays"/> ways (1 direct-mapped, 2 two-way).
     /// </summary>
-    /// <remarks>With <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock.</remarks>
-    public static Result Run(int flows, string ruleSet, double seconds, int core, int emcWays = 1, bool sharedTx = false)
+    /// <remarks>
+    /// With <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock. Frames are
+    /// <paramref name="frameLength"/> bytes without FCS (60 or, for the reference's 1518-byte frames, 1514).
+    /// </remarks>
+    public static Result Run(int flows, string ruleSet, double seconds, int core, int emcWays = 2, bool sharedTx = false, int frameLength = 60)
     {
         Result result = default;
-        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core, emcWays, sharedTx)) { Name = "forwarding-run" };
+        var t = new Thread(() => result = RunHere(flows, ruleSet, seconds, core, emcWays, sharedTx, frameLength)) { Name = "forwarding-run" };
         t.Start();
         t.Join();
         return result;
     }
 
-    private static Result RunHere(int flows, string ruleSet, double seconds, int core, int emcWays, bool sharedTx)
+    private static Result RunHere(int flows, string ruleSet, double seconds, int core, int emcWays, bool sharedTx, int frameLength)
     {
         if (core >= 0)
         {
@@ -34,7 +37,7 @@ public static class ForwardingRun
 
         // The slow path stays off the PMD's core, as Open vSwitch keeps its other threads off pmd-cpu-mask.
         int slowPathCore = core >= 0 && Environment.ProcessorCount > 1 ? (core == 0 ? 1 : 0) : -1;
-        using var w = new ForwardingWorkload(flows, ruleSet, new PmdOptions { EmcWays = emcWays }, sharedTx, slowPathCore: slowPathCore);
+        using var w = new ForwardingWorkload(flows, ruleSet, new PmdOptions { EmcWays = emcWays }, sharedTx, slowPathCore: slowPathCore, frameLength: frameLength);
         // Warm-up, as the reference sleeps 2 s before clearing its counters. With the slow path, 5 s: the
         // first seconds' upcalls leave a backlog of executes and the runtime is still tiering the PMD's code
         // (a 2-3 s warm-up let one 592-byte allocation into the window, 5 s never did); and on, while the
@@ -74,7 +77,7 @@ public static class ForwardingRun
         return new Result(allocated, gcs, string.Create(CultureInfo.InvariantCulture,
             $"mpps={packets / elapsed / 1e6:F2} cycles_per_pkt={cycles / Math.Max(1, packets):F0} emc={s.EmcHits - before.EmcHits} megaflow={s.MegaflowHits - before.MegaflowHits} " +
             $"upcalls={s.Upcalls - before.Upcalls} megaflows={w.MegaflowCount} avg_subtable_lookups={(double)(s.SubtableLookups - before.SubtableLookups) / Math.Max(1, s.MegaflowHits - before.MegaflowHits):F2} " +
-            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent} emc_ways={emcWays} emc_hit_rate={(double)(s.EmcHits - before.EmcHits) / Math.Max(1, packets):F3} megaflow_source={w.Source} {w.SlowPathSummary}").TrimEnd());
+            $"allocated_bytes={allocated} gen0_gcs={gcs} sent={w.Sent} emc_ways={emcWays} frame_bytes={frameLength} emc_hit_rate={(double)(s.EmcHits - before.EmcHits) / Math.Max(1, packets):F3} megaflow_source={w.Source} {w.SlowPathSummary}").TrimEnd());
     }
 
     /// <summary>The printed line and the allocation figures it contains.</summary>

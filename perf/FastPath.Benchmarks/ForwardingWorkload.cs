@@ -25,17 +25,24 @@ public sealed class ForwardingWorkload : IDisposable
     private readonly OfBridge? bridge;
 
     /// <summary>
-    /// Builds the workload: <paramref name="flows"/> distinct 64-byte UDP flows through <paramref name="ruleSet"/> ("s1" or "s2");
+    /// Builds the workload: <paramref name="flows"/> distinct UDP flows of <paramref name="frameLength"/> bytes without FCS (60: the
+    /// 64-byte frames of the reference; 1514: its 1518-byte frames) through <paramref name="ruleSet"/> ("s1", "s2", or "s5", the
+    /// action-heavy set whose megaflow only the slow path computes);
     /// with <paramref name="sharedTx"/> the null port's tx queue is used as a shared one, under its lock; with
     /// <paramref name="meter"/> every megaflow first runs the packet through that meter (datapath meter 0), as xlate
     /// puts a rule's meter instruction.
     /// </summary>
     /// <remarks>The slow path's thread runs on <paramref name="slowPathCore"/> (-1: wherever the scheduler puts it).</remarks>
-    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath, MeterConfig? meter = null, int slowPathCore = -1)
+    public ForwardingWorkload(int flows, string ruleSet, PmdOptions? options = null, bool sharedTx = false, MegaflowSource source = MegaflowSource.SlowPath, MeterConfig? meter = null, int slowPathCore = -1, int frameLength = 60)
     {
-        if (ruleSet is not ("s1" or "s2"))
+        if (ruleSet is not ("s1" or "s2" or "s5"))
         {
-            throw new ArgumentException($"unknown rule set '{ruleSet}' (s1 or s2)", nameof(ruleSet));
+            throw new ArgumentException($"unknown rule set '{ruleSet}' (s1, s2 or s5)", nameof(ruleSet));
+        }
+
+        if (ruleSet == "s5" && source != MegaflowSource.SlowPath)
+        {
+            throw new ArgumentException("rule set s5 has no precomputed megaflows: its actions come from the slow path", nameof(source));
         }
 
         if (meter is not null && source != MegaflowSource.Precomputed)
@@ -43,7 +50,7 @@ public sealed class ForwardingWorkload : IDisposable
             throw new ArgumentException("a meter goes with precomputed megaflows (the slow path meters by OpenFlow meters)", nameof(meter));
         }
 
-        List<byte[]> packets = TrafficGenerator.UdpFlows(flows);
+        List<byte[]> packets = TrafficGenerator.UdpFlows(flows, frameLength);
         Source = source;
         var meters = new MeterTable();
         Pmd = new PmdThread(-1, options ?? new PmdOptions(), meters);
@@ -94,7 +101,7 @@ public sealed class ForwardingWorkload : IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"misses={u.Misses} megaflows_put={u.MegaflowsPut} already_installed={u.AlreadyInstalled} executed={u.Executed} rate_limited={u.RateLimited}");
     }) ?? string.Empty;
 
-    /// <summary>The reference rule set <paramref name="ruleSet"/> ("s1", "s2") as ovs-ofctl add-flows lines.</summary>
+    /// <summary>The reference rule set <paramref name="ruleSet"/> ("s1", "s2", "s5") as ovs-ofctl add-flows lines.</summary>
     public static IReadOnlyList<string> RuleLines(string ruleSet)
     {
         using Stream s = typeof(ForwardingWorkload).Assembly.GetManifestResourceStream($"rules-{ruleSet}.txt")

@@ -2,16 +2,18 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using FastPath.Benchmarks;
 
-// `forward FLOWS RULESET SECONDS [CORE [EMC_WAYS]] [tx=shared]` runs the timed end-to-end forwarding run and
-// prints one line (tx=shared sends through a tx queue shared under its lock, as a PMD does on a port with fewer
-// tx queues than PMDs); anything else goes to BenchmarkDotNet (use --filter to pick benchmarks).
+// `forward FLOWS RULESET SECONDS [CORE [EMC_WAYS]] [tx=shared] [frame=BYTES]` runs the timed end-to-end forwarding
+// run and prints one line (tx=shared sends through a tx queue shared under its lock, as a PMD does on a port with
+// fewer tx queues than PMDs; frame=1514 replays the reference's 1518-byte frames, 60 by default); anything else goes to BenchmarkDotNet (use --filter to pick benchmarks).
 if (args.Length >= 4 && args[0] == "forward")
 {
     int core = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : -1;
     bool sharedTx = args.Contains("tx=shared");
-    string[] numbers = [.. args.Where(a => a != "tx=shared")];
-    int emcWays = numbers.Length > 5 ? int.Parse(numbers[5], CultureInfo.InvariantCulture) : 1;
-    ForwardingRun.Result r = ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core, emcWays, sharedTx);
+    string? frame = args.FirstOrDefault(a => a.StartsWith("frame=", StringComparison.Ordinal));
+    int frameLength = frame != null ? int.Parse(frame["frame=".Length..], CultureInfo.InvariantCulture) : 60;
+    string[] numbers = [.. args.Where(a => a != "tx=shared" && a != frame)];
+    int emcWays = numbers.Length > 5 ? int.Parse(numbers[5], CultureInfo.InvariantCulture) : new FastPath.Datapath.Pmd.PmdOptions().EmcWays;
+    ForwardingRun.Result r = ForwardingRun.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args[2], double.Parse(args[3], CultureInfo.InvariantCulture), core, emcWays, sharedTx, frameLength);
     Console.WriteLine(r.Line);
     if (r.AllocatedBytes != 0 || r.Gen0Collections != 0)
     {

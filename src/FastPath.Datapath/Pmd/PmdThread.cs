@@ -57,6 +57,8 @@ public sealed class PmdThread : IDisposable
     private readonly FlowKey[] missKeys = new FlowKey[PacketBatch.Capacity];
     private readonly int[] missIds = new int[PacketBatch.Capacity];
     private readonly int[] missIndex = new int[PacketBatch.Capacity];
+    private readonly Packet[] groupPackets = new Packet[PacketBatch.Capacity];
+    private readonly ExecResult[] groupResults = new ExecResult[PacketBatch.Capacity];
 
     private readonly Lock submitLock = new();
     private RxqSlot[] rxqs = [];
@@ -518,7 +520,6 @@ public sealed class PmdThread : IDisposable
                 int i = order[k];
                 ref Packet p = ref batch[i];
                 bytes += p.Length;
-                count++;
                 tcpFlags |= keys[i].TcpFlags;
                 if (bareOutput)
                 {
@@ -526,16 +527,32 @@ public sealed class PmdThread : IDisposable
                     continue;
                 }
 
-                ExecResult r = ActionExecutor.Execute(pool, ref p, actions, ref sink, meters, nowTsc);
-                if (!r.Consumed)
-                {
-                    if (r.Outputs == 0)
-                    {
-                        stats.ActionDrops++;
-                    }
+                groupPackets[count++] = p;
+            }
 
-                    pool.Free(p);
+            if (!bareOutput)
+            {
+                // Action by action over the group's packets: each action is decoded once per group, not once per packet.
+                Span<Packet> packets = groupPackets.AsSpan(0, count);
+                Span<ExecResult> results = groupResults.AsSpan(0, count);
+                ActionExecutor.ExecuteBatch(pool, packets, actions, ref sink, meters, nowTsc, results);
+                for (int k = 0; k < count; k++)
+                {
+                    ExecResult r = results[k];
+                    if (!r.Consumed)
+                    {
+                        if (r.Outputs == 0)
+                        {
+                            stats.ActionDrops++;
+                        }
+
+                        pool.Free(packets[k]);
+                    }
                 }
+            }
+            else
+            {
+                count = groupCount[g];
             }
 
             ref MegaflowStats fs = ref classifier.GetStats(id);
