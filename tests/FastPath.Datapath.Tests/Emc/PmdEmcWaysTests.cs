@@ -25,14 +25,25 @@ public class PmdEmcWaysTests
     }
 
     [Fact]
+    public void APmdsEmcIsTwoWayUnlessToldOtherwiseAsOpenVSwitchs()
+    {
+        // Open vSwitch's EMC is two-way (EM_FLOW_HASH_SEGS 2); a PMD made without EmcWays behaves as the two-way one.
+        (double byDefault, _, _) = Forward(null);
+        (double oneWay, _, _) = Forward(1);
+        Assert.True(byDefault > oneWay + 0.1, $"EMC hit rate by default {byDefault:P1}, one-way {oneWay:P1}");
+        Assert.True(byDefault > 0.85, $"default EMC hit rate {byDefault:P1}");
+    }
+
+    [Fact]
     public void AnEmcWaysOtherThanOneOrTwoIsRefused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PmdThread(-1, new PmdOptions { EmcWays = 4 }));
     }
 
-    private static (double HitRate, long Sent, long Packets) Forward(int ways)
+    private static (double HitRate, long Sent, long Packets) Forward(int? ways)
     {
-        using var pmd = new PmdThread(-1, new PmdOptions { EmcEntries = 64, EmcInsertInvProb = 1, EmcWays = ways });
+        var options = new PmdOptions { EmcEntries = 64, EmcInsertInvProb = 1 };
+        using var pmd = new PmdThread(-1, ways is int w ? options with { EmcWays = w } : options);
         using var replay = new ReplayNetdev("r", PcapFile.FromPackets(TrafficGenerator.UdpFlows(48)), loops: 0);
         using var sink = new NullNetdev("n");
         Assert.True(pmd.TrySubmit(PmdCommand.PortAdd(2, sink.GetTxQueue(0))));
