@@ -58,6 +58,13 @@ internal sealed class OpenFlowTarget : FuzzTarget
             return;
         }
 
+        if (message is FlowRemovedMessage removed && removed.Reason == OfFlowRemovedReason.MeterDelete && session.Version < OpenFlowVersion.OF14)
+        {
+            // Before 1.4 a meter delete is sent as OFPRR_DELETE (Open vSwitch's ofputil_encode_flow_removed).
+            RoundTrip(message, session, xid, removed with { Reason = OfFlowRemovedReason.Delete });
+            return;
+        }
+
         RoundTrip(message, session, xid);
     }
 

@@ -297,4 +297,51 @@ public class FuzzFindingsTests
         Assert.Equal(5, mod.Mod.Rule.TableId);
         Assert.Equal(wire, OfCodec.Encode(mod, session, 0));
     }
+
+    [Theory]
+    [InlineData(3, 3, "group_delete")] // OFPRR_GROUP_DELETE: sent as it is, on 1.0 too (it came back as OFPRR_DELETE)
+    [InlineData(5, 5, "eviction")]
+    [InlineData(4, 2, "meter_delete")] // OFPRR_METER_DELETE before 1.4: OFPRR_DELETE
+    public void AFlowRemovedReasonIsSentAsOpenVSwitchSendsIt(byte reason, byte sent, string ovsName)
+    {
+        // The fuzzer's input (an OpenFlow 1.0 flow-removed), with the reason byte set. Open vSwitch's
+        // ofputil_encode_flow_removed maps only a meter delete to OFPRR_DELETE before 1.4.
+        byte[] wire = Convert.FromHexString(
+            "010b005800000006003820fd0000000000000000e60000000000000400000000000001000040000000007f00000000000000000000000e00000003e8000000101bffffffffff000000030008fffffff40000000800010000");
+        const int ReasonAt = 8 + 40 + 8 + 2;
+        wire[ReasonAt] = reason;
+        var removed = Assert.IsType<FlowRemovedMessage>(OfCodec.Decode(wire, Of10));
+        Assert.Equal((OfFlowRemovedReason)reason, removed.Reason);
+        Assert.Contains($"reason={ovsName}", OfpPrint.Print(wire), StringComparison.Ordinal);
+        byte[] encoded = OfCodec.Encode(removed, Of10, 6);
+        Assert.Equal(sent, encoded[ReasonAt]);
+        Assert.Equal(reason, OfCodec.Encode(removed, new OfSession(OpenFlowVersion.OF14), 6)[8 + 8 + 2]);
+    }
+
+    [Fact]
+    public void AnNxtGroupModOnAVersionAfter10IsABadSubtypeAsInOpenVSwitch()
+    {
+        // The fuzzer's input: NXT_GROUP_MOD in an OpenFlow 1.4 header. It decoded, then went out as a 1.4
+        // OFPT_GROUP_MOD, which has no bucket ids. Open vSwitch knows NXT_GROUP_MOD on 1.0 only.
+        byte[] wire = Convert.FromHexString("0504004000000006000023200000001f000000000000000100200000ffffffff0010000800000000000000087fff000000100008000000010000000800020000");
+        Assert.Equal(OfError.BadRequestBadExpType, Assert.Throws<OfErrorException>(() => OfCodec.Decode(wire, new OfSession(OpenFlowVersion.OF14))).Error);
+        Assert.Contains("***decode error: OFPBRC_BAD_SUBTYPE***", OfpPrint.Print(wire), StringComparison.Ordinal);
+        wire[0] = 0x01;
+        Assert.IsType<GroupModMessage>(OfCodec.Decode(wire, Of10));
+    }
+
+    [Theory]
+    [InlineData("010b005800000006003820fd000000002c0000000010ffffffffffff000000030008ffff1ff5000000080001000000000000000006010e000000000000000000000000000014000000000000008400000000800000000000")]
+    [InlineData("010b005800000006003820fcffff00000000000000000010ffffffffffff0000000000000000000000000000000000000000000000000e000000000000000010ffffffffffff000000030008fffffff40000000800010000")]
+    public void AnOpenFlow10MatchOfFramesWithoutATagEncodesBack(string hex)
+    {
+        // dl_vlan=OFP_VLAN_NONE decodes as vlan_tci=0x0000 (the whole TCI), which the ofp_match encoder refused as
+        // something 40 bytes cannot say: an ArgumentException for a message the codec had just decoded.
+        byte[] wire = Convert.FromHexString(hex);
+        var removed = Assert.IsType<FlowRemovedMessage>(OfCodec.Decode(wire, Of10));
+        Assert.Contains("vlan_tci=0x0000", OfpPrint.Print(wire), StringComparison.Ordinal);
+        byte[] encoded = OfCodec.Encode(removed, Of10, 6);
+        Assert.Equal(removed.Rule.Match, Assert.IsType<FlowRemovedMessage>(OfCodec.Decode(encoded, Of10)).Rule.Match);
+        Assert.Equal(0xffff, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(encoded.AsSpan(8 + 4 + 2 + 12)));
+    }
 }

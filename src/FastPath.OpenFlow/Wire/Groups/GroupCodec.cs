@@ -48,7 +48,10 @@ public static class GroupCodec
     }
 
     /// <summary>Decodes NXT_GROUP_MOD's body (after the Nicira header): Open vSwitch's groups on OpenFlow 1.0.</summary>
-    public static GroupModMessage DecodeNxGroupMod(ref WireReader body, OfSession s) => DecodeGroupMod15(ref body, OpenFlowVersion.OF10);
+    /// <remarks>Open vSwitch knows NXT_GROUP_MOD on OpenFlow 1.0 only: on a later version it is OFPBRC_BAD_SUBTYPE.</remarks>
+    public static GroupModMessage DecodeNxGroupMod(ref WireReader body, OfSession s) => s.Version == OpenFlowVersion.OF10
+        ? DecodeGroupMod15(ref body, OpenFlowVersion.OF10)
+        : throw new OfErrorException(OfError.BadRequestBadExpType, $"NXT_GROUP_MOD on OpenFlow {s.Version}: OpenFlow 1.0 only");
 
     /// <summary>Encodes NXT_GROUP_MOD's body (after the Nicira header).</summary>
     public static void EncodeNxGroupMod(GroupModMessage m, WireWriter w, OfSession s) => EncodeGroupMod15(m, w, OpenFlowVersion.OF10);
