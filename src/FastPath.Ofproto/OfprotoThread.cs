@@ -42,6 +42,11 @@ public sealed class OfprotoThread : IDisposable
     /// <summary>The upcall handler (read its counters from the ofproto thread, through <see cref="InvokeAsync{T}"/>).</summary>
     public UpcallHandler Upcalls { get; }
 
+    /// <summary>
+    /// Table changes that needed no revalidation pass because no megaflow existed (read on the ofproto thread).
+    /// </summary>
+    public long ChangesWithoutMegaflows { get; private set; }
+
     /// <summary>The revalidator.</summary>
     public Revalidator Revalidator { get; }
 
@@ -227,13 +232,22 @@ public sealed class OfprotoThread : IDisposable
                 long now = Stopwatch.GetTimestamp();
                 busy |= Upcalls.Poll(now) > 0;
 
-                // A table change revalidates at once, so no megaflow forwards by an old rule for longer than a pass.
+                // A table change revalidates as soon as the requests queued with it are served, so no megaflow
+                // forwards by an old rule for longer than that and a pass. One pass covers every change before it:
+                // a burst of flow-mods costs one pass, not one each (each pass walks every megaflow and asks every
+                // PMD for its dump). With no megaflow at all there is nothing to re-translate, so a change costs
+                // nothing: ovs-ofctl add-flows, a flow-mod and a barrier at a time, waited on every pass otherwise.
                 long version = translator.Version;
-                if (version != revalidatedVersion || now >= nextRevalidation)
+                if (now >= nextRevalidation || (version != revalidatedVersion && reader.Count == 0 && Upcalls.Ukeys.Count > 0))
                 {
                     Revalidator.Run(now);
                     revalidatedVersion = version;
                     nextRevalidation = now + interval;
+                }
+                else if (version != revalidatedVersion && Upcalls.Ukeys.Count == 0)
+                {
+                    revalidatedVersion = version;
+                    ChangesWithoutMegaflows++;
                 }
 
                 foreach (Action<long> tick in timers)

@@ -62,7 +62,7 @@ public static class FlowRemovedCodec
         return m;
     }
 
-    /// <summary>Encodes an OFPT_FLOW_REMOVED body; reasons a version lacks are sent as OFPRR_DELETE, as Open vSwitch does.</summary>
+    /// <summary>Encodes an OFPT_FLOW_REMOVED body; before 1.4 a meter delete is sent as OFPRR_DELETE, as Open vSwitch does.</summary>
     public static void Encode(FlowRemovedMessage m, WireWriter w, OfSession s)
     {
         FlowRule r = m.Rule;
@@ -149,12 +149,10 @@ public static class FlowRemovedCodec
         NxMatchField.Write(w, lengthAt, r.Match);
     }
 
-    private static byte WireReason(OfFlowRemovedReason reason, OpenFlowVersion version) => (reason, version) switch
-    {
-        (OfFlowRemovedReason.GroupDelete, OpenFlowVersion.OF10) => (byte)OfFlowRemovedReason.Delete,
-        (OfFlowRemovedReason.MeterDelete or OfFlowRemovedReason.Eviction, < OpenFlowVersion.OF14) => (byte)OfFlowRemovedReason.Delete,
-        _ => (byte)reason,
-    };
+    // As Open vSwitch's ofputil_encode_flow_removed: only OFPRR_METER_DELETE goes as OFPRR_DELETE before 1.4; group
+    // delete and eviction go as they are on every version (a received reason is read as it is).
+    private static byte WireReason(OfFlowRemovedReason reason, OpenFlowVersion version) =>
+        reason == OfFlowRemovedReason.MeterDelete && version < OpenFlowVersion.OF14 ? (byte)OfFlowRemovedReason.Delete : (byte)reason;
 
     private static void EnsureEnd(ref WireReader body)
     {

@@ -62,7 +62,7 @@ public static class PacketIn2Codec
         }
 
         start = Begin(w, PropReason);
-        w.U8(s.Version < OpenFlowVersion.OF14 && m.Reason > OfPacketInReason.InvalidTtl ? (byte)OfPacketInReason.Action : (byte)m.Reason);
+        w.U8(PacketInCodec.WireReason(m.Reason, s.Version));
         End(w, start);
         start = Begin(w, PropMetadata);
         OxmMatchCodec.EncodeTlvs(w, m.Match, MatchDialects.ForVersion(s.Version));

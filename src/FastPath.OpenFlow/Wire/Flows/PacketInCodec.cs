@@ -89,8 +89,12 @@ public static class PacketInCodec
         w.Bytes(m.Data);
     }
 
-    private static byte WireReason(OfPacketInReason reason, OpenFlowVersion version) =>
+    /// <summary>
+    /// The reason byte a version sends: before 1.4, the reasons 1.4 added go as OFPR_ACTION, as Open vSwitch's
+    /// encode_packet_in_reason; a reason it does not know goes as received.
+    /// </summary>
+    internal static byte WireReason(OfPacketInReason reason, OpenFlowVersion version) =>
         version < OpenFlowVersion.OF14 && reason is OfPacketInReason.ActionSet or OfPacketInReason.Group or OfPacketInReason.PacketOut
-            ? (byte)OfPacketInReason.Action // as Open vSwitch's encode_packet_in_reason; a reason it does not know goes as received
+            ? (byte)OfPacketInReason.Action
             : (byte)reason;
 }

@@ -48,7 +48,10 @@ public static class GroupCodec
     }
 
     /// <summary>Decodes NXT_GROUP_MOD's body (after the Nicira header): Open vSwitch's groups on OpenFlow 1.0.</summary>
-    public static GroupModMessage DecodeNxGroupMod(ref WireReader body, OfSession s) => DecodeGroupMod15(ref body, OpenFlowVersion.OF10);
+    /// <remarks>Open vSwitch knows NXT_GROUP_MOD on OpenFlow 1.0 only: on a later version it is OFPBRC_BAD_SUBTYPE.</remarks>
+    public static GroupModMessage DecodeNxGroupMod(ref WireReader body, OfSession s) => s.Version == OpenFlowVersion.OF10
+        ? DecodeGroupMod15(ref body, OpenFlowVersion.OF10)
+        : throw new OfErrorException(OfError.BadRequestBadExpType, $"NXT_GROUP_MOD on OpenFlow {s.Version}: OpenFlow 1.0 only");
 
     /// <summary>Encodes NXT_GROUP_MOD's body (after the Nicira header).</summary>
     public static void EncodeNxGroupMod(GroupModMessage m, WireWriter w, OfSession s) => EncodeGroupMod15(m, w, OpenFlowVersion.OF10);
@@ -197,7 +200,29 @@ public static class GroupCodec
         uint groupId = body.U32();
         List<GroupBucket> buckets = DecodeBuckets13(ref body, v);
         GroupType type = command == OfGroupModCommand.Delete ? (GroupType)Math.Min(rawType, (byte)3) : Type(rawType);
+        CheckWeights(type, buckets);
         return new GroupModMessage(command, new GroupDescription { GroupId = groupId, Type = type, Buckets = buckets });
+    }
+
+    /// <summary>
+    /// Open vSwitch's decoder (ofputil_check_group_mod) refuses a group-mod that gives a bucket of a group other than
+    /// select a weight: OFPGMFC_INVALID_GROUP, before the group table sees it. The 1.5 layout cannot even say such a
+    /// weight back, since a weight property goes only with select groups.
+    /// </summary>
+    private static void CheckWeights(GroupType type, IReadOnlyList<GroupBucket> buckets)
+    {
+        if (type == GroupType.Select)
+        {
+            return;
+        }
+
+        foreach (GroupBucket b in buckets)
+        {
+            if (b.Weight != 0)
+            {
+                throw new OfErrorException(OfError.GroupModFailedInvalidGroup, $"bucket weight {b.Weight} in a {type} group: only select groups weigh buckets");
+            }
+        }
     }
 
     private static List<GroupBucket> DecodeBuckets13(ref WireReader body, OpenFlowVersion v)
@@ -255,6 +280,7 @@ public static class GroupCodec
             ? (GroupType)Math.Min(rawType, (byte)3)
             : Type(rawType);
         GroupDescription g = DecodeBucketsAndProperties15(ref body, bucketsLength, groupId, type, actionVersion);
+        CheckWeights(type, g.Buckets);
         return new GroupModMessage(command, g) { CommandBucketId = commandBucketId };
     }
 
@@ -365,7 +391,9 @@ public static class GroupCodec
             w.U32(b.BucketId);
             OfActionCodec.Encode(w, b.Actions, actionVersion);
             w.PatchU16(start + 2, (ushort)(w.Length - start - 8));
-            if (g.Type == GroupType.Select)
+            // Open vSwitch writes a weight only for select groups; a weight on another group (a group-desc entry
+            // decoded from a peer: group-mods with one are refused) goes out too, so that it reads back as it was.
+            if (g.Type == GroupType.Select || b.Weight != 0)
             {
                 w.U16(0);
                 w.U16(8);

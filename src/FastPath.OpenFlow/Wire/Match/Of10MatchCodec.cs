@@ -236,8 +236,9 @@ public static class Of10MatchCodec
         PipelineMatch untagged = normalized;
         if ((tciMask & FlowKey.VlanCfi) != 0 && (tci & FlowKey.VlanCfi) == 0)
         {
-            // "No tag" whatever other TCI bits the mask names: there are none to compare.
-            OfFields.VlanTci.Set(ref untagged, 0, 0x1fff);
+            // "No tag" whatever other TCI bits the mask names: there are none to compare. Decode reads
+            // OFP_VLAN_NONE as the whole TCI zero.
+            OfFields.VlanTci.Set(ref untagged, 0, 0xffff);
         }
 
         if (decoded != untagged || normalized != match)
