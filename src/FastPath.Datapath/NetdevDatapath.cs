@@ -20,31 +20,24 @@ namespace FastPath.Datapath;
 /// </remarks>
 public sealed class NetdevDatapath : IDisposable
 {
-    private readonly List<PmdThread> pmds = [];
+    private volatile PmdThread[] pmds;
     private readonly SortedDictionary<uint, INetdev> ports = [];
     private readonly Dictionary<(uint Port, int Queue), PmdThread> placement = [];
     private readonly Lock gate = new();
     private readonly MeterTable meters = new();
+    private bool started;
 
     /// <summary>Creates PMDs on <paramref name="cores"/> (-1 for an unpinned PMD) without starting them.</summary>
     public NetdevDatapath(IEnumerable<int> cores, PmdOptions? options = null)
     {
         Options = options ?? new PmdOptions();
-        foreach (int core in cores)
-        {
-            pmds.Add(new PmdThread(core, options, meters));
-        }
-
-        if (pmds.Count == 0)
-        {
-            throw new ArgumentException("a datapath needs at least one PMD", nameof(cores));
-        }
+        pmds = NewPmds(cores, nameof(cores));
     }
 
-    /// <summary>The PMDs' sizes and knobs (<see cref="PmdOptions.MaxMegaflows"/> is each PMD's flow limit).</summary>
-    public PmdOptions Options { get; }
+    /// <summary>The PMDs' sizes and knobs (<see cref="PmdOptions.MaxMegaflows"/> is each PMD's flow limit), as a PMD created now gets them.</summary>
+    public PmdOptions Options { get; private set; }
 
-    /// <summary>The PMD threads.</summary>
+    /// <summary>The PMD threads: a snapshot, replaced as a whole by <see cref="ReplacePmds"/>.</summary>
     public IReadOnlyList<PmdThread> Pmds => pmds;
 
     /// <summary>Ports by number (a snapshot).</summary>
@@ -98,6 +91,50 @@ public sealed class NetdevDatapath : IDisposable
             {
                 p.Start();
             }
+
+            started = true;
+        }
+    }
+
+    /// <summary>
+    /// Re-creates the PMDs on <paramref name="cores"/> (Open vSwitch's reconfiguration on a new pmd-cpu-mask): the
+    /// running PMDs stop (flushing what they were sending), new ones start (if the datapath had started) and take
+    /// every port and every rx queue, placed round-robin. Megaflows and PMD counters go with the old PMDs; ports,
+    /// meters and the EMC insertion probability stay. Returns the old PMDs, stopped but not disposed: whoever
+    /// drains their upcall and reply rings (the slow path) lets go of them first, then disposes them.
+    /// </summary>
+    public IReadOnlyList<PmdThread> ReplacePmds(IEnumerable<int> cores)
+    {
+        PmdThread[] fresh = NewPmds(cores, nameof(cores));
+        lock (gate)
+        {
+            PmdThread[] old = pmds;
+
+            // Every old PMD stops before a new one starts: one poller per rx queue at any time.
+            foreach (PmdThread p in old)
+            {
+                p.Stop();
+            }
+
+            pmds = fresh;
+
+            // Running before the ports come: a PMD takes them through its command ring.
+            if (started)
+            {
+                foreach (PmdThread p in fresh)
+                {
+                    p.Start();
+                }
+            }
+
+            var byPort = placement.Keys.GroupBy(k => k.Port).ToDictionary(g => g.Key, g => g.Max(k => k.Queue) + 1);
+            placement.Clear();
+            foreach ((uint no, INetdev dev) in ports)
+            {
+                AddToPmds(no, dev, byPort.GetValueOrDefault(no, dev.RxQueueCount));
+            }
+
+            return old;
         }
     }
 
@@ -124,24 +161,40 @@ public sealed class NetdevDatapath : IDisposable
             throw new ArgumentException($"port {dev.Name} has no tx queue", nameof(dev));
         }
 
-        // XPS: PMD i sends on queue i mod n; only a queue that more than one PMD maps to gets a lock.
-        int n = dev.TxQueueCount;
-        Lock?[] locks = [.. Enumerable.Range(0, n).Select(q => q + n < pmds.Count ? new Lock() : null)];
         ports.Add(no, dev);
-        for (int i = 0; i < pmds.Count; i++)
+        AddToPmds(no, dev, dev.RxQueueCount);
+        return no;
+    }
+
+    private void AddToPmds(uint no, INetdev dev, int rxQueues)
+    {
+        // XPS: PMD i sends on queue i mod n; only a queue that more than one PMD maps to gets a lock.
+        PmdThread[] all = pmds;
+        int n = dev.TxQueueCount;
+        Lock?[] locks = [.. Enumerable.Range(0, n).Select(q => q + n < all.Length ? new Lock() : null)];
+        for (int i = 0; i < all.Length; i++)
         {
-            Check(pmds[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(i % n), locks[i % n])));
+            Check(all[i].Call(PmdCommand.PortAdd(no, dev.GetTxQueue(i % n), locks[i % n])));
         }
 
         int next = placement.Count;
-        for (int q = 0; q < dev.RxQueueCount; q++)
+        for (int q = 0; q < rxQueues; q++)
         {
-            PmdThread pmd = pmds[(next + q) % pmds.Count];
+            PmdThread pmd = all[(next + q) % all.Length];
             Check(pmd.Call(PmdCommand.RxqAdd(no, dev.GetRxQueue(q))));
             placement[(no, q)] = pmd;
         }
+    }
 
-        return no;
+    private PmdThread[] NewPmds(IEnumerable<int> cores, string paramName)
+    {
+        PmdThread[] made = [.. cores.Select(core => new PmdThread(core, Options, meters))];
+        if (made.Length == 0)
+        {
+            throw new ArgumentException("a datapath needs at least one PMD", paramName);
+        }
+
+        return made;
     }
 
     /// <summary>Removes a port: its queues stop being polled and output to it is dropped.</summary>
@@ -221,9 +274,9 @@ public sealed class NetdevDatapath : IDisposable
                 throw new ArgumentException($"port {portNo} has no rx queue {queue}", nameof(queue));
             }
 
-            if ((uint)pmdIndex >= (uint)pmds.Count)
+            if ((uint)pmdIndex >= (uint)pmds.Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(pmdIndex), pmdIndex, $"the datapath has {pmds.Count} PMDs");
+                throw new ArgumentOutOfRangeException(nameof(pmdIndex), pmdIndex, $"the datapath has {pmds.Length} PMDs");
             }
 
             Move(portNo, queue, from, pmds[pmdIndex]);
@@ -233,12 +286,17 @@ public sealed class NetdevDatapath : IDisposable
     /// <summary>Sets every PMD's EMC insertion probability to 1/<paramref name="inverseProbability"/> (emc-insert-inv-prob, at run time; 0 disables the EMC).</summary>
     public void SetEmcInsertInvProb(int inverseProbability)
     {
-        foreach (PmdThread p in pmds)
+        lock (gate)
         {
-            PmdCommand reply = p.Call(PmdCommand.SetEmcInsertInvProb(inverseProbability));
-            if (!reply.Ok)
+            // Kept for the PMDs a new pmd-cpu-mask creates.
+            Options = Options with { EmcInsertInvProb = inverseProbability };
+            foreach (PmdThread p in pmds)
             {
-                throw new InvalidOperationException($"pmd on core {p.CoreId}: {reply.Error}");
+                PmdCommand reply = p.Call(PmdCommand.SetEmcInsertInvProb(inverseProbability));
+                if (!reply.Ok)
+                {
+                    throw new InvalidOperationException($"pmd on core {p.CoreId}: {reply.Error}");
+                }
             }
         }
     }
@@ -284,11 +342,11 @@ public sealed class NetdevDatapath : IDisposable
                 queues.Sort((a, b) => b.Load.CompareTo(a.Load));
             }
 
-            var pmdLoad = new long[pmds.Count];
+            var pmdLoad = new long[pmds.Length];
             for (int i = 0; i < queues.Count; i++)
             {
                 var (port, queue, load) = queues[i];
-                int target = mode == RxqAssignment.RoundRobin ? i % pmds.Count : Array.IndexOf(pmdLoad, pmdLoad.Min());
+                int target = mode == RxqAssignment.RoundRobin ? i % pmds.Length : Array.IndexOf(pmdLoad, pmdLoad.Min());
                 pmdLoad[target] += load;
                 Move(port, queue, placement[(port, queue)], pmds[target]);
             }

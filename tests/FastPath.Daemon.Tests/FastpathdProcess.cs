@@ -15,11 +15,18 @@ public sealed class FastpathdProcess : IAsyncDisposable
     private readonly StringBuilder log = new();
     private Process? process;
 
-    /// <summary>A daemon to be started in a new temporary run directory (or <paramref name="runDir"/>).</summary>
-    public FastpathdProcess(string? runDir = null)
+    /// <summary>
+    /// A daemon to be started in a new temporary run directory (or <paramref name="runDir"/>), in the network
+    /// namespace <paramref name="netns"/> when one is given (through <c>ip netns exec</c>, which becomes the daemon).
+    /// </summary>
+    public FastpathdProcess(string? runDir = null, string? netns = null)
     {
         RunDir = runDir ?? Directory.CreateTempSubdirectory("fastpathd-test-").FullName;
+        Netns = netns;
     }
+
+    /// <summary>The network namespace the daemon runs in, or null for the test's own.</summary>
+    public string? Netns { get; }
 
     /// <summary>The run directory.</summary>
     public string RunDir { get; }
@@ -43,7 +50,11 @@ public sealed class FastpathdProcess : IAsyncDisposable
     public async Task StartAsync(params string[] extraArgs)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "fastpathd.dll");
-        var psi = new ProcessStartInfo("dotnet", [dll, .. extraArgs]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        ProcessStartInfo psi = Netns is null
+            ? new ProcessStartInfo("dotnet", [dll, .. extraArgs])
+            : new ProcessStartInfo("ip", ["netns", "exec", Netns, "dotnet", dll, .. extraArgs]);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         psi.Environment["OVS_RUNDIR"] = RunDir;
         process = Process.Start(psi) ?? throw new InvalidOperationException("could not start fastpathd");
         process.OutputDataReceived += (_, e) => Append(e.Data);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using FastPath.Daemon.Switch;
 using FastPath.Ofproto.Normal;
 using FastPath.Ovsdb.Vswitch;
@@ -48,6 +49,126 @@ public sealed class FastpathdVlanTests(ITestOutputHelper output)
         await d.RunAsync("ovs-vsctl", "--timeout=30", "set", "port", "v4", "trunks=20", "--", "clear", "port", "v1", "tag");
         Assert.Empty(await OutputsAsync(d, br, $"in_port=4,dl_vlan=10,dl_src=50:54:00:00:00:04,{Bcast}"));
         Assert.Equal(Set("u:2", "u:5", "10:L"), await OutputsAsync(d, br, $"in_port=1,dl_vlan=10,dl_src=50:54:00:00:00:01,{Bcast}"));
+    }
+
+    /// <summary>
+    /// The NORMAL part of ofproto/trace through access, trunk and native-untagged ports, in ovs-vswitchd 3.1's words:
+    /// the same lines for flooding, for a tagged frame on an access port, and for a VLAN a trunk does not carry.
+    /// </summary>
+    [SkippableFact]
+    public async Task TraceThroughNormalSaysWhatOvsVswitchdSays()
+    {
+        string? why = OvsVswitchdProcess.Unavailable();
+        Skip.If(why != null, why);
+        string br = $"fpw{Environment.ProcessId % 100000}";
+        string[] ports = ["v1", "tag=10", "v2", "tag=10", "v3", "tag=20", "v4", "trunks=10,20", "v5", "tag=10 vlan_mode=native-untagged"];
+        await using var d = new FastpathdProcess();
+        await d.StartAsync();
+        await using OvsVswitchdProcess ovs = await OvsVswitchdProcess.StartAsync();
+        foreach ((Func<string, string[], Task<string>> run, string type) in new (Func<string, string[], Task<string>>, string)[] { (d.RunAsync, "null"), (ovs.RunAsync, "dummy") })
+        {
+            var args = new List<string> { "--timeout=30", "add-br", br, "--", "set", "bridge", br, "datapath_type=netdev" };
+            for (int i = 0; i < ports.Length; i += 2)
+            {
+                args.AddRange(["--", "add-port", br, ports[i], .. ports[i + 1].Split(' '), "--", "set", "interface", ports[i], $"type={type}", $"ofport_request={(i / 2) + 1}"]);
+            }
+
+            await run("ovs-vsctl", [.. args]);
+        }
+
+        foreach (string flow in new[]
+        {
+            $"in_port=1,dl_src=50:54:00:00:00:01,{Bcast}",
+            $"in_port=4,dl_vlan=20,dl_src=50:54:00:00:00:04,{Bcast}",
+            $"in_port=4,dl_src=50:54:00:00:00:04,{Bcast}",
+            $"in_port=4,dl_vlan=30,dl_src=50:54:00:00:00:04,{Bcast}",
+            $"in_port=1,dl_vlan=10,dl_src=50:54:00:00:00:01,{Bcast}",
+            $"in_port=5,dl_src=50:54:00:00:00:05,{Bcast}",
+            $"in_port=5,dl_vlan=20,dl_src=50:54:00:00:00:05,{Bcast}",
+        })
+        {
+            string ours = await d.RunAsync("ovs-appctl", "ofproto/trace", br, flow);
+            string theirs = await ovs.RunAsync("ovs-appctl", "ofproto/trace", br, flow);
+            output.WriteLine($"{flow}\novs-vswitchd:\n{theirs}\nfastpathd:\n{ours}");
+            Assert.Equal(Pipeline(theirs), Pipeline(ours));
+            Assert.Equal(theirs.Split('\n')[0], ours.Split('\n')[0]);
+        }
+
+        // With -generate a trace learns, and says so as OVS does.
+        string learned = await d.RunAsync("ovs-appctl", "ofproto/trace", br, $"in_port=2,dl_src=50:54:00:00:00:02,{Bcast}", "-generate");
+        Assert.Contains("     -> learned that 50:54:00:00:00:02 is on port v2 in VLAN 10\n", learned, StringComparison.Ordinal);
+        string forwarded = await d.RunAsync("ovs-appctl", "ofproto/trace", br, "in_port=1,dl_src=50:54:00:00:00:01,dl_dst=50:54:00:00:00:02");
+        Assert.Contains("     -> forwarding to learned port\n", forwarded, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Real frames: two namespaces on access ports of VLAN 10 ping each other through fastpathd's NORMAL; a third on
+    /// VLAN 20, in the same IP subnet, is not reached and receives nothing of their traffic (not even the ARP floods).
+    /// </summary>
+    [SkippableFact]
+    public async Task AccessPortsOfOneVlanTalkAndAnotherVlanHearsNothing()
+    {
+        string? why = NetnsTopology.Unavailable();
+        Skip.If(why != null, why);
+        using var topo = new NetnsTopology();
+        string ns1 = topo.AddNamespace("a1");
+        string ns2 = topo.AddNamespace("a2");
+        string ns3 = topo.AddNamespace("a3");
+        NetnsTopology.VethPair a = topo.AddVeth(ns1);
+        NetnsTopology.VethPair b = topo.AddVeth(ns2);
+        NetnsTopology.VethPair c = topo.AddVeth(ns3);
+        topo.AddAddress(ns1, a.HostName, "10.206.0.1/24");
+        topo.AddAddress(ns2, b.HostName, "10.206.0.2/24");
+        topo.AddAddress(ns3, c.HostName, "10.206.0.3/24");
+
+        await using var d = new FastpathdProcess();
+        await d.StartAsync();
+        string br = $"fpx{Environment.ProcessId % 100000}";
+        await d.RunAsync(
+            "ovs-vsctl", "--timeout=30", "add-br", br, "--", "set", "bridge", br, "datapath_type=netdev",
+            "--", "add-port", br, a.RootName, "tag=10", "--", "add-port", br, b.RootName, "tag=10", "--", "add-port", br, c.RootName, "tag=20");
+        long before = RxPackets(ns3, c.HostName);
+
+        string reply = NetnsTopology.Run("ip", "netns", "exec", ns1, "ping", "-c", "5", "-i", "0.2", "-W", "1", "10.206.0.2");
+        output.WriteLine(reply);
+        Assert.Matches(@"[1-5] received", reply);
+        var (code, text, _) = await RunInAsync(ns1, "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.206.0.3");
+        output.WriteLine(text);
+        Assert.NotEqual(0, code);
+        Assert.Contains(" 0 received", text, StringComparison.Ordinal);
+        Assert.Equal(before, RxPackets(ns3, c.HostName));
+
+        // The two learned in VLAN 10; nothing in VLAN 20.
+        string fdb = await d.RunAsync("ovs-appctl", "fdb/show", br);
+        output.WriteLine(fdb);
+        Assert.Contains(fdb.Split('\n'), l => Regex.IsMatch(l, @"^\s+\d+\s+10\s+" + FieldMac(a.HostMac)));
+        Assert.Contains(fdb.Split('\n'), l => Regex.IsMatch(l, @"^\s+\d+\s+10\s+" + FieldMac(b.HostMac)));
+        Assert.DoesNotContain(fdb.Split('\n'), l => Regex.IsMatch(l, @"^\s+\d+\s+20\s+"));
+    }
+
+    private static string FieldMac(byte[] mac) => string.Join(':', mac.Select(x => x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static long RxPackets(string ns, string ifname) =>
+        long.Parse(NetnsTopology.Run("ip", "netns", "exec", ns, "cat", $"/sys/class/net/{ifname}/statistics/rx_packets").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<(int Code, string Output, string Error)> RunInAsync(string ns, params string[] command)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("ip", ["netns", "exec", ns, .. command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        Task<string> o = p.StandardOutput.ReadToEndAsync();
+        Task<string> e = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await o, await e);
+    }
+
+    /// <summary>The trace's pipeline: the lines between the bridge header and "Final flow", with the NORMAL report.</summary>
+    private static string Pipeline(string trace)
+    {
+        string[] lines = trace.Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("bridge(", StringComparison.Ordinal));
+        int end = Array.FindIndex(lines, l => l.StartsWith("Final flow", StringComparison.Ordinal) || l.StartsWith("Megaflow", StringComparison.Ordinal));
+        return string.Join('\n', lines[start..end]).TrimEnd();
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class VlogTests : IAsyncLifetime
 
         Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/set", "console:off", "connmgr:syslog:warn"));
         Assert.Contains("connmgr            OFF       WARN        DBG", AppCtl.Ok(dir.Path, "vlog/list"), StringComparison.Ordinal);
-        factory.CreateLogger("FastPath.Connmgr.OfConnection").LogError("to the file only");
+        factory.CreateLogger("FastPath.Connmgr.OfConnectionManager").LogError("to the file only");
         Assert.DoesNotContain("to the file only", ConsoleText, StringComparison.Ordinal);
         Assert.Contains(ReadLog(), l => l.EndsWith("|connmgr|ERR|to the file only", StringComparison.Ordinal));
 
@@ -123,8 +123,8 @@ public sealed class VlogTests : IAsyncLifetime
         File.Move(LogFile, LogFile + ".1");
         Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/reopen"));
         log.LogWarning("second");
-        Assert.Contains(File.ReadAllLines(LogFile + ".1"), l => l.EndsWith("|ofproto|WARN|first", StringComparison.Ordinal));
-        Assert.Contains(ReadLog(), l => l.EndsWith("|ofproto|WARN|second", StringComparison.Ordinal));
+        Assert.Contains(File.ReadAllLines(LogFile + ".1"), l => l.EndsWith("|ofproto_dpif|WARN|first", StringComparison.Ordinal));
+        Assert.Contains(ReadLog(), l => l.EndsWith("|ofproto_dpif|WARN|second", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -133,14 +133,73 @@ public sealed class VlogTests : IAsyncLifetime
         var m = new VlogModules();
         Assert.Equal("dpif_netdev", m.ModuleOf("FastPath.Datapath.Pmd.PmdThread").Name);
         Assert.Equal("netdev_afxdp", m.ModuleOf("FastPath.Datapath.Ports.Afxdp.AfxdpNetdev").Name);
-        Assert.Equal("netdev", m.ModuleOf("FastPath.Datapath.Ports.Pcap.PcapNetdev").Name);
+        Assert.Equal("netdev", m.ModuleOf("FastPath.Datapath.Ports.NullNetdev").Name);
+        Assert.Equal("netdev_linux", m.ModuleOf("FastPath.Datapath.Ports.Pcap.PcapNetdev").Name);
         Assert.Equal("ofproto_dpif_upcall", m.ModuleOf("FastPath.Ofproto.Upcalls.UpcallHandler").Name);
         Assert.Equal("connmgr", m.ModuleOf("FastPath.Connmgr.OfConnectionManager").Name);
         Assert.Equal("vswitchd", m.ModuleOf("Program").Name);
         Assert.Equal("vswitchd", m.ModuleOf("FastPath.DatapathX").Name); // a prefix is a namespace, not a string prefix
         m.AddModule("ovsdb_idl", "FastPath.Ovsdb.Idl");
         Assert.Equal("ovsdb_idl", m.ModuleOf("FastPath.Ovsdb.Idl.Client").Name);
-        Assert.Equal("ovsdb", m.ModuleOf("FastPath.Ovsdb.Jsonrpc").Name);
+        Assert.Equal("ovsdb_idl", m.ModuleOf("FastPath.Ovsdb.Jsonrpc").Name);
+        Assert.Equal("dpif", m.ModuleOf("FastPath.Datapath.NetdevDatapath").Name);
+        Assert.Equal("ofproto_dpif", m.ModuleOf("FastPath.Ofproto.Bridge.BridgeHost").Name);
+        Assert.Equal("ofproto_dpif_xlate", m.ModuleOf("FastPath.Ofproto.Xlate.OfXlate").Name);
+        Assert.Equal("rconn", m.ModuleOf("FastPath.Connmgr.OfActiveRemote").Name);
+        Assert.Equal("vconn", m.ModuleOf("FastPath.Connmgr.OfConnection").Name);
+        Assert.Equal("poll_loop", m.ModuleOf("poll_loop").Name);
+    }
+
+    /// <summary>The modules an Open vSwitch 3.1 user names in vlog/set, as its ovs-vswitchd lists them.</summary>
+    [Theory]
+    [InlineData("dpif")]
+    [InlineData("dpif_netdev")]
+    [InlineData("ofproto")]
+    [InlineData("ofproto_dpif")]
+    [InlineData("ofproto_dpif_upcall")]
+    [InlineData("ofproto_dpif_xlate")]
+    [InlineData("bridge")]
+    [InlineData("connmgr")]
+    [InlineData("rconn")]
+    [InlineData("vconn")]
+    [InlineData("netdev")]
+    [InlineData("netdev_afxdp")]
+    [InlineData("ovsdb_idl")]
+    [InlineData("unixctl")]
+    [InlineData("poll_loop")]
+    public void OpenVSwitchModulesAreListedAndSetByName(string module)
+    {
+        Assert.Contains($"{module,-16}  INFO        OFF       INFO\n", AppCtl.Ok(dir.Path, "vlog/list"), StringComparison.Ordinal);
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/set", module + ":dbg"));
+        Assert.Contains($"{module,-16}   DBG        DBG        DBG\n", AppCtl.Ok(dir.Path, "vlog/list"), StringComparison.Ordinal);
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/set", $"{module}:console:warn"));
+        Assert.Contains($"{module,-16}  WARN        DBG        DBG\n", AppCtl.Ok(dir.Path, "vlog/list"), StringComparison.Ordinal);
+
+        // Only that module changed.
+        string other = module == "ofproto" ? "vswitchd" : "ofproto";
+        Assert.Contains($"{other,-16}  INFO        OFF       INFO\n", AppCtl.Ok(dir.Path, "vlog/list"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DpifDebugMessagesAreWrittenOnceDpifIsSetToDbg()
+    {
+        ILogger dpif = factory.CreateLogger("FastPath.Datapath.NetdevDatapath");
+        dpif.LogDebug("before");
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/set", "dpif:console:dbg"));
+        dpif.LogDebug("after");
+        Assert.DoesNotContain("|dpif|DBG|before", ConsoleText, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|\d{5}\|dpif\|DBG\|after$", ConsoleText);
+    }
+
+    [Fact]
+    public void RateLimitCommandsCheckModuleNamesAsOpenVSwitchDoes()
+    {
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/disable-rate-limit"));
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/disable-rate-limit", "dpif", "ANY"));
+        Assert.Equal("", AppCtl.Ok(dir.Path, "vlog/enable-rate-limit", "ofproto_dpif_upcall"));
+        AppCtl.Result r = AppCtl.Run(dir.Path, "vlog/enable-rate-limit", "dpif", "nosuch");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("unknown module\n", r.Stderr, StringComparison.Ordinal);
     }
 
     private string[] ReadLog()

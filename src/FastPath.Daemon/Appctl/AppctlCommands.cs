@@ -6,7 +6,8 @@ namespace FastPath.Daemon.Appctl;
 public static class AppctlCommands
 {
     /// <summary>
-    /// Registers the dpif-netdev/*, dpctl/*, ofproto/trace, fdb/show, upcall/show, coverage/show and memory/show commands on
+    /// Registers the dpif-netdev/*, dpctl/*, ofproto/trace, fdb/show, upcall/show, coverage/show, memory/show,
+    /// bridge/reconnect, revalidator/*, ovs/route/* commands, and those of features FastPath lacks, on
     /// <paramref name="server"/>, answering from <paramref name="view"/>.
     /// </summary>
     public static void Register(UnixctlServer server, ISwitchView view, Coverage.CoverageRegistry? coverage = null)
@@ -20,6 +21,9 @@ public static class AppctlCommands
         DpifCommands.Register(server, view);
         FdbCommands.Register(server, view);
         AbsentFeatureCommands.Register(server, view);
+        ConntrackCommands.Register(server, view);
+        BridgeCommands.Register(server, view);
+        RouteCommands.Register(server);
         if (coverage is not null)
         {
             CoverageCommands.Register(server, coverage);

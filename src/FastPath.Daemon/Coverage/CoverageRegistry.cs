@@ -121,6 +121,17 @@ public sealed class CoverageRegistry : IDisposable
         }
     }
 
+    /// <summary>The total of counter <paramref name="name"/>; false if there is no such counter.</summary>
+    public bool TryGetTotal(string name, out long total)
+    {
+        Pull();
+        lock (gate)
+        {
+            total = byName.TryGetValue(name, out Counter? c) ? Interlocked.Read(ref c.Total) : 0;
+            return c is not null;
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

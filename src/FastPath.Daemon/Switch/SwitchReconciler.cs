@@ -74,8 +74,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
     /// <summary>
     /// The Open_vSwitch PMD tunables at run time, as ovs-vswitchd applies them on every reconfiguration:
     /// emc-insert-inv-prob reaches every PMD through its command ring, a new pmd-rxq-assign re-places every rx
-    /// queue with the new policy. A new pmd-cpu-mask applies to bridges created from then on: FastPath does not
-    /// move running PMDs (that would need their datapath rebuilt, and its flows with it).
+    /// queue with the new policy, a new pmd-cpu-mask re-creates the PMDs on its cores (<see cref="ApplyPmdCores"/>).
     /// </summary>
     private void ApplyPmdSettings(OpenVSwitchConfig? ovs)
     {
@@ -98,7 +97,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         string? mask = ovs?.PmdCpuMask;
         if (pmdSettingsSeen && mask != appliedMask)
         {
-            logger.LogWarning("pmd-cpu-mask changed to {Mask}: it applies to bridges created from now on; running PMDs stay on their cores", mask ?? "(default)");
+            ApplyPmdCores(Cores(ovs));
         }
 
         appliedMask = mask;
@@ -132,6 +131,37 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         {
             logger.LogWarning("Invalid pmd-rxq-assign value '{Value}'; defaulting to 'cycles'", value);
             return RxqAssignment.Cycles;
+        }
+    }
+
+    /// <summary>
+    /// A new pmd-cpu-mask, as ovs-vswitchd's reconfigure_pmd_threads: every bridge whose PMDs are not on exactly
+    /// <paramref name="cores"/> gets new PMDs there, its rx queues placed on them, its OpenFlow rules and ports kept.
+    /// </summary>
+    private void ApplyPmdCores(IReadOnlyList<int> cores)
+    {
+        foreach (RunningBridge b in bridges.Values)
+        {
+            int[] now = [.. b.Datapath.Pmds.Select(p => p.CoreId)];
+            if (now.SequenceEqual(cores))
+            {
+                continue;
+            }
+
+            try
+            {
+                b.Host.SetPmdCores(cores);
+                foreach (int core in now.Except(cores))
+                {
+                    logger.LogInformation("bridge {Bridge}: PMD thread on core {Core} destroyed", b.Name, core);
+                }
+
+                logger.LogInformation("bridge {Bridge}: PMD threads on cores {Cores}", b.Name, string.Join(",", cores));
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or ArgumentException)
+            {
+                logger.LogError("bridge {Bridge}: moving PMDs to cores {Cores} failed: {Error}", b.Name, string.Join(",", cores), e.Message);
+            }
         }
     }
 

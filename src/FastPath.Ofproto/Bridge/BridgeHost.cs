@@ -130,6 +130,33 @@ public sealed class BridgeHost : IAsyncDisposable
         return dev;
     }
 
+    /// <summary>
+    /// Moves the bridge's datapath to new PMDs on <paramref name="cores"/>, as ovs-vswitchd does on a new
+    /// pmd-cpu-mask: the megaflows' last traffic is credited to their rules, the PMDs stop, new ones take every
+    /// port and rx queue, and the slow path serves the new PMDs' upcalls. OpenFlow rules, ports and connections stay;
+    /// megaflows go with the old PMDs and are made again by the next packets. The datapath must be this bridge's alone.
+    /// </summary>
+    public void SetPmdCores(IReadOnlyList<int> cores)
+    {
+        ArgumentNullException.ThrowIfNull(cores);
+        IReadOnlyList<Datapath.Pmd.PmdThread> old = Bridge.Invoke(() =>
+        {
+            // On the ofproto thread, so nothing reads the old PMDs' rings while they go.
+            if (datapath.Pmds.All(p => p.IsRunning))
+            {
+                Bridge.Thread.Revalidator.Run(System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            IReadOnlyList<Datapath.Pmd.PmdThread> stopped = datapath.ReplacePmds(cores);
+            Bridge.Thread.Upcalls.ReplacePmds(datapath.Pmds);
+            return stopped;
+        });
+        foreach (Datapath.Pmd.PmdThread p in old)
+        {
+            p.Dispose();
+        }
+    }
+
     /// <summary>Adds a passive listener for tools (<c>ptcp:PORT[:IP]</c>, <c>punix:PATH</c>, <c>pssl:...</c>).</summary>
     public OfRemote Listen(string target, OfRemoteOptions? remoteOptions = null) =>
         Connections.AddRemote(target, (remoteOptions ?? new OfRemoteOptions()) with { Kind = OfConnectionKind.Service });

@@ -40,7 +40,7 @@ public sealed class PortTable
         var entry = new Entry(datapathPort, netdev, description with { PortNo = portNo });
         ports.Add(portNo, entry);
         var config = (OfPortConfig)description.Config;
-        view.Set(datapathPort, noFlood: (config & OfPortConfig.NoFlood) != 0, isLocal: portNo == OfPorts.Local);
+        view.Set(datapathPort, noFlood: (config & OfPortConfig.NoFlood) != 0, isLocal: portNo == OfPorts.Local, name: description.Name);
         view.SetConfig(datapathPort, config);
         view.SetLive(datapathPort, (description.State & OfPortDesc.StateLinkDown) == 0);
         Changed?.Invoke(entry.Description, PortChange.Add);

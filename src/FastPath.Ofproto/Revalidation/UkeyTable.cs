@@ -5,11 +5,13 @@ namespace FastPath.Ofproto.Revalidation;
 /// <summary>The <see cref="Ukey"/>s of every PMD, by megaflow; owned by the ofproto thread.</summary>
 public sealed class UkeyTable
 {
-    private readonly Dictionary<FlowMatch, Ukey>[] perPmd;
+    private Dictionary<FlowMatch, Ukey>[] perPmd;
 
     /// <summary>A table for <paramref name="pmdCount"/> PMDs.</summary>
-    public UkeyTable(int pmdCount) =>
-        perPmd = [.. Enumerable.Range(0, pmdCount).Select(_ => new Dictionary<FlowMatch, Ukey>(FlowMatchComparer.Instance))];
+    public UkeyTable(int pmdCount) => perPmd = Empty(pmdCount);
+
+    /// <summary>Forgets every ukey and serves <paramref name="pmdCount"/> PMDs from now on (their megaflows went with the PMDs they were on).</summary>
+    public void Reset(int pmdCount) => perPmd = Empty(pmdCount);
 
     /// <summary>The ukeys of PMD <paramref name="pmd"/>.</summary>
     public IReadOnlyDictionary<FlowMatch, Ukey> Of(int pmd) => perPmd[pmd];
@@ -45,4 +47,7 @@ public sealed class UkeyTable
 
         return removed;
     }
+
+    private static Dictionary<FlowMatch, Ukey>[] Empty(int pmdCount) =>
+        [.. Enumerable.Range(0, pmdCount).Select(_ => new Dictionary<FlowMatch, Ukey>(FlowMatchComparer.Instance))];
 }

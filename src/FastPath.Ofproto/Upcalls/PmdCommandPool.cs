@@ -10,14 +10,25 @@ namespace FastPath.Ofproto.Upcalls;
 /// <remarks>A steady stream of flow changes then allocates no command, and so starts no collection that would stop the PMDs.</remarks>
 public sealed class PmdCommandPool
 {
-    private readonly IReadOnlyList<PmdThread> pmds;
-    private readonly Stack<PmdCommand>[] spare;
+    private IReadOnlyList<PmdThread> pmds;
+    private Stack<PmdCommand>[] spare;
 
     /// <summary>A pool for <paramref name="pmds"/>.</summary>
     public PmdCommandPool(IReadOnlyList<PmdThread> pmds)
     {
         this.pmds = pmds;
         spare = [.. pmds.Select(_ => new Stack<PmdCommand>())];
+    }
+
+    /// <summary>
+    /// Serves <paramref name="replacement"/> from now on (the datapath re-created its PMDs): commands still out on
+    /// the old PMDs are left to the collector, their answers never read.
+    /// </summary>
+    public void Replace(IReadOnlyList<PmdThread> replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        pmds = replacement;
+        spare = [.. replacement.Select(_ => new Stack<PmdCommand>())];
     }
 
     /// <summary>Commands made new rather than recycled.</summary>

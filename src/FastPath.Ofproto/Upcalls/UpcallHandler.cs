@@ -42,6 +42,17 @@ public sealed class UpcallHandler
     /// <summary>The installed megaflows' records.</summary>
     public UkeyTable Ukeys => ukeys;
 
+    /// <summary>
+    /// Serves <paramref name="pmds"/> from now on, in place of the PMDs the datapath stopped (a new pmd-cpu-mask):
+    /// their rings are no longer read, and the ukeys of their megaflows are forgotten with them. Call it on the
+    /// ofproto thread, before the old PMDs are disposed.
+    /// </summary>
+    public void ReplacePmds(IReadOnlyList<PmdThread> pmds)
+    {
+        commands.Replace(pmds);
+        ukeys.Reset(pmds.Count);
+    }
+
     /// <summary>Misses taken from the rings.</summary>
     public long Misses { get; private set; }
 

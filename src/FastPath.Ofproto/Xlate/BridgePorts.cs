@@ -8,6 +8,7 @@ namespace FastPath.Ofproto.Xlate;
 /// </summary>
 public sealed class BridgePorts
 {
+    private readonly Dictionary<uint, string> names = [];
     private readonly SortedDictionary<uint, bool> ports = [];
     private readonly HashSet<uint> down = [];
     private readonly Dictionary<uint, OfPortConfig> config = [];
@@ -27,10 +28,14 @@ public sealed class BridgePorts
     /// <summary>Port numbers, ascending.</summary>
     public IEnumerable<uint> Numbers => ports.Keys;
 
-    /// <summary>Adds or reconfigures port <paramref name="number"/>.</summary>
-    public void Set(uint number, bool noFlood = false, bool isLocal = false)
+    /// <summary>Adds or reconfigures port <paramref name="number"/>, named <paramref name="name"/> in traces (its number when null).</summary>
+    public void Set(uint number, bool noFlood = false, bool isLocal = false, string? name = null)
     {
         ports[number] = noFlood;
+        if (name is not null)
+        {
+            names[number] = name;
+        }
         if (isLocal)
         {
             LocalPort = number;
@@ -51,11 +56,15 @@ public sealed class BridgePorts
 
             Normal.ForgetPort(number);
             down.Remove(number);
+            names.Remove(number);
             config.Remove(number);
 
             Version++;
         }
     }
+
+    /// <summary>The port's name as traces give it (Open vSwitch's bundle name): its interface's, else its number.</summary>
+    public string NameOf(uint number) => names.TryGetValue(number, out string? name) ? name : number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether port <paramref name="number"/> exists.</summary>
     public bool Contains(uint number) => ports.ContainsKey(number);

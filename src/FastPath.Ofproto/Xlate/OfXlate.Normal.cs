@@ -91,7 +91,10 @@ public sealed partial class OfXlate
                 }
             }
 
-            Trace?.Add($"    NORMAL: {Describe(d)}: {d}");
+            if (Trace is not null)
+            {
+                TraceNormal(d, current, bridgePorts);
+            }
             if (d.IsDrop)
             {
                 return;
@@ -190,17 +193,42 @@ public sealed partial class OfXlate
             Actions.PushVlan((ushort)(tag >> 16), (ushort)(tag & ~(uint)FlowKey.VlanCfi & 0xffff));
         }
 
-        private static string Describe(NormalDecision d) => d.Verdict switch
+        /// <summary>
+        /// What Open vSwitch's xlate_normal reports, in its words and node types: a learned address, then why a
+        /// frame is dropped (an error line naming the port and VLANs, then the warning) or where it goes.
+        /// </summary>
+        private void TraceNormal(NormalDecision d, in FlowKey current, BridgePorts bridgePorts)
         {
-            NormalVerdict.Forward => "forwarding to learned port",
-            NormalVerdict.Flood => "no learned MAC for destination, flooding",
-            NormalVerdict.DropUnknownInPort => "no input bundle, dropping",
-            NormalVerdict.DropPartialVlanTag => "partial VLAN tag, dropping",
-            NormalVerdict.DropVlanNotAllowed => "disallowed VLAN VID for this input port, dropping",
-            NormalVerdict.DropReservedMulticast => "packet has reserved destination MAC, dropping",
-            NormalVerdict.DropLearnedOnInPort => "learned port is input port, dropping",
-            _ => "learned port is unknown, dropping",
-        } + (d.Learning is MacLearnResult.Learned or MacLearnResult.Moved ? $" (learned the source in VLAN {d.Vlan})" : string.Empty);
+            const string Detail = "     -> ";
+            const string Warn = "     >> ";
+            string inPort = bridgePorts.NameOf(current.InPort);
+            if (d.Learning is MacLearnResult.Learned or MacLearnResult.Moved)
+            {
+                Trace!.Add($"{Detail}learned that {OpenFlow.Text.FieldText.FormatEthernet(EthernetAddress.Read(current.DlSrc))} is on port {inPort} in VLAN {d.Vlan}");
+            }
+
+            if (d.Verdict == NormalVerdict.DropVlanNotAllowed)
+            {
+                VlanTags arrived = VlanTags.Of(current);
+                int vid = arrived.HasOuter ? arrived.OuterTci & 0x0fff : 0;
+                PortVlanConfig config = bridgePorts.Normal.VlanOf(current.InPort);
+                Trace!.Add(config.Mode == PortVlanMode.Access
+                    ? $"     >>>> dropping VLAN {vid} tagged packet received on port {inPort} configured as VLAN {config.Vlan} access port <<<<"
+                    : $"     >>>> dropping VLAN {vid} packet received on port {inPort} not configured for trunking VLAN {vid} <<<<");
+            }
+
+            Trace!.Add(d.Verdict switch
+            {
+                NormalVerdict.Forward => Detail + "forwarding to learned port",
+                NormalVerdict.Flood => Detail + "no learned MAC for destination, flooding",
+                NormalVerdict.DropUnknownInPort => Warn + "no input bundle, dropping",
+                NormalVerdict.DropPartialVlanTag => Warn + "partial VLAN tag, dropping",
+                NormalVerdict.DropVlanNotAllowed => Warn + "disallowed VLAN VID for this input port, dropping",
+                NormalVerdict.DropReservedMulticast => Warn + "packet has reserved destination MAC, dropping",
+                NormalVerdict.DropLearnedOnInPort => Detail + "learned port is input port, dropping",
+                _ => Detail + "learned port is unknown, dropping",
+            });
+        }
     }
 
     /// <summary>A frame's two outermost VLAN headers as the flow key holds them: TPID in the high half, TCI (with the key's present bit) in the low.</summary>

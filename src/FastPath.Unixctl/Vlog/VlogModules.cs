@@ -215,24 +215,57 @@ public sealed class VlogModules
     }
 
     /// <summary>
-    /// FastPath's parts under the names Open vSwitch gives the same parts, so that <c>vlog/set dpif_netdev:dbg</c>
-    /// means what an Open vSwitch user expects.
+    /// FastPath's parts under the names Open vSwitch 3.1 gives the same parts, so that <c>vlog/set dpif:dbg</c> or
+    /// <c>vlog/set ofproto_dpif_upcall:file:dbg</c> means what an Open vSwitch user expects. Each module claims the
+    /// log categories (namespaces and type names) of the FastPath code that does that module's job; modules
+    /// whose job has no separate code here (<c>poll_loop</c>: FastPath's loops are its PMDs and ofproto thread)
+    /// claim a category of their own name.
     /// </summary>
     public void AddFastPathModules()
     {
+        // The datapath interface (dpif.c) and the userspace datapath behind it (dpif-netdev.c and friends).
+        AddModule("dpif", "dpif", "FastPath.Datapath.NetdevDatapath", "FastPath.Datapath.RxqAssignment");
         AddModule("dpif_netdev", "FastPath.Datapath", "FastPath.Packets");
+        AddModule("dpif_netdev_lookup", "FastPath.Datapath.Classifier");
+        AddModule("odp_execute", "FastPath.Datapath.Actions");
+        AddModule("pmd_perf", "FastPath.Datapath.Pmd.PmdStats", "FastPath.Datapath.Pmd.PmdStatsFormatter");
         AddModule("netdev", "FastPath.Datapath.Ports");
         AddModule("netdev_afxdp", "FastPath.Datapath.Ports.Afxdp", "FastPath.Native");
-        AddModule("ofproto", "FastPath.Ofproto");
+        AddModule("netdev_linux", "FastPath.Datapath.Ports.Tap", "FastPath.Datapath.Ports.Pcap", "FastPath.Daemon.Ports");
+        AddModule("pcap", "FastPath.Datapath.CaptureFiles", "FastPath.Datapath.Ports.Replay");
+
+        // ofproto and its dpif provider: tables, the slow path's thread, upcalls and revalidators, translation.
+        AddModule("ofproto", "FastPath.Ofproto", "FastPath.Ofproto.Tables", "FastPath.Ofproto.Groups", "FastPath.Ofproto.Meters");
+        AddModule("ofproto_dpif", "FastPath.Ofproto.Bridge", "FastPath.Ofproto.OfprotoThread");
         AddModule("ofproto_dpif_upcall", "FastPath.Ofproto.Upcalls", "FastPath.Ofproto.Revalidation");
-        AddModule("ofproto_dpif_xlate", "FastPath.Ofproto.Xlate", "FastPath.Ofproto.Normal");
+        AddModule("ofproto_dpif_xlate", "FastPath.Ofproto.Xlate", "FastPath.Ofproto.Normal", "FastPath.Ofproto.Trace");
+        AddModule("classifier", "FastPath.Ofproto.Classifier");
+
+        // OpenFlow connections: the manager, reliable (reconnecting) connections, and the connections themselves.
         AddModule("connmgr", "FastPath.Connmgr", "FastPath.Ofproto.Service");
+        AddModule("rconn", "FastPath.Connmgr.OfActiveRemote", "FastPath.Connmgr.OfRemote", "FastPath.Connmgr.OfBackoff");
+        AddModule("vconn", "FastPath.Connmgr.OfConnection", "FastPath.Connmgr.OfSendQueue", "FastPath.Connmgr.OfPassiveRemote");
+        AddModule("stream_ssl", "FastPath.Connmgr.OfSsl");
         AddModule("ofp_msgs", "FastPath.OpenFlow");
+
+        // The daemon: bridge.c's reconfiguration, the database client, unixctl, the main loop.
+        AddModule("bridge", "FastPath.Daemon");
+        AddModule("ovsdb_idl", "FastPath.Ovsdb");
+        AddModule("jsonrpc", "FastPath.Ovsdb.Rpc");
+        AddModule("coverage", "FastPath.Daemon.Coverage");
         AddModule("unixctl", "FastPath.Unixctl");
         AddModule("vlog", "FastPath.Unixctl.Vlog");
-        AddModule("bridge", "FastPath.Daemon");
-        AddModule("ovsdb", "FastPath.Ovsdb");
+        AddModule("poll_loop", "poll_loop");
+        AddModule("memory", "FastPath.Daemon.Metrics");
         AddModule("hosting", "Microsoft.Extensions.Hosting", "Microsoft.Hosting");
+    }
+
+    /// <summary>Whether every module named in <paramref name="names"/> exists; the first unknown one in <paramref name="unknown"/>.</summary>
+    public bool AllKnown(IEnumerable<string> names, out string? unknown)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        unknown = names.FirstOrDefault(n => Find(n) is null);
+        return unknown is null;
     }
 
     private VlogModule Resolve(string category)
