@@ -82,6 +82,115 @@ public class FlowMonitorVersusOvsTests
         Assert.Contains("OFPMOFC_BAD_FLAGS", r.Stdout + r.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Flow control as Open vSwitch 3.1 does it, the reference for <see cref="FlowMonitorPauseTests"/>: the monitor
+    /// stops reading (ofctl/block) while another connection adds 10000 flows; past 128 KiB of unsent updates the switch
+    /// says PAUSED and holds them back, and once the monitor reads again (ofctl/unblock) it sends the flows added
+    /// meanwhile and RESUMED: every flow reported exactly once. (FastPath's OpenFlow flow-mod path takes 10000 flows
+    /// from ovs-ofctl too slowly to fill the socket buffers within ovs-ofctl's timeout, so FastPath's side of this is
+    /// FlowMonitorPauseTests, which changes the flows through the bridge.)
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenFlow15")]
+    public void OpenVSwitchPausesAMonitorThatStopsReadingThenResumesWithWhatItMissed(string? protocol)
+    {
+        const int Flows = 10_000; // about 800 KB of updates: more than the socket buffers and the 128 KiB bound
+        OfctlScript script = OfctlScript.Parse("pause", protocol,
+        [
+            "@file flows.txt",
+            .. Enumerable.Range(1, Flows).Select(i => $"table=1,priority=8,tcp,tp_dst={i},actions=output:1"),
+            "@end",
+            "@monitor monitor {target} watch:!initial",
+            "{monitor} ofctl/block",
+            "add-flows {target} {file:flows.txt}",
+            "{monitor} ofctl/unblock",
+            "dump-flows {target} table=9",
+            "dump-flows {target} table=9",
+            "@end",
+        ]);
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(4, fixedAddresses: true);
+        OfctlResult theirs = OfctlRunner.Run(script, "unix:" + ovs.BridgeManagementSocket)[^1];
+        string[] lines = (theirs.Stdout + theirs.Stderr).Split('\n');
+        int paused = Array.FindIndex(lines, l => l.Contains("PAUSED", StringComparison.Ordinal));
+        int resumed = Array.FindIndex(lines, l => l.Contains("RESUMED", StringComparison.Ordinal));
+        Assert.True(paused >= 0 && resumed > paused, $"PAUSED at line {paused}, RESUMED at {resumed} of {lines.Length}");
+        List<string> added = [.. lines.Where(l => l.Contains("event=ADDED", StringComparison.Ordinal))];
+        Assert.Equal(Flows, added.Count);
+        Assert.Equal(Flows, added.Distinct().Count());
+    }
+
+    /// <summary>
+    /// Cancel (NXT_FLOW_MONITOR_CANCEL, ONFT_FLOW_MONITOR_CANCEL, OpenFlow 1.4+'s delete command) sent through the
+    /// monitor's connection: nothing is reported after it; a cancel of a monitor that does not exist is
+    /// OFPMOFC_UNKNOWN_MONITOR. (Open vSwitch 3.1 answers 1.4+'s unknown delete with an OpenFlow 1.0 error ovs-ofctl
+    /// drops the connection over, so that one is not compared.) ovs-ofctl's first monitor has id 0.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "0104001400000007000023200000001500000000", "0104001400000008000023200000001500000007")]
+    [InlineData("OpenFlow13", "04040014000000074f4e46000000074e00000000", "04040014000000084f4e46000000074e00000007")]
+    [InlineData("OpenFlow15", "0612002800000007001000000000000000000000ffffffffffffffff005fff020001000400000000", null)]
+    public async Task ACancelledMonitorReportsNothingMore(string? protocol, string cancel, string? cancelUnknown)
+    {
+        List<string> lines =
+        [
+            "@monitor monitor {target} watch:!initial",
+            "add-flow {target} table=1,priority=8,tcp,actions=output:1",
+            "{monitor} ofctl/send " + cancel,
+            "{monitor} ofctl/barrier",
+            "add-flow {target} table=1,priority=9,tcp,actions=output:1",
+        ];
+        if (cancelUnknown != null)
+        {
+            lines.Add("{monitor} ofctl/send " + cancelUnknown);
+        }
+
+        lines.AddRange(["del-flows {target} table=1", "@end", "dump-flows {target}"]);
+        OfctlScript script = OfctlScript.Parse("cancel", protocol, lines);
+        (IReadOnlyList<OfctlResult> reference, IReadOnlyList<OfctlResult> ours) = await RunBothAsync(script);
+        OfctlComparison comparison = OfctlDifferential.Compare(script.Name, reference, ours);
+        Assert.True(comparison.Differences.Count == 0, comparison.Report());
+        string monitor = ours[^2].Stdout + ours[^2].Stderr;
+        // The first add is reported, the second (after the cancel) and the delete are not.
+        Assert.Single(monitor.Split('\n'), l => l.Contains("event=ADDED", StringComparison.Ordinal));
+        Assert.DoesNotContain("event=DELETED", monitor, StringComparison.Ordinal);
+        if (cancelUnknown != null)
+        {
+            Assert.Contains("OFPMOFC_UNKNOWN_MONITOR", monitor, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Flows that time out are reported deleted with the timeout as the reason, as by Open vSwitch.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenFlow13")]
+    [InlineData("OpenFlow15")]
+    public async Task ATimedOutFlowIsReportedDeletedWithItsReason(string? protocol)
+    {
+        const string Hard = "table=1,priority=8,hard_timeout=1,tcp,actions=output:1";
+        const string Idle = "table=1,priority=9,idle_timeout=3,udp,actions=output:2";
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(4, fixedAddresses: true);
+        await using HostedBridge fastpath = HostedBridge.Like(ovs);
+        OfctlResult theirs = OfctlRunner.Monitor("unix:" + ovs.BridgeManagementSocket, protocol, "monitor {target} watch:!initial", () =>
+        {
+            ovs.OfCtl("add-flow", Hard);
+            ovs.OfCtl("add-flow", Idle);
+            Eventually.Until(() => !ovs.OfCtl("dump-flows").Contains("table=1", StringComparison.Ordinal), "Open vSwitch to expire both flows");
+        });
+        OfctlResult ours = OfctlRunner.Monitor(fastpath.Target, protocol, "monitor {target} watch:!initial", () =>
+        {
+            fastpath.Host.Bridge.AddFlows([Hard]);
+            fastpath.Host.Bridge.AddFlows([Idle]);
+            Eventually.Until(() => fastpath.Host.Bridge.Invoke(() => fastpath.Host.Bridge.Pipeline.Count) == 0, "FastPath to expire both flows");
+            Thread.Sleep(200); // the updates of the last expiry pass go out once the pass is done
+        });
+
+        OfctlCommandComparison c = OfctlDifferential.Compare("monitor", [theirs], [ours]).Commands[0];
+        Assert.True(c.Equal, c.Describe());
+        Assert.Contains("event=DELETED reason=hard", ours.Stdout + ours.Stderr, StringComparison.Ordinal);
+        Assert.Contains("event=DELETED reason=idle", ours.Stdout + ours.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>A flow-mod adding priority=11,in_port=4,actions=output:1 with xid 0xabcd, as the monitor's version speaks.</summary>
     private static string FlowModPriority11InPort4(string? protocol) => protocol switch
     {
