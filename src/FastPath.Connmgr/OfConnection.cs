@@ -182,6 +182,23 @@ public sealed class OfConnection : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Queues <paramref name="message"/> as <see cref="Send(OfMessage, uint)"/> does, each of its messages counted by
+    /// <paramref name="counter"/> until written (flow monitor updates: Open vSwitch's monitor_counter).
+    /// </summary>
+    public bool SendCounted(OfMessage message, uint xid, OfSendCounter counter)
+    {
+        foreach (byte[] frame in OfCodec.EncodeAll(message, Session, xid))
+        {
+            if (!SendEncoded(frame, false, counter))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Queues <paramref name="message"/> unless the queue is full of droppable messages already (then it is dropped and counted).</summary>
     public bool SendDroppable(OfMessage message, uint xid) => SendEncoded(OfCodec.Encode(message, Session, xid), true);
 
@@ -280,14 +297,14 @@ public sealed class OfConnection : IAsyncDisposable
     internal bool HasBeenActive => Volatile.Read(ref wasActive);
 
     /// <summary>Queues bytes encoded elsewhere (snoop copies, echo replies).</summary>
-    internal bool SendEncoded(byte[] bytes, bool droppable)
+    internal bool SendEncoded(byte[] bytes, bool droppable, OfSendCounter? counter = null)
     {
         if (CloseReason is not null || Volatile.Read(ref pendingCloseReason) is not null)
         {
             return false;
         }
 
-        switch (queue.Enqueue(bytes, droppable))
+        switch (queue.Enqueue(bytes, droppable, counter))
         {
             case OfSendQueue.Outcome.Dropped:
                 Interlocked.Increment(ref Counters.droppedMessages);

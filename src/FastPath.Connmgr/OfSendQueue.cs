@@ -10,7 +10,7 @@ namespace FastPath.Connmgr;
 internal sealed class OfSendQueue(OfConnectionOptions options)
 {
     private readonly Lock gate = new();
-    private readonly Queue<(byte[] Bytes, bool Droppable)> items = new();
+    private readonly Queue<(byte[] Bytes, bool Droppable, OfSendCounter? Counter)> items = new();
     private readonly SemaphoreSlim ready = new(0);
     private TaskCompletionSource? drained;
     private long bytes;
@@ -65,8 +65,8 @@ internal sealed class OfSendQueue(OfConnectionOptions options)
         }
     }
 
-    /// <summary>Adds one encoded message.</summary>
-    public Outcome Enqueue(byte[] message, bool isDroppable)
+    /// <summary>Adds one encoded message, counted by <paramref name="counter"/> (if any) until it is written.</summary>
+    public Outcome Enqueue(byte[] message, bool isDroppable, OfSendCounter? counter = null)
     {
         lock (gate)
         {
@@ -84,8 +84,9 @@ internal sealed class OfSendQueue(OfConnectionOptions options)
                 return Outcome.Overflow;
             }
 
-            items.Enqueue((message, isDroppable));
+            items.Enqueue((message, isDroppable, counter));
             bytes += message.Length;
+            counter?.Queued(message.Length);
         }
 
         ready.Release();
@@ -103,7 +104,7 @@ internal sealed class OfSendQueue(OfConnectionOptions options)
     {
         lock (gate)
         {
-            foreach ((byte[] b, bool _) in items)
+            foreach ((byte[] b, bool _, OfSendCounter? _) in items)
             {
                 if (into.Count >= max)
                 {
@@ -119,15 +120,21 @@ internal sealed class OfSendQueue(OfConnectionOptions options)
     public void Written(int count)
     {
         TaskCompletionSource? wake = null;
+        List<(OfSendCounter, int)>? counted = null;
         lock (gate)
         {
             for (int i = 0; i < count; i++)
             {
-                (byte[] b, bool d) = items.Dequeue();
+                (byte[] b, bool d, OfSendCounter? c) = items.Dequeue();
                 bytes -= b.Length;
                 if (d)
                 {
                     droppable--;
+                }
+
+                if (c is not null)
+                {
+                    (counted ??= []).Add((c, b.Length));
                 }
             }
 
@@ -139,6 +146,15 @@ internal sealed class OfSendQueue(OfConnectionOptions options)
         }
 
         wake?.TrySetResult();
+
+        // Outside the lock: a counter's Drained handler may queue more.
+        if (counted is not null)
+        {
+            foreach ((OfSendCounter c, int length) in counted)
+            {
+                c.Written(length);
+            }
+        }
     }
 
     /// <summary>Completes once the queue is below its soft limits (at once if it is already).</summary>

@@ -78,6 +78,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
         bridge = target;
         ports = portTable;
         ports.Changed += PortChanged;
+        bridge.Invoke(() => bridge.Pipeline.Monitor = this);
 
         // The datapath hands the whole missed packet up; each connection cuts it to its own miss_send_len.
         bridge.Invoke(() => bridge.Xlate.MissSendLength = ushort.MaxValue);
@@ -167,6 +168,8 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
     private void Serve(OfConnection c, OfRequest request)
     {
         Requests++;
+        serving = c;
+        servingXid = request.Xid;
         try
         {
             Dispatch(c, request);
@@ -186,6 +189,12 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
         catch (MeterModException e)
         {
             Refuse(c, request, OfprotoErrors.Of(e.Error));
+        }
+        finally
+        {
+            // What the request changed reaches monitors before anything the connection sends later (a barrier reply).
+            serving = null;
+            FlushMonitors();
         }
     }
 
@@ -224,7 +233,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
                 c.Session = c.Session with { FlowModTableId = t.Enable };
                 break;
             default:
-                if (!DispatchFlows(c, request) && !DispatchSwitch(c, request))
+                if (!DispatchFlows(c, request) && !DispatchMonitors(c, request) && !DispatchSwitch(c, request))
                 {
                     // Something only a switch sends (a reply, a packet-in) or nothing FastPath serves yet.
                     throw new OfErrorException(OfError.BadRequestBadType, $"{request.Message.GetType().Name} is not a request a switch serves");
@@ -266,5 +275,7 @@ public sealed partial class OpenFlowEndpoint : IOfMessageHandler, IPacketInSink,
         public ushort ControllerId { get; set; }
 
         public bool InvalidTtlToController { get; set; }
+
+        public FlowMonitorState? FlowMonitor { get; set; }
     }
 }

@@ -21,6 +21,12 @@ public sealed record OpenFlowEndpointOptions
     /// <summary>OFPMP_DESC's serial number (other-config:serial-desc).</summary>
     public string SerialNumber { get; init; } = "None";
 
+    /// <summary>
+    /// Bytes of flow monitor updates a connection may have queued, unsent, before its monitors pause (PAUSED, then
+    /// updates dropped until the backlog is written, then RESUMED with what changed meanwhile): Open vSwitch's 128 KiB.
+    /// </summary>
+    public int FlowMonitorPauseBytes { get; init; } = 128 * 1024;
+
     /// <summary>OFPMP_DESC's datapath description (other-config:dp-desc); null: the bridge's name, as Open vSwitch.</summary>
     public string? DatapathDescription { get; init; }
 }

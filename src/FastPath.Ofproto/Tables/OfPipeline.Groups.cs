@@ -26,7 +26,7 @@ public sealed partial class OfPipeline
             var gone = new HashSet<uint>(deleted);
             foreach (OfRule rule in Rules.Where(r => UsesAnyGroup(r, gone)).ToList())
             {
-                Remove(rule);
+                Remove(rule, FlowRemovedReason.GroupDelete);
                 removed.Add(new RemovedRule(rule, FlowRemovedReason.GroupDelete));
             }
         }

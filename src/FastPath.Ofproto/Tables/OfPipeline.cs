@@ -47,6 +47,9 @@ public sealed partial class OfPipeline
     /// <summary>Meters that exist; a rule may only use one of these. <see cref="Meters.OfMeterTable"/> sets it to its own.</summary>
     public Func<uint, bool> MeterExists { get; set; } = _ => false;
 
+    /// <summary>Told of every rule added, modified or removed (flow monitoring); null: nobody.</summary>
+    public IFlowTableMonitor? Monitor { get; set; }
+
     /// <summary>Rules in all tables.</summary>
     public int Count => tables.Sum(t => t.Count);
 
@@ -95,12 +98,20 @@ public sealed partial class OfPipeline
 
                 foreach (OfRule rule in targets)
                 {
+                    FlowRule before = rule.Spec;
+
                     // A modify changes what the rule does, never what it matches, where it is, its timeouts or its
                     // flags (OpenFlow 1.3 6.4; Open vSwitch keeps send_flow_rem across a mod-flows that omits it).
                     rule.Spec = rule.Spec with { Instructions = r.Instructions, Cookie = mod.Rule.CookieMask == 0 && mod.Command != FlowModCommand.ModifyStrict ? r.Cookie : rule.Spec.Cookie };
                     if ((r.Flags & FlowModFlags.ResetCounts) != 0)
                     {
                         rule.ResetCounters();
+                    }
+
+                    // Open vSwitch reports a modify that changed nothing to no flow monitor.
+                    if (!before.Instructions.Equals(rule.Spec.Instructions) || before.Cookie != rule.Spec.Cookie)
+                    {
+                        Monitor?.RuleModified(rule, before.Instructions);
                     }
                 }
 
@@ -110,7 +121,7 @@ public sealed partial class OfPipeline
             case FlowModCommand.DeleteStrict:
                 foreach (OfRule rule in Select(mod, strict: mod.Command == FlowModCommand.DeleteStrict))
                 {
-                    Remove(rule);
+                    Remove(rule, FlowRemovedReason.Delete);
                     removed.Add(new RemovedRule(rule, FlowRemovedReason.Delete));
                 }
 
@@ -129,7 +140,7 @@ public sealed partial class OfPipeline
         List<OfRule> selected = Rules.Where(predicate).ToList();
         foreach (OfRule rule in selected)
         {
-            Remove(rule);
+            Remove(rule, reason);
         }
 
         return selected.ConvertAll(r => new RemovedRule(r, reason));
@@ -157,7 +168,7 @@ public sealed partial class OfPipeline
 
         foreach (RemovedRule e in expired)
         {
-            Remove(e.Rule);
+            Remove(e.Rule, e.Reason);
         }
 
         return expired;
@@ -201,14 +212,18 @@ public sealed partial class OfPipeline
         }
 
         Version++;
+
+        // A rule an identical add replaced is reported as added, as Open vSwitch does.
+        Monitor?.RuleAdded(rule);
     }
 
-    private void Remove(OfRule rule)
+    private void Remove(OfRule rule, FlowRemovedReason reason)
     {
         tables[rule.TableId].Remove(rule);
         timed.Remove(rule);
         rule.Removed = true;
         Version++;
+        Monitor?.RuleRemoved(rule, reason);
     }
 
     /// <summary>
@@ -256,10 +271,12 @@ public sealed partial class OfPipeline
 
     private static IEnumerable<OfAction> AllActions(OfInstructionSet set) => set.ApplyActions.Concat(set.WriteActions ?? []);
 
-    private static bool OutputsTo(OfInstructionSet set, uint port) =>
+    /// <summary>Whether <paramref name="set"/> outputs to <paramref name="port"/> (any port: <see cref="OfPorts.Any"/>), as out_port filters mean.</summary>
+    internal static bool OutputsTo(OfInstructionSet set, uint port) =>
         port == OfPorts.Any || AllActions(set).Any(a => a is OutputAction o && o.Port == port);
 
-    private static bool SendsToGroup(OfInstructionSet set, uint group) =>
+    /// <summary>Whether <paramref name="set"/> sends to <paramref name="group"/> (any group: <see cref="FlowMod.AnyGroup"/>), as out_group filters mean.</summary>
+    internal static bool SendsToGroup(OfInstructionSet set, uint group) =>
         group == FlowMod.AnyGroup || AllActions(set).Any(a => a is GroupAction g && g.GroupId == group);
 
     // Two matches overlap when some packet matches both: they agree on every bit both masks hold.

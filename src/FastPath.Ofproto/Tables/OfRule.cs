@@ -35,6 +35,12 @@ public sealed class OfRule : IFlowStatsSink
     /// <summary>Whether the rule has left its table (a megaflow made from it must not credit it any more).</summary>
     public bool Removed { get; internal set; }
 
+    /// <summary>Flow monitoring's sequence number when the rule was added (Open vSwitch's add_seqno; kept by an identical add).</summary>
+    internal long MonitorAddSeqno { get; set; }
+
+    /// <summary>Flow monitoring's sequence number when the rule was last added or modified (modify_seqno).</summary>
+    internal long MonitorModifySeqno { get; set; }
+
     /// <summary>The rule that replaced this one keeping its counters, which therefore takes its later credits.</summary>
     private OfRule? successor;
 

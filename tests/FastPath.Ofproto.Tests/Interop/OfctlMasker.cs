@@ -51,7 +51,8 @@ public enum OfctlMasks
 /// <item>The xid of a queue configuration reply naming a port: <c>queue-get-config</c> without a port (OpenFlow 1.0)
 /// asks port by port in the order the switch listed its ports, so which port got which xid is that order.</item>
 /// </list>
-/// Record order: ports (<c> 1(p1):</c>, <c>port  1:</c>, <c>port 1 queue</c>), flows (<c>cookie=</c>), groups
+/// Record order: ports (<c> 1(p1):</c>, <c>port  1:</c>, <c>port 1 queue</c>), flows (<c>cookie=</c>), the flow
+/// updates of one flow monitor message (<c> event=</c>: the initial dump, a delete of several flows), groups
 /// (<c>group_id=</c>), meters (<c>meter=</c>, <c>meter:</c>, a number or the virtual <c>controller</c> and
 /// <c>slowpath</c>), <c>diff-flows</c> lines (<c>-</c>/<c>+</c> and a flow: ovs-ofctl prints them from a hash table
 /// filled in the order the switch dumped its flows) and per-port queue configuration replies come in the switch's
@@ -161,7 +162,7 @@ public static partial class OfctlMasker
     [GeneratedRegex(@"\baddr:[0-9a-f]{2}(:[0-9a-f]{2}){5}\b")]
     private static partial Regex Addr();
 
-    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*group_id=|meter[=:](\d+|controller|slowpath)\b|[-+][a-z]|OFPT_QUEUE_GET_CONFIG_REPLY .*\(xid=#\): port=)")]
+    [GeneratedRegex(@"^(\s*\d+\([^)]*\):|\s*LOCAL\([^)]*\):|\s*port\s+(\d+|LOCAL|ANY)(:| queue)|\s*cookie=|\s*event=|\s*group_id=|meter[=:](\d+|controller|slowpath)\b|[-+][a-z]|OFPT_QUEUE_GET_CONFIG_REPLY .*\(xid=#\): port=)")]
     private static partial Regex RecordStart();
 
     [GeneratedRegex(@"^[A-Z][A-Z0-9_]+[ _(]")]

@@ -117,7 +117,7 @@ public static class OfctlRunner
             bool listening = !p.HasExited && Barrier(dir, ctl);
             foreach (OfctlCommand t in step.Triggers)
             {
-                results.Add(RunOne(script, t, target, dir));
+                results.Add(t.Args[0] == "{monitor}" ? RunAppctl(script, t, ctl, target, dir) : RunOne(script, t, target, dir));
             }
 
             trigger?.Invoke();
@@ -146,6 +146,13 @@ public static class OfctlRunner
         results.Add(new OfctlResult(Shown(script, step.Monitor), note.Contains("killed", StringComparison.Ordinal) ? -1 : p.ExitCode,
             Clean(stdout.Result, target, dir), Clean(stderr.Result + note, target, dir)));
         return results;
+    }
+
+    // A trigger that is a command to the monitor (ofctl/send, ofctl/block, ofctl/unblock): ovs-appctl -t MONITOR ARGS.
+    private static OfctlResult RunAppctl(OfctlScript script, OfctlCommand command, string ctl, string target, string dir)
+    {
+        OvsTool.Result r = OvsTool.Run(dir, "ovs-appctl", ["--timeout=" + OfctlTimeoutSeconds, "-t", ctl, .. command.Args.Skip(1)], ToolTimeout);
+        return new OfctlResult(Shown(script, command), r.ExitCode, Clean(r.Stdout, target, dir), Clean(r.Stderr, target, dir));
     }
 
     private static bool Barrier(string dir, string ctl)

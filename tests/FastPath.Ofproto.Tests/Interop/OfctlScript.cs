@@ -104,7 +104,8 @@ public sealed record OfctlScript(string Name, string? Protocol, IReadOnlyList<Of
     private static OfctlCommand Command(string name, int index, string text)
     {
         List<string> args = Split(text, $"{name}:{index + 1}");
-        if (!args.Any(a => a.Contains("{target}", StringComparison.Ordinal)))
+        // A monitor's trigger may talk to the monitor itself instead: {monitor} ARGS runs ovs-appctl -t MONITOR ARGS.
+        if (!args.Any(a => a.Contains("{target}", StringComparison.Ordinal)) && args[0] != "{monitor}")
         {
             throw new FormatException($"{name}:{index + 1}: `{text}` does not name the switch ({{target}})");
         }

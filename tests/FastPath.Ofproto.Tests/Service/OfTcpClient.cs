@@ -32,6 +32,15 @@ internal sealed class OfTcpClient : IDisposable
         return new OfTcpClient(s);
     }
 
+    /// <summary>Connects to the unix socket <paramref name="path"/> (a bridge's management socket).</summary>
+    public static async Task<OfTcpClient> ConnectUnixAsync(string path)
+    {
+        var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await s.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token);
+        return new OfTcpClient(s);
+    }
+
     /// <summary>Connects and exchanges hellos in <paramref name="version"/>.</summary>
     public static async Task<OfTcpClient> OpenAsync(int port, byte version = 0x04)
     {

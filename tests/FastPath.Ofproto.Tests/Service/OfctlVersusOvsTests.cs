@@ -40,7 +40,6 @@ public class OfctlVersusOvsTests
     [
         ("dump-table-features {target}", 1, "OpenFlow13", "the fields each table matches and sets: FastPath lists the ones it has as Open vSwitch does (TableFeaturesVersusOvsTests), but has no ct_*, tun_src/dst, dp_hash, pkt_mark, reg8-15, NSH... fields"),
         ("dump-group-features {target}", 1, null, "max_groups: FastPath's group table holds at most 65536 groups (GroupTable.MaxGroups, a bound on memory a controller can take), Open vSwitch has no limit and says 0xffffff00"),
-        ("monitor {target} watch:", 1, null, "flow monitoring (NXST_FLOW_MONITOR, ONFST_FLOW_MONITOR) is not implemented"),
     ];
 
     [Theory]

@@ -4,6 +4,7 @@ using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Groups;
 using FastPath.OpenFlow.Wire.Messages;
 using FastPath.OpenFlow.Wire.Meters;
+using FastPath.OpenFlow.Wire.Monitor;
 using FastPath.OpenFlow.Wire.Nx;
 using FastPath.OpenFlow.Wire.Ports;
 using FastPath.OpenFlow.Wire.Switch;
@@ -42,5 +43,8 @@ public static class MultipartKinds
         MultipartEntry.List<MeterStatsRequest, MeterStatsReply, OfMeterStats>(new(MultipartType.Meter), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeStatsRequest, MeterMultipartCodec.EncodeStatsRequest, MeterCodec.DecodeMeterStats, MeterCodec.EncodeMeterStats),
         MultipartEntry.List<MeterConfigRequest, MeterConfigReply, OfMeterConfig>(new(MultipartType.MeterConfig), OpenFlowVersion.OF13, MeterMultipartCodec.DecodeConfigRequest, MeterMultipartCodec.EncodeConfigRequest, MeterCodec.DecodeMeterConfig, MeterCodec.EncodeMeterConfig),
         MultipartEntry.Single<MeterFeaturesRequest, MeterFeaturesReply>(new(MultipartType.MeterFeatures), OpenFlowVersion.OF13, EmptyBody<MeterFeaturesRequest>.Decode, EmptyBody<MeterFeaturesRequest>.Encode, MeterMultipartCodec.DecodeFeaturesReply, MeterMultipartCodec.EncodeFeaturesReply),
+        MultipartEntry.List<FlowMonitorRequest, FlowMonitorReply, FlowUpdate>(MultipartKind.Nx((uint)NxStatsType.FlowMonitor), OpenFlowVersion.OF10, FlowMonitorCodec.DecodeNxRequest, FlowMonitorCodec.EncodeNxRequest, FlowMonitorCodec.DecodeNxUpdate, FlowMonitorCodec.EncodeNxUpdate, maxVersion: OpenFlowVersion.OF10),
+        MultipartEntry.List<FlowMonitorRequest, FlowMonitorReply, FlowUpdate>(new(MultipartType.Experimenter, NxCodec.OnfVendorId, FlowMonitorCodec.OnfFlowMonitor), OpenFlowVersion.OF13, FlowMonitorCodec.DecodeOnfRequest, FlowMonitorCodec.EncodeOnfRequest, FlowMonitorCodec.DecodeOnfUpdate, FlowMonitorCodec.EncodeOnfUpdate, maxVersion: OpenFlowVersion.OF13),
+        MultipartEntry.List<FlowMonitorRequest, FlowMonitorReply, FlowUpdate>(new(MultipartType.FlowMonitor), OpenFlowVersion.OF14, FlowMonitorCodec.Decode14Request, FlowMonitorCodec.Encode14Request, FlowMonitorCodec.Decode14Update, FlowMonitorCodec.Encode14Update),
     ];
 }

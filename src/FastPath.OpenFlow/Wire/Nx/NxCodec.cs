@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using FastPath.OpenFlow.Wire.Flows;
 using FastPath.OpenFlow.Wire.Messages;
+using FastPath.OpenFlow.Wire.Monitor;
 using FastPath.OpenFlow.Wire.Switch;
 
 namespace FastPath.OpenFlow.Wire.Nx;
@@ -48,6 +49,12 @@ public static class NxCodec
         NxEntry.Of<BundleControl>(OnfVendorId, OnfBundleControl, BundleCodec.DecodeControl, BundleCodec.EncodeControl, (_, s) => s.Version == OpenFlowVersion.OF13),
         NxEntry.Of<BundleAddMessage>(OnfVendorId, OnfBundleAddMessage, BundleCodec.DecodeAdd, BundleCodec.EncodeAdd, (_, s) => s.Version == OpenFlowVersion.OF13),
         NxEntry.Nicira<Groups.GroupModMessage>(NxType.GroupMod, Groups.GroupCodec.DecodeNxGroupMod, Groups.GroupCodec.EncodeNxGroupMod, (_, s) => s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<FlowMonitorCancel>(NxType.FlowMonitorCancel, FlowMonitorCodec.DecodeNxCancel, FlowMonitorCodec.EncodeCancel, (_, s) => s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<FlowMonitorPaused>(NxType.FlowMonitorPaused, FlowMonitorCodec.DecodeNxPaused, FlowMonitorCodec.EncodeMarker, (m, s) => !m.Resumed && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Nicira<FlowMonitorPaused>(NxType.FlowMonitorResumed, FlowMonitorCodec.DecodeNxResumed, FlowMonitorCodec.EncodeMarker, (m, s) => m.Resumed && s.Version == OpenFlowVersion.OF10),
+        NxEntry.Of<FlowMonitorCancel>(OnfVendorId, FlowMonitorCodec.OnfFlowMonitor, FlowMonitorCodec.DecodeOnfCancel, FlowMonitorCodec.EncodeCancel, (_, s) => s.Version == OpenFlowVersion.OF13),
+        NxEntry.Of<FlowMonitorPaused>(OnfVendorId, FlowMonitorCodec.OnfFlowMonitorPaused, FlowMonitorCodec.DecodeOnfPaused, FlowMonitorCodec.EncodeMarker, (m, s) => !m.Resumed && s.Version == OpenFlowVersion.OF13),
+        NxEntry.Of<FlowMonitorPaused>(OnfVendorId, FlowMonitorCodec.OnfFlowMonitorResumed, FlowMonitorCodec.DecodeOnfResumed, FlowMonitorCodec.EncodeMarker, (m, s) => m.Resumed && s.Version == OpenFlowVersion.OF13),
     ];
 
     private static readonly FrozenDictionary<(uint Vendor, uint Subtype), NxEntry> ByType =
