@@ -17,8 +17,8 @@ public sealed class UpcallHandler
     private readonly PmdCommandPool commands;
     private readonly UkeyTable ukeys;
     private readonly IFlowTranslator translator;
-    private readonly UpcallHandlerOptions options;
-    private readonly PortRateLimiter limiter;
+    private UpcallHandlerOptions options;
+    private PortRateLimiter? limiter;
 
     /// <summary>Serves the upcalls of the PMDs of <paramref name="commands"/> with <paramref name="translator"/>, recording megaflows in <paramref name="ukeys"/>.</summary>
     public UpcallHandler(PmdCommandPool commands, UkeyTable ukeys, IFlowTranslator translator, UpcallHandlerOptions? options = null)
@@ -27,7 +27,7 @@ public sealed class UpcallHandler
         this.ukeys = ukeys;
         this.translator = translator;
         this.options = options ?? new UpcallHandlerOptions();
-        limiter = new PortRateLimiter(this.options.UpcallsPerSecondPerPort, this.options.UpcallBurstPerPort);
+        limiter = LimiterOf(this.options);
     }
 
     /// <summary>Serves the upcalls of <paramref name="pmds"/> with <paramref name="translator"/>, with a pool and ukey table of its own.</summary>
@@ -41,6 +41,24 @@ public sealed class UpcallHandler
 
     /// <summary>The installed megaflows' records.</summary>
     public UkeyTable Ukeys => ukeys;
+
+    /// <summary>
+    /// The bounds in force; setting them (on the ofproto thread, as other_config changes) takes effect with the
+    /// next upcall, a changed rate limit starting with full buckets.
+    /// </summary>
+    public UpcallHandlerOptions Options
+    {
+        get => options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value != options)
+            {
+                limiter = LimiterOf(value);
+                options = value;
+            }
+        }
+    }
 
     /// <summary>Misses taken from the rings.</summary>
     public long Misses { get; private set; }
@@ -115,7 +133,7 @@ public sealed class UpcallHandler
         }
 
         Misses++;
-        if (!limiter.TryTake(upcall.InPort, nowTicks))
+        if (limiter is not null && !limiter.TryTake(upcall.InPort, nowTicks))
         {
             RateLimited++;
             return;
@@ -186,4 +204,7 @@ public sealed class UpcallHandler
             }
         }
     }
+
+    private static PortRateLimiter? LimiterOf(UpcallHandlerOptions o) =>
+        o.RateLimit ? new PortRateLimiter(o.UpcallsPerSecondPerPort, o.UpcallBurstPerPort) : null;
 }

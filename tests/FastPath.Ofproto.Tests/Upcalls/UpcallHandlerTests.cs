@@ -111,7 +111,7 @@ public class UpcallHandlerTests
 
         // Every packet of port 1 is a new megaflow (exact source); port 3's flow is one megaflow.
         var xlate = new ExactSourceTranslator(any1, any3, Output2);
-        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 10 });
+        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { RateLimit = true, UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 10 });
         for (int i = 0; i < 50; i++)
         {
             p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
@@ -124,6 +124,61 @@ public class UpcallHandlerTests
         p3.Inject(UpcallTestPackets.Udp4("10.3.0.1", "10.0.0.2", 1, 2));
         Eventually.Until(() => h.MegaflowsPut == 11, "port 3's megaflow", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(40, h.RateLimited);
+    }
+
+    [Fact]
+    public void NewFlowsAreNotRateLimitedByDefaultAsInOpenVSwitch()
+    {
+        var (dp, p1, _, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        Assert.False(h.Options.RateLimit);
+
+        // Far above the burst a limited port would get at once (2000): every new flow is set up.
+        const int Flows = 2500;
+        for (int i = 0; i < Flows; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.{i >> 8}.{i & 0xff}", "10.0.0.2", 1, 2));
+            if (i % 250 == 249)
+            {
+                // In steps the upcall ring holds (a full ring would drop misses, which is another bound).
+                Eventually.Until(() => h.Misses == i + 1, $"{i + 1} misses", () => h.Poll(Stopwatch.GetTimestamp()));
+            }
+        }
+
+        Assert.Equal(0, h.RateLimited);
+        Assert.Equal(Flows, h.MegaflowsPut);
+    }
+
+    [Fact]
+    public void TheRateLimitCanBeTurnedOnAndOffWhileRunning()
+    {
+        var (dp, p1, _, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        h.Options = h.Options with { RateLimit = true, UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 5 };
+        for (int i = 0; i < 20; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => h.Misses == 20, "20 misses", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(5, h.MegaflowsPut);
+        Assert.Equal(15, h.RateLimited);
+
+        h.Options = h.Options with { RateLimit = false };
+        for (int i = 0; i < 20; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.1.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => h.Misses == 40, "20 more misses", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(25, h.MegaflowsPut);
+        Assert.Equal(15, h.RateLimited);
     }
 
     [Fact]
