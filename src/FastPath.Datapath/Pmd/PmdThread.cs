@@ -862,7 +862,7 @@ public sealed class PmdThread : IDisposable
 
     private void ExecuteCommand(PmdCommand cmd)
     {
-        if (!execPool.TryCopyIn(cmd.Packet!, cmd.PortNo, out Packet p))
+        if (!execPool.TryCopyIn(cmd.Packet.AsSpan(0, cmd.PacketLength), cmd.PortNo, out Packet p))
         {
             throw new InvalidOperationException("packet too large or no frame free for execute");
         }

@@ -13,6 +13,10 @@ public sealed class PmdCommandPool
     private readonly IReadOnlyList<PmdThread> pmds;
     private readonly Stack<PmdCommand>[] spare;
 
+    // The executes this pool made: only those come back to it. Others on the same reply ring (a packet-out's)
+    // are still watched by whoever sent them, and must not be rearmed under them.
+    private readonly HashSet<PmdCommand> executes = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>A pool for <paramref name="pmds"/>.</summary>
     public PmdCommandPool(IReadOnlyList<PmdThread> pmds)
     {
@@ -50,6 +54,34 @@ public sealed class PmdCommandPool
         return Submit(pmd, cmd);
     }
 
+    /// <summary>
+    /// Queues an execute of a copy of <paramref name="packet"/> on PMD <paramref name="pmd"/>, with a recycled
+    /// command and buffer once the pool has them; false when its command ring is full.
+    /// </summary>
+    public bool TryExecute(int pmd, ReadOnlySpan<byte> packet, uint inPort, byte[] actions)
+    {
+        PmdCommand cmd;
+        if (spare[pmd].TryPop(out PmdCommand? reused))
+        {
+            reused.ReuseAsExecute(packet, inPort, actions);
+            cmd = reused;
+        }
+        else
+        {
+            cmd = PmdCommand.Execute(packet.ToArray(), inPort, actions);
+            Allocated++;
+        }
+
+        executes.Add(cmd);
+        if (Submit(pmd, cmd))
+        {
+            return true;
+        }
+
+        executes.Remove(cmd);
+        return false;
+    }
+
     /// <summary>Queues a flow delete on PMD <paramref name="pmd"/>; false when its command ring is full.</summary>
     public bool TryDelete(int pmd, in FlowMatch match)
     {
@@ -73,7 +105,11 @@ public sealed class PmdCommandPool
     {
         while (pmds[pmd].Replies.TryDequeue(out PmdCommand reply))
         {
-            if (reply.Kind is PmdCommandKind.FlowPut or PmdCommandKind.FlowDel)
+            if (reply.Kind == PmdCommandKind.Execute && executes.Remove(reply))
+            {
+                spare[pmd].Push(reply);
+            }
+            else if (reply.Kind is PmdCommandKind.FlowPut or PmdCommandKind.FlowDel)
             {
                 if (reply.Kind == PmdCommandKind.FlowPut && !reply.Ok)
                 {

@@ -169,16 +169,15 @@ public sealed class UpcallHandler
 
             MegaflowsPut++;
             OfprotoCoverage.DpifFlowPut.Add(1);
-            ukeys.Set(index, new Ukey
-            {
-                Megaflow = t.Megaflow,
-                Key = upcall.Key,
-                Actions = t.Actions,
-                Credited = t.Credited,
-                Version = version,
-                LastActiveTicks = nowTicks,
-                InstalledTicks = nowTicks,
-            });
+            Ukey u = ukeys.Rent();
+            u.Megaflow = t.Megaflow;
+            u.Key = upcall.Key;
+            u.Actions = t.Actions;
+            u.Credited = t.Credited;
+            u.Version = version;
+            u.LastActiveTicks = nowTicks;
+            u.InstalledTicks = nowTicks;
+            ukeys.Set(index, u);
         }
 
         // After the put, so the packet's successors find the megaflow; a truncated copy is not sent on.
@@ -190,7 +189,7 @@ public sealed class UpcallHandler
         }
         else if (!upcall.Truncated)
         {
-            if (commands.Pmds[index].TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
+            if (commands.TryExecute(index, upcall.Packet, upcall.InPort, t.Actions))
             {
                 Executed++;
                 OfprotoCoverage.DpifExecute.Add(1);
