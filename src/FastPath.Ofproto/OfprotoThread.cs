@@ -225,7 +225,7 @@ public sealed class OfprotoThread : IDisposable
                 }
 
                 long now = Stopwatch.GetTimestamp();
-                busy |= Upcalls.Poll(now) > 0;
+                busy |= Upcalls.Poll(now) > 0 || Upcalls.Backlogged;
 
                 // A table change revalidates at once, so no megaflow forwards by an old rule for longer than a pass.
                 long version = translator.Version;

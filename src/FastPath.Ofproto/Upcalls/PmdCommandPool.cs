@@ -17,12 +17,22 @@ public sealed class PmdCommandPool
     // are still watched by whoever sent them, and must not be rearmed under them.
     private readonly HashSet<PmdCommand> executes = new(ReferenceEqualityComparer.Instance);
 
+    // Commands of this pool each PMD has not answered yet (the replies drained so far say which).
+    private readonly int[] inFlight;
+
     /// <summary>A pool for <paramref name="pmds"/>.</summary>
     public PmdCommandPool(IReadOnlyList<PmdThread> pmds)
     {
         this.pmds = pmds;
         spare = [.. pmds.Select(_ => new Stack<PmdCommand>())];
+        inFlight = new int[pmds.Count];
     }
+
+    /// <summary>
+    /// Flow puts, deletes and executes sent to PMD <paramref name="pmd"/> whose answers have not been drained yet:
+    /// what the slow path has queued ahead of anyone else's command to that PMD.
+    /// </summary>
+    public int InFlight(int pmd) => inFlight[pmd];
 
     /// <summary>Commands made new rather than recycled.</summary>
     public long Allocated { get; private set; }
@@ -107,10 +117,12 @@ public sealed class PmdCommandPool
         {
             if (reply.Kind == PmdCommandKind.Execute && executes.Remove(reply))
             {
+                inFlight[pmd] = Math.Max(0, inFlight[pmd] - 1);
                 spare[pmd].Push(reply);
             }
             else if (reply.Kind is PmdCommandKind.FlowPut or PmdCommandKind.FlowDel)
             {
+                inFlight[pmd] = Math.Max(0, inFlight[pmd] - 1);
                 if (reply.Kind == PmdCommandKind.FlowPut && !reply.Ok)
                 {
                     PutsRefused++;
@@ -125,6 +137,7 @@ public sealed class PmdCommandPool
     {
         if (pmds[pmd].TrySubmit(cmd))
         {
+            inFlight[pmd]++;
             return true;
         }
 

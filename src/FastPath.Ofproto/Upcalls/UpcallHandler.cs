@@ -84,10 +84,17 @@ public sealed class UpcallHandler
     /// <summary>Packets that userspace actions sent up.</summary>
     public long ActionUpcalls { get; private set; }
 
+    /// <summary>
+    /// Whether the last <see cref="Poll"/> left upcalls waiting because a PMD had <see cref="UpcallHandlerOptions.MaxCommandsInFlightPerPmd"/>
+    /// commands unanswered: the caller should poll again soon rather than sleep.
+    /// </summary>
+    public bool Backlogged { get; private set; }
+
     /// <summary>One pass over every PMD: its replies, then up to <see cref="UpcallHandlerOptions.MaxUpcallsPerPmd"/> upcalls. Returns the upcalls taken.</summary>
     public int Poll(long nowTicks)
     {
         int taken = 0;
+        Backlogged = false;
         for (int i = 0; i < commands.Pmds.Count; i++)
         {
             commands.DrainReplies(i);
@@ -106,6 +113,12 @@ public sealed class UpcallHandler
             ref Upcall upcall = ref pmd.Upcalls.TryPeek(out bool available);
             if (!available)
             {
+                break;
+            }
+
+            if (commands.InFlight(index) >= options.MaxCommandsInFlightPerPmd)
+            {
+                Backlogged = true;
                 break;
             }
 

@@ -16,6 +16,14 @@ public sealed record UpcallHandlerOptions
     public int MaxUpcallsPerPmd { get; init; } = 64;
 
     /// <summary>
+    /// Commands (flow puts and executes) the handler leaves unanswered on one PMD at most: beyond it the PMD's
+    /// misses wait in its upcall ring (which drops and counts them when full) until the PMD catches up. Without
+    /// it a flood of new flows kept the PMD's command ring full, and every other request to that PMD (a flow
+    /// dump for the revalidator or dpctl, a statistics read) waited behind a thousand commands each time.
+    /// </summary>
+    public int MaxCommandsInFlightPerPmd { get; init; } = 256;
+
+    /// <summary>
     /// Whether misses are rate-limited per port (other_config:upcall-rl, off by default as in Open vSwitch):
     /// then a flood of new flows on one port cannot starve established flows' setup on the others, at the
     /// price of capping every port's flow setup rate.

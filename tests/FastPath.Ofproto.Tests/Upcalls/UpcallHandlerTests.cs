@@ -182,6 +182,66 @@ public class UpcallHandlerTests
     }
 
     [Fact]
+    public void ExecutesAreRecycledButACommandSomeoneElseSentIsNot()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        var pool = new PmdCommandPool(dp.Pmds);
+        byte[] packet = UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2);
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(pool.TryExecute(0, packet, 1, Output2));
+            Eventually.Until(() => p2.Sent.Count == i + 1 && pool.InFlight(0) == 0, $"execute {i} answered", () => pool.DrainReplies(0));
+        }
+
+        // One command (and its packet buffer) served all 100, the packet copied each time.
+        Assert.Equal(1, pool.Allocated);
+        Assert.All(p2.Sent, sent => Assert.Equal(packet, sent));
+
+        // A packet-out's execute comes back on the same reply ring; its sender still watches it, so the pool
+        // must leave it alone: the next execute is made new rather than rearming that one.
+        var foreign = PmdCommand.Execute(packet, 1, Output2);
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.True(dp.Pmds[0].TrySubmit(foreign));
+        Eventually.Until(() => p2.Sent.Count == 102 && pool.InFlight(0) == 0 && dp.Pmds[0].Replies.Count == 0 && foreign.IsCompleted, "both executes answered", () => pool.DrainReplies(0));
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.Equal(2, pool.Allocated);
+        Assert.True(foreign.IsCompleted);
+        Assert.Same(packet, foreign.Packet);
+        Eventually.Until(() => p2.Sent.Count == 104, "the last two", () => pool.DrainReplies(0));
+        _ = p1;
+    }
+
+    [Fact]
+    public void AFloodOfMissesLeavesNoMoreThanTheBoundOfCommandsUnansweredOnAPmd()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { MaxCommandsInFlightPerPmd = 4 });
+        for (int i = 0; i < 50; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => dp.GetPmdStats()[0].Upcalls == 50, "50 misses on the upcall ring");
+
+        // One poll: each miss queues a put and an execute, so two misses fill the bound; the rest wait.
+        h.Poll(Stopwatch.GetTimestamp());
+        Assert.Equal(2, h.Misses);
+        Assert.Equal(4, h.Commands.InFlight(0));
+        Assert.True(h.Backlogged);
+
+        // As the PMD answers, the rest follow, none lost.
+        Eventually.Until(() => h.Misses == 50 && p2.Sent.Count == 50, "every miss served", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(50, h.MegaflowsPut);
+        Eventually.Until(() => h.Commands.InFlight(0) == 0, "every answer drained", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.False(h.Backlogged);
+    }
+
+    [Fact]
     public void FlowPutCommandsAreRecycled()
     {
         var (dp, p1, _, _) = Start();
