@@ -797,7 +797,9 @@ public sealed class PmdThread : IDisposable
                 cmd.Ok = RemoveRxq(cmd.RxQueue);
                 break;
             case PmdCommandKind.StatsRequest:
-                cmd.Stats = stats;
+                PmdStatsSnapshot snapshot = stats;
+                snapshot.Megaflows = classifier.Count;
+                cmd.Stats = snapshot;
                 break;
             case PmdCommandKind.StatsClear:
                 stats = default;

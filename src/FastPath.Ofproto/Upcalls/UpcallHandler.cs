@@ -86,7 +86,7 @@ public sealed class UpcallHandler
 
     /// <summary>
     /// Whether the last <see cref="Poll"/> left upcalls waiting because a PMD had <see cref="UpcallHandlerOptions.MaxCommandsInFlightPerPmd"/>
-    /// commands unanswered: the caller should poll again soon rather than sleep.
+    /// commands unanswered (the PMD is behind, not idle).
     /// </summary>
     public bool Backlogged { get; private set; }
 

@@ -21,7 +21,7 @@ public sealed record UpcallHandlerOptions
     /// it a flood of new flows kept the PMD's command ring full, and every other request to that PMD (a flow
     /// dump for the revalidator or dpctl, a statistics read) waited behind a thousand commands each time.
     /// </summary>
-    public int MaxCommandsInFlightPerPmd { get; init; } = 256;
+    public int MaxCommandsInFlightPerPmd { get; init; } = 512;
 
     /// <summary>
     /// Whether misses are rate-limited per port (other_config:upcall-rl, off by default as in Open vSwitch):

@@ -239,6 +239,10 @@ public class UpcallHandlerTests
         Assert.Equal(50, h.MegaflowsPut);
         Eventually.Until(() => h.Commands.InFlight(0) == 0, "every answer drained", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.False(h.Backlogged);
+
+        // The PMD counts its megaflows itself (memory/show and dpctl/show read it in one round trip).
+        Assert.Equal(50, dp.Pmds[0].Call(PmdCommand.StatsRequest()).Stats.Megaflows);
+        Assert.Equal(50, dp.Pmds[0].DumpFlows().Count);
     }
 
     [Fact]
