@@ -255,7 +255,14 @@ public sealed class OfprotoThread : IDisposable
                     tick(now);
                 }
 
-                if (!busy)
+                if (!busy && Upcalls.Backlogged)
+                {
+                    // Misses wait for the PMD to answer commands: give the core up to whoever is ready (the PMD
+                    // itself, if it shares this core) without the timer nap, which on a loaded machine can take
+                    // many milliseconds to come back from.
+                    Thread.Yield();
+                }
+                else if (!busy)
                 {
                     // Upcall rings are polled, not signalled: a short nap bounds the first packet's delay.
                     wake.Wait(1);

@@ -87,6 +87,23 @@ public sealed class FastpathdTunablesTests(ITestOutputHelper output)
         Assert.Contains("port: r1", await d.RunAsync("ovs-appctl", "dpif-netdev/pmd-rxq-show"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UpcallRateLimitIsOffByDefaultAndFollowsOtherConfig()
+    {
+        await using var d = new FastpathdProcess();
+        await d.StartAsync();
+        string br = $"fpu{Environment.ProcessId % 100000}";
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "add-br", br, "--", "set", "bridge", br, "datapath_type=netdev");
+        Assert.DoesNotContain("upcall rate limit", d.Log, StringComparison.Ordinal);
+
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "set", "open_vswitch", ".", "other_config:upcall-rl=true",
+            "other_config:upcall-rate=500", "other_config:upcall-burst=50");
+        await WaitAsync(() => Task.FromResult(d.Log.Contains($"bridge {br}: upcall rate limit 500/s per port, burst 50", StringComparison.Ordinal)));
+
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "remove", "open_vswitch", ".", "other_config", "upcall-rl");
+        await WaitAsync(() => Task.FromResult(d.Log.Contains($"bridge {br}: upcall rate limit off", StringComparison.Ordinal)));
+    }
+
     private static async Task ReplayAsync(FastpathdProcess d, string br, int loops)
     {
         // A new loops value reopens the port, which replays the capture again.

@@ -62,7 +62,7 @@ internal static class DpctlCommands
             hit += s.EmcHits + s.MegaflowHits;
             missed += s.Misses;
             lost += s.LostUpcalls;
-            flows += pmd.EnumerateFlows().LongCount();
+            flows += s.Megaflows;
         }
 
         var sb = new StringBuilder();

@@ -5,6 +5,7 @@ using FastPath.Datapath;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Ofproto.Bridge;
+using FastPath.Ofproto.Upcalls;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Text;
 using FastPath.Ovsdb.Vswitch;
@@ -86,6 +87,13 @@ public sealed class RunningBridge : IAsyncDisposable
             datapath.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The upcall handler's bounds (other_config:upcall-rl, upcall-rate, upcall-burst), set on the slow path's thread.</summary>
+    public UpcallHandlerOptions UpcallOptions
+    {
+        get => Host.Bridge.Thread.Upcalls.Options;
+        set => Host.Bridge.Invoke(() => Host.Bridge.Thread.Upcalls.Options = value);
     }
 
     /// <summary>Moves the bridge to <paramref name="config"/>: fail mode, interfaces added, removed or reopened, controllers, datapath id.</summary>

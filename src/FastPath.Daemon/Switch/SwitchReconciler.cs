@@ -3,6 +3,7 @@ using FastPath.Daemon.Ports;
 using FastPath.Datapath;
 using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
+using FastPath.Ofproto.Upcalls;
 using FastPath.OpenFlow.Text;
 using FastPath.Ovsdb.Vswitch;
 using Microsoft.Extensions.Logging;
@@ -92,6 +93,18 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
             }
 
             appliedEmc = emc;
+        }
+
+        UpcallHandlerOptions upcalls = UpcallOptionsOf(ovs);
+        foreach (RunningBridge b in bridges.Values)
+        {
+            if (b.UpcallOptions != upcalls)
+            {
+                b.UpcallOptions = upcalls;
+                logger.LogInformation(
+                    "bridge {Bridge}: upcall rate limit {State}", b.Name,
+                    upcalls.RateLimit ? string.Create(CultureInfo.InvariantCulture, $"{upcalls.UpcallsPerSecondPerPort}/s per port, burst {upcalls.UpcallBurstPerPort}") : "off");
+            }
         }
 
         string? mask = ovs?.PmdCpuMask;
@@ -301,6 +314,23 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         if (ovs?.EmcInsertInvProb is long p and >= 0 and <= uint.MaxValue)
         {
             options = options with { EmcInsertInvProb = (int)Math.Min(p, int.MaxValue) };
+        }
+
+        return options;
+    }
+
+    // other_config:upcall-rl, upcall-rate, upcall-burst; a rate or burst that is not a positive number keeps the default.
+    private static UpcallHandlerOptions UpcallOptionsOf(OpenVSwitchConfig? ovs)
+    {
+        var options = new UpcallHandlerOptions { RateLimit = ovs?.UpcallRateLimit ?? false };
+        if (ovs?.UpcallRate is long rate and > 0)
+        {
+            options = options with { UpcallsPerSecondPerPort = rate };
+        }
+
+        if (ovs?.UpcallBurst is long burst and > 0)
+        {
+            options = options with { UpcallBurstPerPort = burst };
         }
 
         return options;

@@ -27,11 +27,14 @@ public sealed class PmdCommand
     /// <summary>Action program (FlowPut, Execute).</summary>
     public byte[]? Actions { get; private set; }
 
-    /// <summary>Packet bytes (Execute).</summary>
-    public byte[]? Packet { get; private init; }
+    /// <summary>Packet bytes (Execute): the first <see cref="PacketLength"/> of them.</summary>
+    public byte[]? Packet { get; private set; }
+
+    /// <summary>How many bytes of <see cref="Packet"/> are the packet (Execute); a recycled command's buffer may be longer.</summary>
+    public int PacketLength { get; private set; }
 
     /// <summary>Port number (PortAdd, PortDel, RxqAdd, RxqDel, Execute's in_port).</summary>
-    public uint PortNo { get; private init; }
+    public uint PortNo { get; private set; }
 
     /// <summary>Transmit queue (PortAdd).</summary>
     public ITxQueue? TxQueue { get; private init; }
@@ -109,7 +112,28 @@ public sealed class PmdCommand
     public static PmdCommand Flush() => new(PmdCommandKind.Flush);
 
     /// <summary>Run <paramref name="actions"/> on a copy of <paramref name="packet"/> as if it came in on <paramref name="inPort"/>.</summary>
-    public static PmdCommand Execute(byte[] packet, uint inPort, byte[] actions) => new(PmdCommandKind.Execute) { Packet = packet, PortNo = inPort, Actions = actions };
+    public static PmdCommand Execute(byte[] packet, uint inPort, byte[] actions) =>
+        new(PmdCommandKind.Execute) { Packet = packet, PacketLength = packet.Length, PortNo = inPort, Actions = actions };
+
+    /// <summary>
+    /// Makes this answered command a new Execute of a copy of <paramref name="packet"/>, kept in the command's own
+    /// buffer (grown when too short), so the slow path sends each miss's packet back without allocating.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The command has not been answered yet (the PMD may still read it).</exception>
+    public void ReuseAsExecute(ReadOnlySpan<byte> packet, uint inPort, byte[] actions)
+    {
+        Rearm(PmdCommandKind.Execute);
+        if (Packet is null || Packet.Length < packet.Length)
+        {
+            // Kept once grown: a pool's commands end up with buffers as long as its longest packets.
+            Packet = new byte[Math.Max(packet.Length, 128)];
+        }
+
+        packet.CopyTo(Packet);
+        PacketLength = packet.Length;
+        PortNo = inPort;
+        Actions = actions;
+    }
 
     /// <summary>
     /// Output to <paramref name="portNo"/> goes to <paramref name="txq"/>: this PMD's own queue, or with <paramref name="txLock"/>

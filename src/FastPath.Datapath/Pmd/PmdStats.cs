@@ -3,6 +3,11 @@ namespace FastPath.Datapath.Pmd;
 /// <summary>A PMD's counters, as pmd-stats-show prints them. Written only by the PMD thread.</summary>
 public struct PmdStatsSnapshot
 {
+    /// <summary>
+    /// Megaflows the PMD holds when the snapshot is taken (a gauge, not a counter, and not zeroed by StatsClear):
+    /// counting them this way takes one round trip, where walking them took one per chunk of flows.
+    /// </summary>
+    public long Megaflows;
     /// <summary>Packets received from rx queues.</summary>
     public long Packets;
     /// <summary>Packets that hit the exact-match cache.</summary>

@@ -814,7 +814,9 @@ public sealed class PmdThread : IDisposable
                 cmd.Ok = RemoveRxq(cmd.RxQueue);
                 break;
             case PmdCommandKind.StatsRequest:
-                cmd.Stats = stats;
+                PmdStatsSnapshot snapshot = stats;
+                snapshot.Megaflows = classifier.Count;
+                cmd.Stats = snapshot;
                 break;
             case PmdCommandKind.StatsClear:
                 stats = default;
@@ -879,7 +881,7 @@ public sealed class PmdThread : IDisposable
 
     private void ExecuteCommand(PmdCommand cmd)
     {
-        if (!execPool.TryCopyIn(cmd.Packet!, cmd.PortNo, out Packet p))
+        if (!execPool.TryCopyIn(cmd.Packet.AsSpan(0, cmd.PacketLength), cmd.PortNo, out Packet p))
         {
             throw new InvalidOperationException("packet too large or no frame free for execute");
         }

@@ -11,10 +11,10 @@ namespace FastPath.Ofproto.Revalidation;
 public sealed class Ukey
 {
     /// <summary>The installed megaflow.</summary>
-    public required FlowMatch Megaflow { get; init; }
+    public required FlowMatch Megaflow { get; set; }
 
     /// <summary>The key of the packet whose miss made it: what is translated again on revalidation.</summary>
-    public required FlowKey Key { get; init; }
+    public required FlowKey Key { get; set; }
 
     /// <summary>Its datapath actions.</summary>
     public required byte[] Actions { get; set; }
@@ -39,4 +39,19 @@ public sealed class Ukey
 
     /// <summary>The dump pass that last found it in the datapath.</summary>
     internal long SeenPass { get; set; }
+
+    /// <summary>Back to a blank record, for <see cref="UkeyTable.Rent"/>.</summary>
+    internal void Clear()
+    {
+        Megaflow = default;
+        Key = default;
+        Actions = [];
+        Credited = null;
+        Version = 0;
+        Packets = 0;
+        Bytes = 0;
+        LastActiveTicks = 0;
+        InstalledTicks = 0;
+        SeenPass = 0;
+    }
 }

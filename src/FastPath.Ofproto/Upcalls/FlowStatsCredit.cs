@@ -11,9 +11,10 @@ public static class FlowStatsCredit
             return;
         }
 
-        foreach (IFlowStatsSink sink in sinks)
+        // Indexed: a foreach over the interface would allocate an enumerator per call, and this runs per upcall.
+        for (int i = 0; i < sinks.Count; i++)
         {
-            sink.Credit(packets, bytes, usedTicks);
+            sinks[i].Credit(packets, bytes, usedTicks);
         }
     }
 }

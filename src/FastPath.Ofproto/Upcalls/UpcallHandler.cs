@@ -17,8 +17,8 @@ public sealed class UpcallHandler
     private readonly PmdCommandPool commands;
     private readonly UkeyTable ukeys;
     private readonly IFlowTranslator translator;
-    private readonly UpcallHandlerOptions options;
-    private readonly PortRateLimiter limiter;
+    private UpcallHandlerOptions options;
+    private PortRateLimiter? limiter;
 
     /// <summary>Serves the upcalls of the PMDs of <paramref name="commands"/> with <paramref name="translator"/>, recording megaflows in <paramref name="ukeys"/>.</summary>
     public UpcallHandler(PmdCommandPool commands, UkeyTable ukeys, IFlowTranslator translator, UpcallHandlerOptions? options = null)
@@ -27,7 +27,7 @@ public sealed class UpcallHandler
         this.ukeys = ukeys;
         this.translator = translator;
         this.options = options ?? new UpcallHandlerOptions();
-        limiter = new PortRateLimiter(this.options.UpcallsPerSecondPerPort, this.options.UpcallBurstPerPort);
+        limiter = LimiterOf(this.options);
     }
 
     /// <summary>Serves the upcalls of <paramref name="pmds"/> with <paramref name="translator"/>, with a pool and ukey table of its own.</summary>
@@ -51,6 +51,24 @@ public sealed class UpcallHandler
     {
         commands.Replace(pmds);
         ukeys.Reset(pmds.Count);
+    }
+
+    /// <summary>
+    /// The bounds in force; setting them (on the ofproto thread, as other_config changes) takes effect with the
+    /// next upcall, a changed rate limit starting with full buckets.
+    /// </summary>
+    public UpcallHandlerOptions Options
+    {
+        get => options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value != options)
+            {
+                limiter = LimiterOf(value);
+                options = value;
+            }
+        }
     }
 
     /// <summary>Misses taken from the rings.</summary>
@@ -77,10 +95,17 @@ public sealed class UpcallHandler
     /// <summary>Packets that userspace actions sent up.</summary>
     public long ActionUpcalls { get; private set; }
 
+    /// <summary>
+    /// Whether the last <see cref="Poll"/> left upcalls waiting because a PMD had <see cref="UpcallHandlerOptions.MaxCommandsInFlightPerPmd"/>
+    /// commands unanswered (the PMD is behind, not idle).
+    /// </summary>
+    public bool Backlogged { get; private set; }
+
     /// <summary>One pass over every PMD: its replies, then up to <see cref="UpcallHandlerOptions.MaxUpcallsPerPmd"/> upcalls. Returns the upcalls taken.</summary>
     public int Poll(long nowTicks)
     {
         int taken = 0;
+        Backlogged = false;
         for (int i = 0; i < commands.Pmds.Count; i++)
         {
             commands.DrainReplies(i);
@@ -99,6 +124,12 @@ public sealed class UpcallHandler
             ref Upcall upcall = ref pmd.Upcalls.TryPeek(out bool available);
             if (!available)
             {
+                break;
+            }
+
+            if (commands.InFlight(index) >= options.MaxCommandsInFlightPerPmd)
+            {
+                Backlogged = true;
                 break;
             }
 
@@ -126,7 +157,7 @@ public sealed class UpcallHandler
         }
 
         Misses++;
-        if (!limiter.TryTake(upcall.InPort, nowTicks))
+        if (limiter is not null && !limiter.TryTake(upcall.InPort, nowTicks))
         {
             RateLimited++;
             return;
@@ -162,16 +193,15 @@ public sealed class UpcallHandler
 
             MegaflowsPut++;
             OfprotoCoverage.DpifFlowPut.Add(1);
-            ukeys.Set(index, new Ukey
-            {
-                Megaflow = t.Megaflow,
-                Key = upcall.Key,
-                Actions = t.Actions,
-                Credited = t.Credited,
-                Version = version,
-                LastActiveTicks = nowTicks,
-                InstalledTicks = nowTicks,
-            });
+            Ukey u = ukeys.Rent();
+            u.Megaflow = t.Megaflow;
+            u.Key = upcall.Key;
+            u.Actions = t.Actions;
+            u.Credited = t.Credited;
+            u.Version = version;
+            u.LastActiveTicks = nowTicks;
+            u.InstalledTicks = nowTicks;
+            ukeys.Set(index, u);
         }
 
         // After the put, so the packet's successors find the megaflow; a truncated copy is not sent on.
@@ -183,7 +213,7 @@ public sealed class UpcallHandler
         }
         else if (!upcall.Truncated)
         {
-            if (commands.Pmds[index].TrySubmit(PmdCommand.Execute(upcall.Packet.ToArray(), upcall.InPort, t.Actions)))
+            if (commands.TryExecute(index, upcall.Packet, upcall.InPort, t.Actions))
             {
                 Executed++;
                 OfprotoCoverage.DpifExecute.Add(1);
@@ -197,4 +227,7 @@ public sealed class UpcallHandler
             }
         }
     }
+
+    private static PortRateLimiter? LimiterOf(UpcallHandlerOptions o) =>
+        o.RateLimit ? new PortRateLimiter(o.UpcallsPerSecondPerPort, o.UpcallBurstPerPort) : null;
 }

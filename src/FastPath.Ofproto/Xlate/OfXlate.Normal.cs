@@ -67,7 +67,7 @@ public sealed partial class OfXlate
         private (VlanTags Datapath, VlanTags Flow)? normalRestore;
 
         /// <summary>Whether NORMAL may learn (a miss with its packet, or a trace asked to); never on revalidation.</summary>
-        public bool MayLearn { get; init; }
+        public bool MayLearn { get; set; }
 
         private void Normal()
         {

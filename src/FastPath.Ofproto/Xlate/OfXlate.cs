@@ -39,10 +39,12 @@ public sealed partial class OfXlate : IFlowTranslator
     private readonly IPacketInSink? packetIns;
     private readonly XlateOptions options;
     private readonly ControllerContexts controllers = new();
+    private readonly TranslationInterner interner = new();
     private bool tableMissToController;
     private ushort missSendLength;
     private bool failOpen;
     private long settingsVersion;
+    private Context? spareContext;
 
     // What a packet-out's actions run "in": no table (OFPTT_ALL) and an all-ones cookie, as Open vSwitch
     // reports the packet-ins such actions cause.
@@ -127,23 +129,45 @@ public sealed partial class OfXlate : IFlowTranslator
     public bool Translate(in FlowKey key, ReadOnlySpan<byte> packet, out FlowTranslation translation)
     {
         // Only a real packet teaches NORMAL its source (a revalidation passes none), as Open vSwitch's allow_side_effects.
-        var ctx = new Context(this, key) { MayLearn = !packet.IsEmpty };
-        if (!ctx.Run(out string? error))
+        bool mayLearn = !packet.IsEmpty;
+
+        // The context is reused from one translation to the next; taken while in use, so a translation started
+        // inside another (none is today) would get a context of its own.
+        Context ctx;
+        if (spareContext is { } spare)
         {
-            Failures++;
-            LastFailure = error;
-            translation = default;
-            return false;
+            spareContext = null;
+            spare.Reset(key, mayLearn);
+            ctx = spare;
+        }
+        else
+        {
+            ctx = new Context(this, key) { MayLearn = mayLearn };
         }
 
-        translation = new FlowTranslation
+        try
         {
-            Megaflow = new FlowMatch(key, ctx.MegaflowMask),
-            Actions = ctx.Actions.ToArray(),
-            Install = true,
-            Credited = ctx.Rules,
-        };
-        return true;
+            if (!ctx.Run(out string? error))
+            {
+                Failures++;
+                LastFailure = error;
+                translation = default;
+                return false;
+            }
+
+            translation = new FlowTranslation
+            {
+                Megaflow = new FlowMatch(key, ctx.MegaflowMask),
+                Actions = interner.Program(ctx.Actions.AsSpan()),
+                Install = true,
+                Credited = interner.Credited(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ctx.Rules), Version),
+            };
+            return true;
+        }
+        finally
+        {
+            spareContext = ctx;
+        }
     }
 
     /// <summary>
@@ -215,8 +239,8 @@ public sealed partial class OfXlate : IFlowTranslator
     private sealed partial class Context
     {
         private readonly OfXlate x;
-        private readonly uint inPort;
-        private readonly bool inputTagged;
+        private uint inPort;
+        private bool inputTagged;
         private readonly PendingSets pending = new();
         private readonly List<OfAction> actionSet = [];
         private PipelineKey flow;
@@ -230,6 +254,41 @@ public sealed partial class OfXlate : IFlowTranslator
         public Context(OfXlate x, in FlowKey key)
         {
             this.x = x;
+            Start(key);
+        }
+
+        /// <summary>
+        /// Makes this context a fresh translation of <paramref name="key"/>, as the constructor does, so the upcall
+        /// path reuses one context instead of allocating one (about a kilobyte) per flow set up. Every field of
+        /// every part of the class is set here.
+        /// </summary>
+        public void Reset(in FlowKey key, bool mayLearn)
+        {
+            pending.Clear();
+            actionSet.Clear();
+            Actions.Clear();
+            Rules.Clear();
+            wildcards = default;
+            written = default;
+            mplsReinterpreted = false;
+            mplsPopped = false;
+            stopped = false;
+            exited = false;
+            groupDepth = 0;
+            committedInBucket = default;
+            restoredInBucket = default;
+            restoreDeps = default;
+            restoresWaiting = false;
+            headerNotRestored = false;
+            normalRestore = null;
+            depth = 0;
+            resubmits = 0;
+            MayLearn = mayLearn;
+            Start(key);
+        }
+
+        private void Start(in FlowKey key)
+        {
             flow = PipelineKey.FromPacket(key);
             inPort = key.InPort;
 
@@ -403,14 +462,11 @@ public sealed partial class OfXlate : IFlowTranslator
                     Meter(meter);
                 }
 
-                foreach (OfAction a in ins.ApplyActions)
+                // Indexed, as below: a foreach over the interface allocates an enumerator on every lookup.
+                IReadOnlyList<OfAction> apply = ins.ApplyActions;
+                for (int i = 0; i < apply.Count && !stopped; i++)
                 {
-                    if (stopped)
-                    {
-                        break;
-                    }
-
-                    Do(a, rule);
+                    Do(apply[i], rule);
                 }
 
                 if (exited)
@@ -425,9 +481,10 @@ public sealed partial class OfXlate : IFlowTranslator
 
                 if (ins.WriteActions != null)
                 {
-                    foreach (OfAction a in ins.WriteActions)
+                    IReadOnlyList<OfAction> write = ins.WriteActions;
+                    for (int i = 0; i < write.Count; i++)
                     {
-                        WriteToSet(a);
+                        WriteToSet(write[i]);
                     }
                 }
 
@@ -459,10 +516,13 @@ public sealed partial class OfXlate : IFlowTranslator
 
         private void RunActionSet(OfRule rule)
         {
-            if (actionSet.Count > 0)
+            if (actionSet.Count == 0)
             {
-                Trace?.ExecutingActionSet();
+                // Most translations write no action set: the ordering below (an iterator) is then not made at all.
+                return;
             }
+
+            Trace?.ExecutingActionSet();
 
             foreach (OfAction a in OrderedActionSet())
             {

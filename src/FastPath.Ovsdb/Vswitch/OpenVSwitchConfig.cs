@@ -20,6 +20,15 @@ public sealed record OpenVSwitchConfig(Guid Uuid, long NextCfg, ImmutableSortedD
     /// <summary>other_config:pmd-rxq-assign ("cycles", "roundrobin", "group").</summary>
     public string? PmdRxqAssign => OtherConfig.GetValueOrDefault("pmd-rxq-assign");
 
+    /// <summary>other_config:upcall-rl: whether misses are rate-limited per port ("true"; absent or anything else: no limit, as Open vSwitch).</summary>
+    public bool UpcallRateLimit => OtherConfig.GetValueOrDefault("upcall-rl") == "true";
+
+    /// <summary>other_config:upcall-rate: with <see cref="UpcallRateLimit"/>, misses per second a port may send to the slow path.</summary>
+    public long? UpcallRate => Integer("upcall-rate");
+
+    /// <summary>other_config:upcall-burst: with <see cref="UpcallRateLimit"/>, misses a port may send at once above the rate.</summary>
+    public long? UpcallBurst => Integer("upcall-burst");
+
     /// <summary>An other_config value read as an integer; null when absent or not a number.</summary>
     public long? Integer(string key) =>
         OtherConfig.TryGetValue(key, out string? s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null;

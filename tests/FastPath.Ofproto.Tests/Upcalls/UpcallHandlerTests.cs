@@ -111,7 +111,7 @@ public class UpcallHandlerTests
 
         // Every packet of port 1 is a new megaflow (exact source); port 3's flow is one megaflow.
         var xlate = new ExactSourceTranslator(any1, any3, Output2);
-        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 10 });
+        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { RateLimit = true, UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 10 });
         for (int i = 0; i < 50; i++)
         {
             p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
@@ -124,6 +124,125 @@ public class UpcallHandlerTests
         p3.Inject(UpcallTestPackets.Udp4("10.3.0.1", "10.0.0.2", 1, 2));
         Eventually.Until(() => h.MegaflowsPut == 11, "port 3's megaflow", () => h.Poll(Stopwatch.GetTimestamp()));
         Assert.Equal(40, h.RateLimited);
+    }
+
+    [Fact]
+    public void NewFlowsAreNotRateLimitedByDefaultAsInOpenVSwitch()
+    {
+        var (dp, p1, _, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        Assert.False(h.Options.RateLimit);
+
+        // Far above the burst a limited port would get at once (2000): every new flow is set up.
+        const int Flows = 2500;
+        for (int i = 0; i < Flows; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.{i >> 8}.{i & 0xff}", "10.0.0.2", 1, 2));
+            if (i % 250 == 249)
+            {
+                // In steps the upcall ring holds (a full ring would drop misses, which is another bound).
+                Eventually.Until(() => h.Misses == i + 1, $"{i + 1} misses", () => h.Poll(Stopwatch.GetTimestamp()));
+            }
+        }
+
+        Assert.Equal(0, h.RateLimited);
+        Assert.Equal(Flows, h.MegaflowsPut);
+    }
+
+    [Fact]
+    public void TheRateLimitCanBeTurnedOnAndOffWhileRunning()
+    {
+        var (dp, p1, _, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate);
+        h.Options = h.Options with { RateLimit = true, UpcallsPerSecondPerPort = 0.001, UpcallBurstPerPort = 5 };
+        for (int i = 0; i < 20; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => h.Misses == 20, "20 misses", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(5, h.MegaflowsPut);
+        Assert.Equal(15, h.RateLimited);
+
+        h.Options = h.Options with { RateLimit = false };
+        for (int i = 0; i < 20; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.1.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => h.Misses == 40, "20 more misses", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(25, h.MegaflowsPut);
+        Assert.Equal(15, h.RateLimited);
+    }
+
+    [Fact]
+    public void ExecutesAreRecycledButACommandSomeoneElseSentIsNot()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        var pool = new PmdCommandPool(dp.Pmds);
+        byte[] packet = UpcallTestPackets.Udp4("10.0.0.1", "10.0.0.2", 1, 2);
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(pool.TryExecute(0, packet, 1, Output2));
+            Eventually.Until(() => p2.Sent.Count == i + 1 && pool.InFlight(0) == 0, $"execute {i} answered", () => pool.DrainReplies(0));
+        }
+
+        // One command (and its packet buffer) served all 100, the packet copied each time.
+        Assert.Equal(1, pool.Allocated);
+        Assert.All(p2.Sent, sent => Assert.Equal(packet, sent));
+
+        // A packet-out's execute comes back on the same reply ring; its sender still watches it, so the pool
+        // must leave it alone: the next execute is made new rather than rearming that one.
+        var foreign = PmdCommand.Execute(packet, 1, Output2);
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.True(dp.Pmds[0].TrySubmit(foreign));
+        Eventually.Until(() => p2.Sent.Count == 102 && pool.InFlight(0) == 0 && dp.Pmds[0].Replies.Count == 0 && foreign.IsCompleted, "both executes answered", () => pool.DrainReplies(0));
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.True(pool.TryExecute(0, packet, 1, Output2));
+        Assert.Equal(2, pool.Allocated);
+        Assert.True(foreign.IsCompleted);
+        Assert.Same(packet, foreign.Packet);
+        Eventually.Until(() => p2.Sent.Count == 104, "the last two", () => pool.DrainReplies(0));
+        _ = p1;
+    }
+
+    [Fact]
+    public void AFloodOfMissesLeavesNoMoreThanTheBoundOfCommandsUnansweredOnAPmd()
+    {
+        var (dp, p1, p2, _) = Start();
+        using var _d = dp;
+        FlowMatch any1 = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Ipv4Src("10.1.0.0/16").Build();
+        var xlate = new ExactSourceTranslator(any1, any1, Output2);
+        var h = new UpcallHandler(dp.Pmds, xlate, new UpcallHandlerOptions { MaxCommandsInFlightPerPmd = 4 });
+        for (int i = 0; i < 50; i++)
+        {
+            p1.Inject(UpcallTestPackets.Udp4($"10.1.0.{i + 1}", "10.0.0.2", 1, 2));
+        }
+
+        Eventually.Until(() => dp.GetPmdStats()[0].Upcalls == 50, "50 misses on the upcall ring");
+
+        // One poll: each miss queues a put and an execute, so two misses fill the bound; the rest wait.
+        h.Poll(Stopwatch.GetTimestamp());
+        Assert.Equal(2, h.Misses);
+        Assert.Equal(4, h.Commands.InFlight(0));
+        Assert.True(h.Backlogged);
+
+        // As the PMD answers, the rest follow, none lost.
+        Eventually.Until(() => h.Misses == 50 && p2.Sent.Count == 50, "every miss served", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.Equal(50, h.MegaflowsPut);
+        Eventually.Until(() => h.Commands.InFlight(0) == 0, "every answer drained", () => h.Poll(Stopwatch.GetTimestamp()));
+        Assert.False(h.Backlogged);
+
+        // The PMD counts its megaflows itself (memory/show and dpctl/show read it in one round trip).
+        Assert.Equal(50, dp.Pmds[0].Call(PmdCommand.StatsRequest()).Stats.Megaflows);
+        Assert.Equal(50, dp.Pmds[0].DumpFlows().Count);
     }
 
     [Fact]
