@@ -88,7 +88,8 @@ public sealed partial class OfPipeline
                 List<OfRule> targets = Select(mod, strict: mod.Command == FlowModCommand.ModifyStrict);
                 if (targets.Count == 0)
                 {
-                    if (mod.ModifyAddsIfNone)
+                    // A modify that filters on the cookie adds nothing (Open vSwitch: the cookie then names existing rules).
+                    if (mod.ModifyAddsIfNone && mod.Rule.CookieMask == 0)
                     {
                         Add(r, nowTicks);
                     }
@@ -101,8 +102,9 @@ public sealed partial class OfPipeline
                     FlowRule before = rule.Spec;
 
                     // A modify changes what the rule does, never what it matches, where it is, its timeouts or its
-                    // flags (OpenFlow 1.3 6.4; Open vSwitch keeps send_flow_rem across a mod-flows that omits it).
-                    rule.Spec = rule.Spec with { Instructions = r.Instructions, Cookie = mod.Rule.CookieMask == 0 && mod.Command != FlowModCommand.ModifyStrict ? r.Cookie : rule.Spec.Cookie };
+                    // flags (OpenFlow 1.3 6.4; Open vSwitch keeps send_flow_rem across a mod-flows that omits it), and
+                    // its cookie unless the protocol makes the flow-mod's cookie the new one (OpenFlow 1.0 and NXM).
+                    rule.Spec = rule.Spec with { Instructions = r.Instructions, Cookie = mod.ModifyCookie && mod.Rule.CookieMask == 0 ? r.Cookie : rule.Spec.Cookie };
                     if ((r.Flags & FlowModFlags.ResetCounts) != 0)
                     {
                         rule.ResetCounters();

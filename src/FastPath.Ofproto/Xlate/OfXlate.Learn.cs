@@ -106,7 +106,7 @@ public sealed partial class OfXlate
 
             FlowRule rule = LearnedRule(learn, flow);
             Trace?.Add("     -> " + Describe(rule));
-            var mod = new FlowMod(FlowModCommand.ModifyStrict, rule, ModifyAddsIfNone: true);
+            var mod = new FlowMod(FlowModCommand.ModifyStrict, rule, ModifyAddsIfNone: true, ModifyCookie: true);
             try
             {
                 // A rule that is already there as learned stays as it is (Open vSwitch refreshes it): changing

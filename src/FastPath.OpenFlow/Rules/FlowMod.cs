@@ -10,6 +10,10 @@ namespace FastPath.OpenFlow.Rules;
 /// <param name="AllTables">Modify or delete in every table (table id 0xff).</param>
 /// <param name="ModifyAddsIfNone">OpenFlow 1.0: a modify that matches no rule adds one.</param>
 /// <param name="BufferId">The buffered packet to run through the rule once it is in place (<see cref="NoBuffer"/>: none).</param>
+/// <param name="ModifyCookie">
+/// Modify: a flow-mod without a cookie mask gives the rules it changes its cookie (OpenFlow 1.0, NXM and learn, as in
+/// Open vSwitch); from OpenFlow 1.2 on the cookie only filters and every rule keeps its own.
+/// </param>
 public sealed record FlowMod(
     FlowModCommand Command,
     FlowRule Rule,
@@ -17,7 +21,8 @@ public sealed record FlowMod(
     uint OutGroup = FlowMod.AnyGroup,
     bool AllTables = false,
     bool ModifyAddsIfNone = false,
-    uint BufferId = FlowMod.NoBuffer)
+    uint BufferId = FlowMod.NoBuffer,
+    bool ModifyCookie = false)
 {
     /// <summary>OFP_NO_BUFFER: the flow-mod names no buffered packet.</summary>
     public const uint NoBuffer = 0xffffffff;

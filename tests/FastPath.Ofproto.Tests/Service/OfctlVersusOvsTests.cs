@@ -73,6 +73,26 @@ public class OfctlVersusOvsTests
         Assert.True(comparison.Commands.Count(c => c.Equal) > 100, comparison.Report());
     }
 
+    /// <summary>A modify keeps or replaces each flow's cookie as Open vSwitch does in every protocol.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenFlow10")]
+    [InlineData("OpenFlow13")]
+    [InlineData("OpenFlow15")]
+    public async Task ModifiedFlowsKeepOrTakeTheirCookieAsAgainstOpenVSwitch(string? protocol)
+    {
+        OfctlScript script = OfctlScript.Load(Path.Combine(DataDir, "cookies.ofctl"), protocol);
+        using OvsDummySwitch ovs = OvsDummySwitch.Start(4, fixedAddresses: true);
+        await using HostedBridge fastpath = HostedBridge.Like(ovs);
+        IReadOnlyList<OfctlResult> reference = OfctlRunner.Run(script, "unix:" + ovs.BridgeManagementSocket);
+        IReadOnlyList<OfctlResult> ours = OfctlRunner.Run(script, fastpath.Target);
+        OfctlComparison comparison = OfctlDifferential.Compare(script.Name, reference, ours);
+
+        Assert.True(comparison.Differences.Count == 0, comparison.Report());
+        Assert.All(ours, r => Assert.True(r.ExitCode == 0, $"{r.Command}: {r.Stderr}"));
+        Assert.Contains("cookie=0x5", ours.First(r => Unprefixed(r.Command) == "dump-flows {target}").Stdout, StringComparison.Ordinal);
+    }
+
     private static string Unprefixed(string command) => command.StartsWith("-O ", StringComparison.Ordinal) ? command[(command.IndexOf(' ', 3) + 1)..] : command;
 
     [Fact]

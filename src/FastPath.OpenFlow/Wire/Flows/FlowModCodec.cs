@@ -209,7 +209,7 @@ public static class FlowModCodec
         };
         return new FlowMod(
             cmd, rule, Of10Ports.ToOf11(outPort), FlowMod.AnyGroup, AllTables: table == AllTables && !add,
-            ModifyAddsIfNone: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict, BufferId: buffer);
+            ModifyAddsIfNone: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict, BufferId: buffer, ModifyCookie: true);
     }
 
     private static FlowModCommand Command(int command) => command <= (int)FlowModCommand.DeleteStrict
