@@ -209,7 +209,8 @@ public static class FlowModCodec
         };
         return new FlowMod(
             cmd, rule, Of10Ports.ToOf11(outPort), FlowMod.AnyGroup, AllTables: table == AllTables && !add,
-            ModifyAddsIfNone: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict, BufferId: buffer, ModifyCookie: true);
+            ModifyAddsIfNone: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict, BufferId: buffer,
+            ModifyCookie: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict);
     }
 
     private static FlowModCommand Command(int command) => command <= (int)FlowModCommand.DeleteStrict
