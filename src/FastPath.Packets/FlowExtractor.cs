@@ -29,6 +29,9 @@ public static class FlowExtractor
     private const int EthHeader = 14;
     private const int MaxVlanTags = 2;
 
+    // IPv6's "no next header": nothing follows the header, so no TCP either.
+    private const byte Ipv6NoNextHeader = 59;
+
     /// <summary>Parses <paramref name="data"/>; sets <paramref name="packet"/>'s offsets and fills <paramref name="key"/>.</summary>
     /// <remarks>
     /// An offset is set only when its whole header is present, so actions that rewrite a header can trust
@@ -45,6 +48,53 @@ public static class FlowExtractor
         packet.L4Offset = Packet.NoOffset;
         packet.VlanOffset = Packet.NoOffset;
         key.flags = (ushort)ParseL2(data, ref packet, ref key);
+    }
+
+    /// <summary>
+    /// The TCP flags <see cref="Extract"/> would put in the key of <paramref name="data"/> (as
+    /// <see cref="FlowKey.TcpFlags"/> reads them), for a packet forwarded without a key (a port-only megaflow): frames that
+    /// are plainly not TCP answer 0 from a few loads; the others are parsed in full, so the answer is always
+    /// Extract's own.
+    /// </summary>
+    public static ushort TcpFlags(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < EthHeader)
+        {
+            return 0;
+        }
+
+        int ofs = 12;
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(data[ofs..]);
+        for (int tag = 0; tag < MaxVlanTags && (type == EtherTypes.Vlan8021Q || type == EtherTypes.Vlan8021AD); tag++)
+        {
+            if (data.Length < ofs + 6)
+            {
+                return 0;
+            }
+
+            ofs += 4;
+            type = BinaryPrimitives.ReadUInt16BigEndian(data[ofs..]);
+        }
+
+        ofs += 2;
+        int avail = data.Length - ofs;
+        bool surelyNotTcp = type switch
+        {
+            // Without a whole fixed header Extract stops before L4; otherwise the protocol byte decides.
+            EtherTypes.Ipv4 => avail < 20 || data[ofs + 9] != IpProtocols.Tcp,
+            EtherTypes.Ipv6 => avail < 40 || data[ofs + 6] is IpProtocols.Udp or IpProtocols.IcmpV6 or IpProtocols.Icmp or IpProtocols.Sctp or Ipv6NoNextHeader,
+
+            // 802.3 frames may carry IP inside LLC/SNAP: parsed in full.
+            _ => type >= EtherTypes.Min,
+        };
+        if (surelyNotTcp)
+        {
+            return 0;
+        }
+
+        var p = new Packet { Length = (ushort)data.Length };
+        Extract(data, ref p, out FlowKey key);
+        return key.TcpFlags;
     }
 
     private static ParseFlags ParseL2(ReadOnlySpan<byte> d, ref Packet packet, ref FlowKey key)

@@ -14,7 +14,7 @@ public sealed class ActionBatchExecutionTests
 {
     private static readonly byte[] S5Mac = [0x02, 0, 0, 0, 0, 0x99];
 
-    public static TheoryData<string> Programs => ["s5", "clone", "mpls", "pop", "invalid", "meter"];
+    public static TheoryData<string> Programs => ["s5", "clone", "mpls", "pop", "invalid", "meter", "masked"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -70,6 +70,14 @@ public sealed class ActionBatchExecutionTests
                 break;
             case "pop":
                 b.PopVlan().SetTpDst(TransportProtocol.Udp, 99).Output(4);
+                break;
+            case "masked":
+                // Masked MAC and IPv4 address writes (the batch path's own loops), then a field it leaves to SetField.
+                b.SetEthSrc([0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee], [0x00, 0xff, 0x0f, 0xf0, 0x00, 0xff])
+                    .SetIpv4Dst(IPAddress.Parse("10.1.2.3"), IPAddress.Parse("255.255.0.255"))
+                    .SetIpv4Src(IPAddress.Parse("172.16.9.9"), IPAddress.Parse("0.255.255.0"))
+                    .SetIpv4Tos(0x20, 0xfc)
+                    .Output(6);
                 break;
             case "meter":
                 // Without a meter table a meter lets every packet through, in both paths.

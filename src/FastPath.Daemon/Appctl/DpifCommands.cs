@@ -34,7 +34,7 @@ internal static class DpifCommands
         foreach ((PmdThread pmd, _) in SwitchDatapaths.Pmds(view))
         {
             PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
-            hit += s.EmcHits + s.MegaflowHits;
+            hit += s.SimpleMatchHits + s.EmcHits + s.MegaflowHits;
             missed += s.Misses;
         }
 

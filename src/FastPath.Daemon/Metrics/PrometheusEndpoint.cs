@@ -28,6 +28,7 @@ public sealed class PrometheusEndpoint : IDisposable
         Counter txDropped = factory.CreateCounter("fastpath_port_tx_dropped_total", "Packets dropped on transmit.", portLabels);
         string[] pmdLabels = ["bridge", "core"];
         Counter pmdPackets = factory.CreateCounter("fastpath_pmd_packets_total", "Packets a PMD received.", pmdLabels);
+        Counter pmdSimple = factory.CreateCounter("fastpath_pmd_simple_match_hits_total", "Packets forwarded by a port-only megaflow without a lookup.", pmdLabels);
         Counter pmdEmc = factory.CreateCounter("fastpath_pmd_emc_hits_total", "Exact-match cache hits.", pmdLabels);
         Counter pmdMegaflow = factory.CreateCounter("fastpath_pmd_megaflow_hits_total", "Megaflow classifier hits.", pmdLabels);
         Counter pmdUpcalls = factory.CreateCounter("fastpath_pmd_upcalls_total", "Misses sent to the slow path.", pmdLabels);
@@ -62,6 +63,7 @@ public sealed class PrometheusEndpoint : IDisposable
                 {
                     string[] l = [b.Name, b.Datapath.Pmds[p].CoreId.ToString(CultureInfo.InvariantCulture)];
                     pmdPackets.WithLabels(l).IncTo(pmds[p].Packets);
+                    pmdSimple.WithLabels(l).IncTo(pmds[p].SimpleMatchHits);
                     pmdEmc.WithLabels(l).IncTo(pmds[p].EmcHits);
                     pmdMegaflow.WithLabels(l).IncTo(pmds[p].MegaflowHits);
                     pmdUpcalls.WithLabels(l).IncTo(pmds[p].Upcalls);

@@ -192,12 +192,12 @@ public static class ActionExecutor
         where TSink : struct, IActionSink
     {
         int n = packets.Length;
-        Span<ushort> outputs = stackalloc ushort[PacketBatch.Capacity];
-        Span<ushort> upcalls = stackalloc ushort[PacketBatch.Capacity];
-        Span<ushort> skipped = stackalloc ushort[PacketBatch.Capacity];
-        outputs.Clear();
-        upcalls.Clear();
-        skipped.Clear();
+        // Fixed-size locals, not stackalloc: a method with a stackalloc cannot be tiered up by on-stack replacement,
+        // so the runtime compiles it once without the profile that tier 1 would use.
+        ChunkCounts outputCounts = default, upcallCounts = default, skippedCounts = default;
+        Span<ushort> outputs = outputCounts;
+        Span<ushort> upcalls = upcallCounts;
+        Span<ushort> skipped = skippedCounts;
         uint running = n == 32 ? uint.MaxValue : (1u << n) - 1;
         int pos = 0;
         while (pos < program.Length && running != 0)
@@ -275,11 +275,28 @@ public static class ActionExecutor
                         return;
                     }
 
-                    for (uint m = running; m != 0; m &= m - 1)
+                    // The fields forwarding rewrites most get a loop of their own, so the field is switched on once per
+                    // group and the rewrite is inlined; the rest go through SetField packet by packet.
+                    switch (field)
                     {
-                        int i = BitOperations.TrailingZeroCount(m);
-                        ref Packet p = ref packets[i];
-                        Settle(SetField(pool.GetData(p), in p, field, v, mask), i, results, ref running, outputs, upcalls, skipped);
+                        case ActionField.EthDst:
+                        case ActionField.EthSrc:
+                            SetMacs(pool, packets, field == ActionField.EthDst ? 0 : 6, v, mask, running, skipped);
+                            break;
+                        case ActionField.Ipv4Src:
+                        case ActionField.Ipv4Dst:
+                            SetIpv4Addresses(pool, packets, field == ActionField.Ipv4Src ? 12 : 16,
+                                BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(mask), running, skipped);
+                            break;
+                        default:
+                            for (uint m = running; m != 0; m &= m - 1)
+                            {
+                                int i = BitOperations.TrailingZeroCount(m);
+                                ref Packet p = ref packets[i];
+                                Settle(SetField(pool.GetData(p), in p, field, v, mask), i, results, ref running, outputs, upcalls, skipped);
+                            }
+
+                            break;
                     }
 
                     continue;
@@ -288,7 +305,9 @@ public static class ActionExecutor
                     {
                         int i = BitOperations.TrailingZeroCount(m);
                         ref Packet p = ref packets[i];
-                        Settle(DecTtl(pool.GetData(p), in p), i, results, ref running, outputs, upcalls, skipped);
+                        Span<byte> d = pool.GetData(p);
+
+                        Settle(DecTtl(d, in p), i, results, ref running, outputs, upcalls, skipped);
                     }
 
                     continue;
@@ -311,6 +330,49 @@ public static class ActionExecutor
         }
 
         End(results, ref running, running, ExecStatus.Completed, outputs, upcalls, skipped);
+    }
+
+    /// <summary>A masked write of the MAC at <paramref name="offset"/> (0 destination, 6 source) in every running packet.</summary>
+    private static void SetMacs(PacketPool pool, Span<Packet> packets, int offset, ReadOnlySpan<byte> value, ReadOnlySpan<byte> mask, uint running, Span<ushort> skipped)
+    {
+        uint m4 = MemoryMarshal.Read<uint>(mask);
+        ushort m2 = MemoryMarshal.Read<ushort>(mask[4..]);
+        uint v4 = MemoryMarshal.Read<uint>(value) & m4;
+        ushort v2 = (ushort)(MemoryMarshal.Read<ushort>(value[4..]) & m2);
+        for (uint m = running; m != 0; m &= m - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(m);
+            Span<byte> d = pool.GetData(packets[i]);
+            if (d.Length < EthHeaderLength)
+            {
+                skipped[i]++;
+                continue;
+            }
+
+            ref byte f = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), offset);
+            Unsafe.WriteUnaligned(ref f, (Unsafe.ReadUnaligned<uint>(ref f) & ~m4) | v4);
+            ref byte f2 = ref Unsafe.Add(ref f, 4);
+            Unsafe.WriteUnaligned(ref f2, (ushort)((Unsafe.ReadUnaligned<ushort>(ref f2) & ~m2) | v2));
+        }
+    }
+
+    /// <summary>A masked write of the IPv4 address at <paramref name="offset"/> in the header of every running IPv4 packet.</summary>
+    private static void SetIpv4Addresses(PacketPool pool, Span<Packet> packets, int offset, uint value, uint mask, uint running, Span<ushort> skipped)
+    {
+        for (uint m = running; m != 0; m &= m - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(m);
+            ref Packet p = ref packets[i];
+            Span<byte> d = pool.GetData(p);
+            int l3 = Ipv4Header(d, in p);
+            if (l3 < 0)
+            {
+                skipped[i]++;
+                continue;
+            }
+
+            SetIpv4Address(d, l3, p.L4Offset, offset, value, mask);
+        }
     }
 
     /// <summary>The push, pop and MPLS TTL actions, which may move the packet's start.</summary>
@@ -358,6 +420,13 @@ public static class ActionExecutor
         }
 
         running &= ~which;
+    }
+
+    /// <summary>A per-packet counter for each packet of a chunk.</summary>
+    [InlineArray(PacketBatch.Capacity)]
+    private struct ChunkCounts
+    {
+        private ushort element;
     }
 
     private enum Outcome : byte
@@ -786,6 +855,7 @@ public static class ActionExecutor
         BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SetIpv4Address(Span<byte> d, int l3, int l4, int offset, uint value, uint mask)
     {
         Span<byte> f = d[(l3 + offset)..];

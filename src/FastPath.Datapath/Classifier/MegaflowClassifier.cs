@@ -55,6 +55,10 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     private int subtableCount;
     private int migrating;
 
+    // Per in_port, the id of a megaflow that matches every packet received on that port (see PortOnlyFlow), or -1;
+    // grown on demand up to MaxPortOnlyPort.
+    private int[] portOnly = [];
+
     private ulong hits;
     private ulong misses;
     private ulong hitSubtableLookups;
@@ -88,6 +92,25 @@ public sealed unsafe class MegaflowClassifier : IDisposable
 
     /// <summary>Distinct masks among the installed megaflows.</summary>
     public int SubtableCount => subtableCount;
+
+    /// <summary>Highest in_port <see cref="PortOnlyFlow"/> keeps a megaflow for.</summary>
+    public const int MaxPortOnlyPort = 65535;
+
+    /// <summary>
+    /// Id of an installed megaflow that every packet received on <paramref name="inPort"/> matches (its mask
+    /// covers in_port and at most recirc_id and pkt_mark, both 0, as for any packet fresh from a port), or -1.
+    /// </summary>
+    /// <remarks>
+    /// Such a megaflow is a right answer for every packet of the port whatever else is installed (overlap is
+    /// harmless, see the class remarks), so the PMD may forward the port's packets without parsing them or
+    /// looking them up, as Open vSwitch's simple match does.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PortOnlyFlow(uint inPort)
+    {
+        int[] table = portOnly;
+        return inPort < (uint)table.Length ? table[inPort] : -1;
+    }
 
     /// <summary>Lookups (single or batched, per key) that found a megaflow.</summary>
     public ulong Hits => hits;
@@ -168,7 +191,56 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         bool hadWork = st->Table.IsMigrating;
         st->Table.Insert(h, id);
         migrating += (st->Table.IsMigrating ? 1 : 0) - (hadWork ? 1 : 0);
+        if (IsPortOnly(match) && match.Key.InPort <= MaxPortOnlyPort)
+        {
+            SetPortOnly(match.Key.InPort, id);
+        }
+
         return id;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="match"/> matches every packet fresh from its in_port: the whole in_port matched,
+    /// recirc_id and pkt_mark at most matched against 0, and nothing else (parse flags included) matched.
+    /// </summary>
+    private static bool IsPortOnly(in FlowMatch match)
+    {
+        // Word 0 is in_port (low half) and recirc_id; word 1 is pkt_mark (low half) and the parse flags.
+        ReadOnlySpan<ulong> k = match.Key.ReadOnlyWords;
+        return IsPortOnlyMask(match.Mask) && (k[0] >> 32) == 0 && k[1] == 0;
+    }
+
+    /// <summary>Whether <paramref name="mask"/> is the mask of a port-only megaflow (see <see cref="IsPortOnly"/>).</summary>
+    private static bool IsPortOnlyMask(in FlowKey mask)
+    {
+        ReadOnlySpan<ulong> m = mask.ReadOnlyWords;
+        if ((uint)m[0] != uint.MaxValue || (m[1] >> 32) != 0)
+        {
+            return false;
+        }
+
+        for (int i = 2; i < FlowKey.Words; i++)
+        {
+            if (m[i] != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void SetPortOnly(uint inPort, int id)
+    {
+        if (inPort >= (uint)portOnly.Length)
+        {
+            int[] grown = new int[Math.Min(MaxPortOnlyPort + 1, Math.Max((int)inPort + 1, portOnly.Length * 2))];
+            grown.AsSpan().Fill(-1);
+            portOnly.CopyTo(grown, 0);
+            portOnly = grown;
+        }
+
+        portOnly[inPort] = id;
     }
 
     /// <summary>Id of the megaflow with exactly this key and mask, or -1.</summary>
@@ -198,6 +270,16 @@ public sealed unsafe class MegaflowClassifier : IDisposable
         FlowRecord* r = records.Get(id);
         int s = r->Subtable;
         Subtable* st = subtables + s;
+        if (IsPortOnlyMask(st->Mask))
+        {
+            // Only flows of such a mask can be in the port table, a handful of them: a scan is cheap and rare.
+            int port = portOnly.AsSpan().IndexOf(id);
+            if (port >= 0)
+            {
+                portOnly[port] = -1;
+            }
+        }
+
         st->Table.Remove(r->Hash, id);
         if (st->Table.Count == 0)
         {
@@ -215,6 +297,7 @@ public sealed unsafe class MegaflowClassifier : IDisposable
     public void Flush()
     {
         ThrowIfDisposed();
+        portOnly.AsSpan().Fill(-1);
         records.FreeAll();
         while (subtableCount > 0)
         {

@@ -10,6 +10,11 @@ public struct PmdStatsSnapshot
     public long Megaflows;
     /// <summary>Packets received from rx queues.</summary>
     public long Packets;
+    /// <summary>
+    /// Packets forwarded by their port's port-only megaflow without a parse or a lookup (Open vSwitch's "simple
+    /// match hits"; see <see cref="Classifier.MegaflowClassifier.PortOnlyFlow"/>).
+    /// </summary>
+    public long SimpleMatchHits;
     /// <summary>Packets that hit the exact-match cache.</summary>
     public long EmcHits;
     /// <summary>Packets that missed the EMC and hit the megaflow classifier.</summary>

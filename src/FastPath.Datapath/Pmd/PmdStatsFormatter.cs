@@ -5,8 +5,8 @@ namespace FastPath.Datapath.Pmd;
 
 /// <summary>
 /// Prints PMD counters in the layout of Open vSwitch 3.1's <c>dpif-netdev/pmd-stats-show</c>. FastPath has no
-/// recirculation, hardware offload (phwol), optimized miniflow extraction (mfex), simple-match or signature-match
-/// cache (smc): those lines are there, as scripts expect them, and say 0.
+/// recirculation, hardware offload (phwol), optimized miniflow extraction (mfex) or signature-match cache (smc):
+/// those lines are there, as scripts expect them, and say 0.
 /// </summary>
 public static class PmdStatsFormatter
 {
@@ -22,7 +22,7 @@ public static class PmdStatsFormatter
         sb.Append(c, $"  avg. datapath passes per packet: {(s.Packets == 0 ? 0 : 1):F2}\n");
         sb.Append(c, $"  phwol hits: 0\n");
         sb.Append(c, $"  mfex opt hits: 0\n");
-        sb.Append(c, $"  simple match hits: 0\n");
+        sb.Append(c, $"  simple match hits: {s.SimpleMatchHits}\n");
         sb.Append(c, $"  emc hits: {s.EmcHits}\n");
         sb.Append(c, $"  smc hits: 0\n");
         sb.Append(c, $"  megaflow hits: {s.MegaflowHits}\n");

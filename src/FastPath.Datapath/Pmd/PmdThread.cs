@@ -365,6 +365,15 @@ public sealed class PmdThread : IDisposable
     {
         int n = batch.Count;
         stats.Packets += n;
+
+        // A port whose megaflow matches on the port alone and outputs to one port: every packet of the batch
+        // goes there, with no parse, hash or lookup (Open vSwitch's simple match does the same).
+        int portOnly = classifier.PortOnlyFlow(inPort);
+        if (portOnly >= 0 && ActionProgram.TryGetSingleOutput(classifier.GetActions(portOnly), out uint portOnlyOut))
+        {
+            ForwardPortOnly(ref batch, pool, inPort, portOnly, portOnlyOut);
+            return;
+        }
         int misses = 0;
         bool useEmc = emc.Enabled;
 
@@ -562,6 +571,32 @@ public sealed class PmdThread : IDisposable
             fs.Used = nowTsc;
         }
 
+        FlushAll(pool);
+    }
+
+    /// <summary>Sends every packet of <paramref name="batch"/> to <paramref name="outPort"/> by port-only megaflow <paramref name="flowId"/>.</summary>
+    private void ForwardPortOnly(ref PacketBatch batch, PacketPool pool, uint inPort, int flowId, uint outPort)
+    {
+        int n = batch.Count;
+        long bytes = 0;
+        ushort tcpFlags = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ref Packet p = ref batch[i];
+            p.InPort = inPort;
+            bytes += p.Length;
+
+            // The megaflow's statistics still say which TCP flags it saw, as with a parsed key.
+            tcpFlags |= FlowExtractor.TcpFlags(pool.GetData(p));
+            Output(pool, outPort, ref p, isLast: true);
+        }
+
+        stats.SimpleMatchHits += n;
+        ref MegaflowStats fs = ref classifier.GetStats(flowId);
+        fs.Packets += n;
+        fs.Bytes += bytes;
+        fs.TcpFlags |= tcpFlags;
+        fs.Used = nowTsc;
         FlushAll(pool);
     }
 

@@ -260,8 +260,10 @@ public class UpcallHandlerTests
                 p1.Inject(UpcallTestPackets.Udp4($"10.1.{round}.{i + 1}", "10.0.0.2", 1, 2));
             }
 
+            // Every command of the round back from the PMD, not only its reply queue empty for a moment: a put still
+            // in the PMD's command ring would make the next round take new ones, whatever the recycling does.
             long target = (round + 1) * 30;
-            Eventually.Until(() => h.MegaflowsPut == target && dp.Pmds[0].Replies.Count == 0, $"round {round}", () => h.Poll(Stopwatch.GetTimestamp()));
+            Eventually.Until(() => h.MegaflowsPut == target && h.Commands.InFlight(0) == 0, $"round {round}", () => h.Poll(Stopwatch.GetTimestamp()));
         }
 
         Assert.Equal(300, h.MegaflowsPut);
