@@ -216,10 +216,7 @@ public class ExactMatchCacheTests
             }
         }
 
-        Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(Run));
         Assert.True(hits > 0);
     }
 }

@@ -269,10 +269,7 @@ public class ExactMatchCacheWaysTests
             }
         }
 
-        Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(Run));
         Assert.True(hits > 0);
     }
 }

@@ -73,16 +73,16 @@ public class ReplayNetdevTests
         IRxQueue rx = dev.GetRxQueue(0);
         var tx = new NullTxQueue();
         var batch = new PacketBatch();
-        rx.Receive(ref batch);
-        tx.Send(rx.Pool, ref batch);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        Action forward = () =>
         {
-            rx.Receive(ref batch);
-            tx.Send(rx.Pool, ref batch);
-        }
+            for (int i = 0; i < 1000; i++)
+            {
+                rx.Receive(ref batch);
+                tx.Send(rx.Pool, ref batch);
+            }
+        };
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(forward));
         Assert.Equal(rx.Counters.Packets, tx.Counters.Packets);
         Assert.Equal(rx.Pool.FrameCount, rx.Pool.FreeCount);
     }
