@@ -156,7 +156,7 @@ internal static class DpctlCommands
 
             sb.Append(MatchFormatter.Format(f.Match));
             sb.Append(Inv, $", packets:{f.Packets}, bytes:{f.Bytes}, used:");
-            sb.Append(f.UsedTsc == 0 ? "never" : Math.Max(0, (now - f.UsedTsc) / hz).ToString("F3", Inv) + "s");
+            sb.Append(FormatUsed(now, f.UsedTsc, hz));
             if (f.TcpFlags != 0)
             {
                 sb.Append(", flags:").Append(TcpFlags(f.TcpFlags));
@@ -170,6 +170,16 @@ internal static class DpctlCommands
             sb.Append(", actions:").Append(OdpActionFormat.Format(f.Actions)).Append('\n');
         }
     }
+
+    /// <summary>
+    /// The "used" of a flow last hit at <paramref name="usedTsc"/>, seen at <paramref name="now"/>: seconds ago, or never.
+    /// </summary>
+    /// <remarks>
+    /// A PMD keeps forwarding while it is dumped, so a flow's last use can be later than the moment the dump began:
+    /// that is "just now", not an unsigned difference wrapped round to 8.8 billion seconds.
+    /// </remarks>
+    internal static string FormatUsed(ulong now, ulong usedTsc, double hz) =>
+        usedTsc == 0 ? "never" : (Math.Max(0L, (long)(now - usedTsc)) / hz).ToString("F3", Inv) + "s";
 
     /// <summary>
     /// A flow's id as a UUID: FastPath keys megaflows by match, so the id is a hash of the key and mask (Open
