@@ -452,6 +452,21 @@ public sealed class PmdThread : IDisposable
             stats.SubtableLookups += searched;
         }
 
+        // The whole batch one flow (one flow per port, a burst of one connection): no grouping to do.
+        int firstId = flowIds[0];
+        bool oneFlow = firstId >= 0;
+        for (int i = 1; i < n && oneFlow; i++)
+        {
+            oneFlow = flowIds[i] == firstId;
+        }
+
+        if (oneFlow)
+        {
+            RunOneFlow(ref batch, pool, firstId);
+            FlushAll(pool);
+            return;
+        }
+
         // Group by megaflow, in order of first appearance, and run each flow's actions once per group.
         // A run of packets of one flow reuses the previous packet's group; otherwise a 64-slot table
         // finds the group, so a batch of 32 different flows costs O(n), not O(n * groups).
@@ -572,6 +587,54 @@ public sealed class PmdThread : IDisposable
         }
 
         FlushAll(pool);
+    }
+
+    /// <summary>Runs megaflow <paramref name="id"/>'s actions on every packet of <paramref name="batch"/>, all of which matched it.</summary>
+    private void RunOneFlow(ref PacketBatch batch, PacketPool pool, int id)
+    {
+        int n = batch.Count;
+        long bytes = 0;
+        ushort tcpFlags = 0;
+        for (int i = 0; i < n; i++)
+        {
+            bytes += batch[i].Length;
+            tcpFlags |= keys[i].TcpFlags;
+        }
+
+        ReadOnlySpan<byte> actions = classifier.GetActions(id);
+        if (ActionProgram.TryGetSingleOutput(actions, out uint outPort))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                Output(pool, outPort, ref batch[i], isLast: true);
+            }
+        }
+        else
+        {
+            var sink = new PmdSink(this, pool);
+            Span<Packet> packets = batch.Packets;
+            Span<ExecResult> results = groupResults.AsSpan(0, n);
+            ActionExecutor.ExecuteBatch(pool, packets, actions, ref sink, meters, nowTsc, results);
+            for (int k = 0; k < n; k++)
+            {
+                ExecResult r = results[k];
+                if (!r.Consumed)
+                {
+                    if (r.Outputs == 0)
+                    {
+                        stats.ActionDrops++;
+                    }
+
+                    pool.Free(packets[k]);
+                }
+            }
+        }
+
+        ref MegaflowStats fs = ref classifier.GetStats(id);
+        fs.Packets += n;
+        fs.Bytes += bytes;
+        fs.TcpFlags |= tcpFlags;
+        fs.Used = nowTsc;
     }
 
     /// <summary>Sends every packet of <paramref name="batch"/> to <paramref name="outPort"/> by port-only megaflow <paramref name="flowId"/>.</summary>

@@ -76,6 +76,54 @@ public class PmdGroupingTests
         }
     }
 
+    [Fact]
+    public void ABatchOfOneFlowRunsItsActionsOnEveryPacketAndFreesWhatTheyDrop()
+    {
+        using var pmd = new PmdThread(-1, new PmdOptions { EmcInsertInvProb = 1 });
+        using var input = new MemoryNetdev("in", frameCount: 64);
+        using var output = new MemoryNetdev("out");
+        pmd.TrySubmit(PmdCommand.PortAdd(2, output.GetTxQueue(0)));
+        FlowMatch m = new MatchBuilder().InPort(1).EthType(EtherTypes.Ipv4).Build();
+        pmd.TrySubmit(PmdCommand.FlowPut(m, new ActionProgramBuilder().PushVlan(EtherTypes.Vlan8021Q, 7).DecTtl().Output(2).ToArray()));
+        pmd.TrySubmit(PmdCommand.RxqAdd(1, input.GetRxQueue(0)));
+        int spins = 0;
+        pmd.RunInline(() => ++spins > 2);
+
+        // 32 packets of the one flow, every fourth with TTL 1: dec_ttl drops those, the rest leave tagged.
+        long bytes = 0;
+        for (int seq = 0; seq < 32; seq++)
+        {
+            byte[] frame = TestPackets.Udp4("10.0.0.1", "10.200.0.1", (ushort)(1000 + seq), 5000);
+            if (seq % 4 == 3)
+            {
+                frame[14 + 8] = 1;
+            }
+
+            bytes += frame.Length;
+            input.Inject(frame);
+        }
+
+        spins = 0;
+        pmd.RunInline(() => ++spins > 4);
+
+        byte[][] sent = output.Sent.ToArray();
+        Assert.Equal(24, sent.Length);
+        Assert.All(sent, f => Assert.Equal(0x81, f[12]));
+        Assert.Equal(Enumerable.Range(0, 32).Where(s => s % 4 != 3), sent.Select(SeqOf));
+        PmdStatsSnapshot stats = pmd.PeekStats();
+        Assert.Equal(8, stats.ActionDrops);
+        Assert.Equal(32, stats.EmcHits + stats.MegaflowHits);
+        PmdCommand dump = PmdCommand.FlowDump(0, 10);
+        pmd.TrySubmit(dump);
+        spins = 0;
+        pmd.RunInline(() => ++spins > 2);
+        DatapathFlow flow = Assert.Single(dump.Flows!);
+        Assert.Equal(32, flow.Packets);
+        Assert.Equal(bytes, flow.Bytes);
+        PacketPool pool = input.GetRxQueue(0).Pool;
+        Assert.Equal(pool.FrameCount, pool.FreeCount);
+    }
+
     private static int SeqOf(byte[] frame)
     {
         var p = new Packet { Length = (ushort)frame.Length };
