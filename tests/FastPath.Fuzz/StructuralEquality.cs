@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Reflection;
+using FastPath.OpenFlow.Flows;
+using FastPath.OpenFlow.Wire.Match;
 
 namespace FastPath.Fuzz;
 
@@ -13,13 +15,25 @@ internal static class StructuralEquality
     private const int MaxDepth = 32;
 
     /// <summary>Null when <paramref name="a"/> and <paramref name="b"/> are equal; otherwise the path of the first difference.</summary>
-    public static string? FirstDifference(object? a, object? b) => Compare(a, b, "message", 0);
+    public static string? FirstDifference(object? a, object? b) => Compare(a, b, "message", 0, false);
 
-    private static string? Compare(object? a, object? b, string path, int depth)
+    /// <summary>
+    /// As <see cref="FirstDifference(object?, object?)"/>, matches compared as NXM and OXM say them when
+    /// <paramref name="icmpInEightBits"/>: an OpenFlow 1.0 match's 16-bit ICMP type and code go out as their low byte,
+    /// as Open vSwitch writes them (<see cref="OxmMatchCodec.IcmpInEightBits"/>).
+    /// </summary>
+    public static string? FirstDifference(object? a, object? b, bool icmpInEightBits) => Compare(a, b, "message", 0, icmpInEightBits);
+
+    private static string? Compare(object? a, object? b, string path, int depth, bool icmp8)
     {
         if (ReferenceEquals(a, b))
         {
             return null;
+        }
+
+        if (icmp8 && a is PipelineMatch ma8 && b is PipelineMatch mb8)
+        {
+            return OxmMatchCodec.IcmpInEightBits(ma8) == OxmMatchCodec.IcmpInEightBits(mb8) ? null : $"{path}: {ma8} vs {mb8}";
         }
 
         if (a is null || b is null)
@@ -59,7 +73,7 @@ internal static class StructuralEquality
 
             for (int i = 0; i < la.Count; i++)
             {
-                if (Compare(la[i], lb[i], $"{path}[{i}]", depth + 1) is { } diff)
+                if (Compare(la[i], lb[i], $"{path}[{i}]", depth + 1, icmp8) is { } diff)
                 {
                     return diff;
                 }
@@ -78,7 +92,7 @@ internal static class StructuralEquality
 
         foreach (PropertyInfo p in properties)
         {
-            if (Compare(p.GetValue(a), p.GetValue(b), $"{path}.{p.Name}", depth + 1) is { } diff)
+            if (Compare(p.GetValue(a), p.GetValue(b), $"{path}.{p.Name}", depth + 1, icmp8) is { } diff)
             {
                 return diff;
             }

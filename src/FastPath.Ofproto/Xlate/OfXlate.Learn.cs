@@ -100,12 +100,36 @@ public sealed partial class OfXlate
 
             if (!MayLearn)
             {
+                // result_dst is left as it is too (Open vSwitch's xlate_learn_action skips it all).
                 Trace?.Note("suppressing side effects, so learn action ignored");
                 return;
             }
 
             FlowRule rule = LearnedRule(learn, flow);
             Trace?.Add("     -> " + Describe(rule));
+            bool learned = LearnRule(learn, rule);
+            WriteLearnResult(learn, learned);
+            if (!learned)
+            {
+                Trace?.Add("     -> Limit exceeded, learn failed");
+            }
+        }
+
+        // result_dst: 1 when the rule is there as learned, 0 when the limit kept it out (Open vSwitch's nxm_reg_load
+        // of the learn's success).
+        private void WriteLearnResult(LearnAction learn, bool learned)
+        {
+            if (learn.ResultDestination is { } result)
+            {
+                UInt128 bit = UInt128.One << learn.ResultOffset;
+                Write(result, learned ? bit : 0, bit);
+                Trace?.Add($"     -> {ActionText.Subfield(result, learn.ResultOffset, 1)} is now {(learned ? "0x1" : "0")}");
+            }
+        }
+
+        // Adds or refreshes the learned rule; false when limit= refused it.
+        private bool LearnRule(LearnAction learn, FlowRule rule)
+        {
             var mod = new FlowMod(FlowModCommand.ModifyStrict, rule, ModifyAddsIfNone: true, ModifyCookie: true);
             try
             {
@@ -114,7 +138,12 @@ public sealed partial class OfXlate
                 List<OfRule> existing = x.pipeline.Select(mod, strict: true);
                 if (existing.Count == 1 && existing[0].Spec.Instructions.Equals(rule.Instructions) && existing[0].Spec.Cookie == rule.Cookie)
                 {
-                    return;
+                    return true;
+                }
+
+                if (learn.Limit != 0 && AtLimit(learn, rule))
+                {
+                    return false;
                 }
 
                 if (existing.Count == 1 && existing[0].Spec.Cookie != rule.Cookie)
@@ -125,12 +154,24 @@ public sealed partial class OfXlate
 
                 x.pipeline.Apply(mod, Stopwatch.GetTimestamp());
                 x.Learned++;
+                return true;
             }
             catch (FlowModException e)
             {
                 x.LearnFailures++;
                 Trace?.Add($"     >>>> LEARN action execution failed ({e.Message}). <<<<");
+                return true;
             }
+        }
+
+        // limit=: the learned rule's table already holds that many rules with its cookie (Open vSwitch's
+        // ofproto_flow_mod_learn counts them whatever their match, learned or not).
+        private bool AtLimit(LearnAction learn, FlowRule rule)
+        {
+            var sameCookie = new FlowMod(
+                FlowModCommand.Modify,
+                new FlowRule { TableId = rule.TableId, Match = PipelineMatch.Any, Cookie = rule.Cookie, CookieMask = ulong.MaxValue });
+            return x.pipeline.Select(sameCookie, strict: false).Count >= learn.Limit;
         }
 
         // Open vSwitch's trace line for a learned rule: table=N MATCH priority=P [cookie=C] [idle=I] [hard=H] [send_flow_rem] actions=A.
@@ -159,7 +200,8 @@ public sealed partial class OfXlate
             }
 
             PipelineMatch state = rule.Match;
-            return text + " actions=" + string.Join(",", rule.Instructions.ApplyActions.Select(a => ActionText.FormatAction(a, ref state, OpenFlowVersion.OF10)));
+            IReadOnlyList<OfAction> actions = rule.Instructions.ApplyActions;
+            return text + " actions=" + (actions.Count == 0 ? "drop" : string.Join(",", actions.Select(a => ActionText.FormatAction(a, ref state, OpenFlowVersion.OF10))));
         }
     }
 }

@@ -15,6 +15,12 @@ namespace FastPath.OpenFlow.Actions;
 /// <param name="Flags">send_flow_rem and delete_learned.</param>
 /// <param name="FinIdleTimeout">fin_idle_timeout of a fin_timeout action for the learned rule (0: none).</param>
 /// <param name="FinHardTimeout">fin_hard_timeout of a fin_timeout action for the learned rule (0: none).</param>
+/// <param name="Limit">
+/// limit=: no rule is added once the learned rule's table holds this many rules with its cookie (0: no limit;
+/// Open vSwitch 2.8's NXAST_LEARN2).
+/// </param>
+/// <param name="ResultDestination">result_dst=: the field whose bit <paramref name="ResultOffset"/> is set to 1 when the rule is learned, 0 when the limit refused it; null: none.</param>
+/// <param name="ResultOffset">The bit of <paramref name="ResultDestination"/> written.</param>
 public sealed record LearnAction(
     IReadOnlyList<LearnSpec> Specs,
     byte Table = 1,
@@ -24,13 +30,20 @@ public sealed record LearnAction(
     ulong Cookie = 0,
     LearnFlags Flags = LearnFlags.None,
     ushort FinIdleTimeout = 0,
-    ushort FinHardTimeout = 0) : OfAction
+    ushort FinHardTimeout = 0,
+    uint Limit = 0,
+    OfField? ResultDestination = null,
+    int ResultOffset = 0) : OfAction
 {
+    /// <summary>Whether only NXAST_LEARN2 can carry it (a limit or a result destination).</summary>
+    public bool NeedsLearn2 => Limit != 0 || ResultDestination is not null;
+
     /// <inheritdoc/>
     public bool Equals(LearnAction? other) =>
         other is not null && Table == other.Table && IdleTimeout == other.IdleTimeout && HardTimeout == other.HardTimeout
         && Priority == other.Priority && Cookie == other.Cookie && Flags == other.Flags && FinIdleTimeout == other.FinIdleTimeout
-        && FinHardTimeout == other.FinHardTimeout && Specs.SequenceEqual(other.Specs);
+        && FinHardTimeout == other.FinHardTimeout && Limit == other.Limit && ResultDestination == other.ResultDestination
+        && ResultOffset == other.ResultOffset && Specs.SequenceEqual(other.Specs);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Table, Priority, Cookie, Specs.Count);

@@ -382,7 +382,8 @@ public static class ActionText
         return string.Join(",", parts);
     }
 
-    internal static string Subfield(OfField field, int start, int bits)
+    /// <summary>A subfield as Open vSwitch prints it: the NXM name, then <c>[]</c>, <c>[N]</c> or <c>[A..B]</c>.</summary>
+    public static string Subfield(OfField field, int start, int bits)
     {
         string name = field.NxmName ?? field.Name;
         int width = field.Bits;

@@ -9,7 +9,7 @@ namespace FastPath.OpenFlow.Text;
 /// <summary>
 /// Open vSwitch's learn(...) in its flow syntax, parsed and printed as <c>ovs-ofctl</c> does: the options
 /// (table, idle_timeout, hard_timeout, fin_idle_timeout, fin_hard_timeout, priority, cookie, send_flow_rem,
-/// delete_learned), then the specs: <c>FIELD</c>, <c>FIELD=SRC</c>, <c>FIELD=VALUE</c>, <c>load:SRC-&gt;DST</c>,
+/// delete_learned, limit, result_dst), then the specs: <c>FIELD</c>, <c>FIELD=SRC</c>, <c>FIELD=VALUE</c>, <c>load:SRC-&gt;DST</c>,
 /// <c>load:VALUE-&gt;DST</c> and <c>output:SRC</c>.
 /// </summary>
 internal static class LearnText
@@ -53,8 +53,23 @@ internal static class LearnText
                 case "delete_learned":
                     learn = learn with { Flags = learn.Flags | LearnFlags.DeleteLearned };
                     break;
-                case "limit" or "result_dst":
-                    throw new FlowSyntaxException($"{token}: learn's {name} (NXAST_LEARN2) is not supported");
+                case "limit":
+                    learn = learn with { Limit = AtoI(value) };
+                    break;
+                case "result_dst":
+                    var (result, resultOffset, resultBits) = ActionText.ParseSubfield(value, value);
+                    if (resultBits != 1)
+                    {
+                        throw new FlowSyntaxException("result_dst in 'learn' action must be a single bit");
+                    }
+
+                    if (!result.Writable)
+                    {
+                        throw new FlowSyntaxException($"{value} is read-only");
+                    }
+
+                    learn = learn with { ResultDestination = result, ResultOffset = resultOffset };
+                    break;
                 default:
                     specs.Add(ParseSpec(name, value, token));
                     break;
@@ -62,6 +77,33 @@ internal static class LearnText
         }
 
         return learn;
+    }
+
+    /// <summary>
+    /// limit='s number as ovs-ofctl reads it, with C's atoi: leading digits after an optional sign, nothing else
+    /// (limit=0x10 is 0, limit=-1 is 4294967295).
+    /// </summary>
+    private static uint AtoI(string text)
+    {
+        ReadOnlySpan<char> t = text.AsSpan().TrimStart();
+        bool negative = t.Length > 0 && t[0] == '-';
+        if (t.Length > 0 && t[0] is '-' or '+')
+        {
+            t = t[1..];
+        }
+
+        long n = 0;
+        foreach (char c in t)
+        {
+            if (c is < '0' or > '9')
+            {
+                break;
+            }
+
+            n = n < long.MaxValue / 10 ? (n * 10) + (c - '0') : long.MaxValue;
+        }
+
+        return unchecked((uint)(negative ? -n : n));
     }
 
     private static LearnSpec ParseSpec(string name, string value, string token)
@@ -140,6 +182,11 @@ internal static class LearnText
     /// </summary>
     public static void Validate(LearnAction learn, in PipelineMatch match)
     {
+        if (learn.ResultDestination is { } result && !Prerequisites.IsSatisfied(result.Prerequisite, match))
+        {
+            throw new FlowSyntaxException($"learn: result_dst {result.Name} lacks correct prerequisites: needs {Prerequisites.Describe(result.Prerequisite)}");
+        }
+
         PipelineMatch learned = PipelineMatch.Any;
         foreach (LearnSpec spec in learn.Specs)
         {
@@ -188,6 +235,8 @@ internal static class LearnText
         Opt((l.Flags & LearnFlags.SendFlowRem) != 0, "send_flow_rem");
         Opt((l.Flags & LearnFlags.DeleteLearned) != 0, "delete_learned");
         Opt(l.Cookie != 0, $"cookie=0x{l.Cookie:x}");
+        Opt(l.Limit != 0, string.Create(CultureInfo.InvariantCulture, $"limit={l.Limit}"));
+        Opt(l.ResultDestination is not null, l.ResultDestination is { } r ? "result_dst=" + ActionText.Subfield(r, l.ResultOffset, 1) : string.Empty);
         foreach (LearnSpec spec in l.Specs)
         {
             s.Append(',').Append(FormatSpec(spec));

@@ -121,6 +121,48 @@ public class FlowMonitorVersusOvsTests
     }
 
     /// <summary>
+    /// The same pause and resume, run through both switches with the same ovs-ofctl script: the monitor stops reading
+    /// (ofctl/block) while another connection adds 1500 flows whose 1000-byte note makes each update about 1 KiB (so
+    /// that ovs-ofctl's add-flows takes seconds, not minutes, against FastPath too), then reads again. Where PAUSED
+    /// falls depends on the socket buffers, so what is compared is what must hold in both: PAUSED, then RESUMED, and
+    /// every flow reported added exactly once; and the tables after it print the same.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenFlow13")]
+    public async Task APausedMonitorResumesWithWhatItMissedInBothSwitches(string? protocol)
+    {
+        const int Flows = 1500;
+        string note = string.Join('.', Enumerable.Repeat("aa", 1000));
+        OfctlScript script = OfctlScript.Parse("pause-both", protocol,
+        [
+            "@file flows.txt",
+            .. Enumerable.Range(1, Flows).Select(i => $"table=1,priority=8,tcp,tp_dst={i},actions=note:{note},output:1"),
+            "@end",
+            "@monitor monitor {target} watch:!initial",
+            "{monitor} ofctl/block",
+            "add-flows {target} {file:flows.txt}",
+            "{monitor} ofctl/unblock",
+            "dump-flows {target} table=9",
+            "@end",
+            "dump-aggregate {target} table=1",
+        ]);
+        (IReadOnlyList<OfctlResult> reference, IReadOnlyList<OfctlResult> ours) = await RunBothAsync(script);
+        foreach ((string who, IReadOnlyList<OfctlResult> results) in new[] { ("Open vSwitch", reference), ("FastPath", ours) })
+        {
+            Assert.All(results, r => Assert.True(r.ExitCode == 0, $"{who}: {r.Stderr}"));
+            string[] lines = results.Select(r => r.Stdout + r.Stderr).First(t => t.Contains("event=ADDED", StringComparison.Ordinal)).Split('\n');
+            int paused = Array.FindIndex(lines, l => l.Contains("PAUSED", StringComparison.Ordinal));
+            int resumed = Array.FindIndex(lines, l => l.Contains("RESUMED", StringComparison.Ordinal));
+            Assert.True(paused >= 0 && resumed > paused, $"{who}: PAUSED at line {paused}, RESUMED at {resumed} of {lines.Length}");
+            List<string> added = [.. lines.Where(l => l.Contains("event=ADDED", StringComparison.Ordinal))];
+            Assert.True(added.Count == Flows && added.Distinct().Count() == Flows, $"{who}: {added.Count} ADDED, {added.Distinct().Count()} distinct");
+        }
+
+        Assert.Equal(reference[^1].Stdout, ours[^1].Stdout); // flow_count=1500
+    }
+
+    /// <summary>
     /// Cancel (NXT_FLOW_MONITOR_CANCEL, ONFT_FLOW_MONITOR_CANCEL, OpenFlow 1.4+'s delete command) sent through the
     /// monitor's connection: nothing is reported after it; a cancel of a monitor that does not exist is
     /// OFPMOFC_UNKNOWN_MONITOR. (Open vSwitch 3.1 answers 1.4+'s unknown delete with an OpenFlow 1.0 error ovs-ofctl

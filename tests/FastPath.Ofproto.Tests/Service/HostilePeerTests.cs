@@ -63,6 +63,13 @@ public class HostilePeerTests(ITestOutputHelper output)
         yield return ("packet-out from port 0xfffffff0", V13, m, OfTcpClient.Error(V13, 1, 11, m));
         m = FlowMod10(23, Action(0x77, [0, 0, 0, 0]));
         yield return ("OpenFlow 1.0 flow-mod with an unknown action type", V10, m, OfTcpClient.Error(V10, 2, 0, m));
+
+        // NXT_FLOW_MOD on a 1.3 connection: Open vSwitch reads what follows the match as 1.3 instructions, so a 1.0
+        // action list's OFPAT_OUTPUT is instruction type 0 and an NXAST_REG_LOAD an instruction of experimenter 0x2320.
+        m = Convert.FromHexString("0404004800000018000023200000000dffffffffffffffff0001000000008000ffffffffffff0000000c00000000000000013c080000000000000123000000000000000800020000");
+        yield return ("NXT_FLOW_MOD on 1.3 with an OpenFlow 1.0 output action", V13, m, OfTcpClient.Error(V13, 3, 0, m));
+        m = Convert.FromHexString("0404005800000019000023200000000d00000000000000000000000000000005ffffffffffff0000000e00000000000000000602884780004404000000640000ffff00100000232000180800000000000000000800010000");
+        yield return ("NXT_FLOW_MOD on 1.3 with an NXAST_REG_LOAD action", V13, m, OfTcpClient.Error(V13, 3, 5, m));
     }
 
     [Fact]

@@ -202,6 +202,7 @@ internal static class ActionDecoder
             NxOutputReg2 => (24, 0xfff8),
             NxNote => (16, 0xfff8),
             NxLearn => (32, 0xfff8),
+            NxLearn2 => (40, 0xfff8),
             NxWriteMetadata => (32, 32),
             NxRegMove or NxRegLoad2 => (16, 0xfff8),
             _ => throw new OfErrorException(OfError.BadActionBadExpType, $"Nicira action subtype {subtype} is not supported"),
@@ -279,6 +280,9 @@ internal static class ActionDecoder
                 break;
             case NxLearn:
                 action = LearnCodec.Decode(ref a);
+                break;
+            case NxLearn2:
+                action = LearnCodec.Decode(ref a, learn2: true);
                 break;
             default:
                 // Open vSwitch decodes NXAST_RESUBMIT_TABLE as a resubmit whatever version carries it (it is also how

@@ -26,7 +26,7 @@ internal static class ActionTypes
     public const ushort NxResubmit = 1, NxSetQueue = 4, NxRegMove = 6, NxRegLoad = 7, NxResubmitTable = 14, NxDecTtl = 18,
         NxWriteMetadata = 22, NxPushMpls = 23, NxPopMpls = 24, NxSetMplsTtl = 25, NxDecMplsTtl = 26, NxSetMplsLabel = 30,
         NxSetMplsTc = 31, NxRegLoad2 = 33, NxGroup = 40, NxNote = 8, NxOutputReg = 15, NxLearn = 16, NxExit = 17,
-        NxOutputReg2 = 32;
+        NxOutputReg2 = 32, NxLearn2 = 45;
 
     /// <summary>ONFACT_RAW13_COPY_FIELD: OpenFlow 1.3's ONF copy_field.</summary>
     public const ushort OnfCopyField = 3200;

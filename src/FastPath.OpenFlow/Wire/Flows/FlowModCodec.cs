@@ -14,6 +14,10 @@ namespace FastPath.OpenFlow.Wire.Flows;
 /// table 0 and a modify or delete covers every table), OFPFF_EMERG is refused with OFPFMFC_TABLE_FULL; from 1.1
 /// an add to OFPTT_ALL is OFPFMFC_BAD_TABLE_ID.
 /// </summary>
+/// <remarks>
+/// Errors come in Open vSwitch 3.1's order (ofputil_decode_flow_mod): the match, then the command and table, then
+/// the actions or instructions, then the flags; a message wrong in two places gets the error of the first.
+/// </remarks>
 public static class FlowModCodec
 {
     /// <summary>OFPTT_ALL.</summary>
@@ -44,8 +48,9 @@ public static class FlowModCodec
             uint buffer10 = body.U32();
             ushort outPort10 = body.U16();
             ushort flags10 = body.U16();
+            (FlowModCommand cmd10, byte table10) = NxCommand(s, command10);
             OfInstructionSet ins10 = OfInstructionCodec.DecodeActionList10(ref body, body.Remaining);
-            return new FlowModMessage(Build10(s, m10, cookie10, 0, command10, idle10, hard10, priority10, buffer10, outPort10, flags10, ins10));
+            return new FlowModMessage(Build10(s, m10, cookie10, 0, cmd10, table10, idle10, hard10, priority10, buffer10, outPort10, flags10, ins10));
         }
 
         ulong cookie = body.U64();
@@ -61,18 +66,14 @@ public static class FlowModCodec
         ushort flags = body.U16();
         ushort importance = body.U16();
         PipelineMatch m = OxmMatchCodec.DecodeOfpMatch(ref body);
-        OfInstructionSet ins = OfInstructionCodec.Decode(ref body, body.Remaining, s.Version);
-
         FlowModCommand cmd = Command(command);
-        if ((flags & ~Of13Flags) != 0)
-        {
-            throw new OfErrorException(OfError.FlowModFailedBadFlags, $"flow-mod flags 0x{flags:x4}");
-        }
-
         if (table == AllTables && cmd == FlowModCommand.Add)
         {
             throw new OfErrorException(OfError.FlowModFailedBadTableId, "add to OFPTT_ALL");
         }
+
+        OfInstructionSet ins = OfInstructionCodec.Decode(ref body, body.Remaining, s.Version);
+        CheckFlags13(flags);
 
         bool add = cmd == FlowModCommand.Add;
         var rule = new FlowRule
@@ -147,13 +148,20 @@ public static class FlowModCodec
         ushort matchLength = body.U16();
         body.Skip(6);
         PipelineMatch m = NxMatchField.Read(ref body, matchLength, out ulong filterCookie, out ulong filterMask, allowCookie: true);
-        OfInstructionSet ins = OfInstructionCodec.DecodeActionList10(ref body, body.Remaining);
         if ((command & 0xff) == (byte)FlowModCommand.Add && filterMask != 0)
         {
             throw new OfErrorException(OfError.NxBadRequestNxmInvalid, "NXM_NX_COOKIE in an add");
         }
 
-        return new FlowModMessage(Build10(s, m, filterMask != 0 ? filterCookie : cookie, filterMask, command, idle, hard, priority, buffer, outPort, flags, ins));
+        (FlowModCommand cmd, byte table) = NxCommand(s, command);
+
+        // Open vSwitch reads what follows the match as the connection's version reads a flow-mod's tail: actions on
+        // 1.0, instructions from 1.1 (so a 1.0 action list on a 1.3 connection is OFPBIC_UNKNOWN_INST: OFPAT_OUTPUT
+        // is instruction type 0), and the flags by that version's bits.
+        OfInstructionSet ins = s.Version == OpenFlowVersion.OF10
+            ? OfInstructionCodec.DecodeActionList10(ref body, body.Remaining)
+            : OfInstructionCodec.Decode(ref body, body.Remaining, s.Version);
+        return new FlowModMessage(Build10(s, m, filterMask != 0 ? filterCookie : cookie, filterMask, cmd, table, idle, hard, priority, buffer, outPort, flags, ins));
     }
 
     /// <summary>Encodes an NXT_FLOW_MOD body (after vendor and subtype).</summary>
@@ -178,18 +186,19 @@ public static class FlowModCodec
     }
 
     private static FlowMod Build10(
-        OfSession s, PipelineMatch m, ulong cookie, ulong cookieMask, ushort command, ushort idle, ushort hard, ushort priority,
+        OfSession s, PipelineMatch m, ulong cookie, ulong cookieMask, FlowModCommand cmd, byte table, ushort idle, ushort hard, ushort priority,
         uint buffer, ushort outPort, ushort flags, OfInstructionSet ins)
     {
-        FlowModCommand cmd = Command(s.FlowModTableId ? (byte)command : command);
-        byte table = s.FlowModTableId ? (byte)(command >> 8) : AllTables;
-        if ((flags & EmergFlag) != 0)
+        if (s.Version != OpenFlowVersion.OF10)
+        {
+            CheckFlags13(flags);
+        }
+        else if ((flags & EmergFlag) != 0)
         {
             // Open vSwitch has no emergency flow cache and says the table is full.
             throw new OfErrorException(OfError.FlowModFailedTableFull, "OFPFF_EMERG is not supported");
         }
-
-        if ((flags & ~Of10Flags) != 0)
+        else if ((flags & ~Of10Flags) != 0)
         {
             throw new OfErrorException(OfError.FlowModFailedBadFlags, $"flow-mod flags 0x{flags:x4}");
         }
@@ -211,6 +220,24 @@ public static class FlowModCodec
             cmd, rule, Of10Ports.ToOf11(outPort), FlowMod.AnyGroup, AllTables: table == AllTables && !add,
             ModifyAddsIfNone: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict, BufferId: buffer,
             ModifyCookie: cmd is FlowModCommand.Modify or FlowModCommand.ModifyStrict);
+    }
+
+    /// <summary>
+    /// The command and table of an OpenFlow 1.0 or Nicira flow-mod's 16-bit command: the table rides in the high
+    /// byte after NXT_FLOW_MOD_TABLE_ID on 1.0, and always on later versions (Open vSwitch's OFPUTIL_P_TID holds every
+    /// protocol after 1.0); else a high byte makes the command unknown.
+    /// </summary>
+    private static (FlowModCommand Command, byte Table) NxCommand(OfSession s, ushort command) =>
+        s.FlowModTableId || s.Version != OpenFlowVersion.OF10
+            ? (Command((byte)command), (byte)(command >> 8))
+            : (Command(command), AllTables);
+
+    private static void CheckFlags13(ushort flags)
+    {
+        if ((flags & ~Of13Flags) != 0)
+        {
+            throw new OfErrorException(OfError.FlowModFailedBadFlags, $"flow-mod flags 0x{flags:x4}");
+        }
     }
 
     private static FlowModCommand Command(int command) => command <= (int)FlowModCommand.DeleteStrict

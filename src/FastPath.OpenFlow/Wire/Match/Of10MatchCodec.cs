@@ -123,11 +123,15 @@ public static class Of10MatchCodec
         }
 
         Normalize(ref m);
-        if (Prerequisites.IpProto(m) == IpProtocols.Icmp)
+        int dl = Prerequisites.DlType(m);
+        int proto = Prerequisites.IpProto(m);
+        if ((dl == EtherTypes.Ipv4 && proto == IpProtocols.Icmp) || (dl == EtherTypes.Ipv6 && proto == IpProtocols.IcmpV6))
         {
-            // ICMP's type and code ride in tp_src and tp_dst; FastPath's key keeps them in the low byte.
-            IcmpView(ref m, OfFields.TpSrc, OfFields.IcmpType);
-            IcmpView(ref m, OfFields.TpDst, OfFields.IcmpCode);
+            // ICMP's type and code ride in tp_src and tp_dst; FastPath's key keeps them in the low byte. A value
+            // above 255 stays 16 bits wide, as in Open vSwitch's flow (which no ICMP packet matches).
+            bool v4 = dl == EtherTypes.Ipv4;
+            IcmpView(ref m, OfFields.TpSrc, v4 ? OfFields.IcmpType : OfFields.Icmpv6Type);
+            IcmpView(ref m, OfFields.TpDst, v4 ? OfFields.IcmpCode : OfFields.Icmpv6Code);
         }
 
         return m;

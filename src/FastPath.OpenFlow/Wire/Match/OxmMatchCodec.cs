@@ -157,6 +157,9 @@ public static class OxmMatchCodec
     /// when the match holds something no header can say (an L4 port without an L4 protocol...).
     /// </summary>
     public static void EncodeTlvs(WireWriter w, in PipelineMatch match, MatchDialect dialect, ulong cookie = 0, ulong cookieMask = 0)
+        => EncodeWritable(w, IcmpInEightBits(match), dialect, cookie, cookieMask);
+
+    private static void EncodeWritable(WireWriter w, in PipelineMatch match, MatchDialect dialect, ulong cookie, ulong cookieMask)
     {
         PipelineMatch covered = default;
         foreach (OfField f in FieldsInOrder(match, dialect))
@@ -214,6 +217,41 @@ public static class OxmMatchCodec
             if (!full)
             {
                 w.U64(cookieMask);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="match"/> with an ICMP or ICMPv6 type and code cut to the 8 bits NXM and OXM have for them: an
+    /// OpenFlow 1.0 match carries them in 16-bit tp_src and tp_dst, and Open vSwitch writes their low byte (nxm_put_8 of
+    /// the 16-bit flow field), so a rule added with icmp_type=511 over 1.0 is dumped as icmp_type=255. What a match
+    /// decoded from NXM or OXM reads back as.
+    /// </summary>
+    public static PipelineMatch IcmpInEightBits(in PipelineMatch match)
+    {
+        PipelineMatch m = match;
+        int dl = Prerequisites.DlType(match);
+        int proto = Prerequisites.IpProto(match);
+        if (dl == EtherTypes.Ipv4 && proto == IpProtocols.Icmp)
+        {
+            LowByte(ref m, OfFields.TpSrc, OfFields.IcmpType);
+            LowByte(ref m, OfFields.TpDst, OfFields.IcmpCode);
+        }
+        else if (dl == EtherTypes.Ipv6 && proto == IpProtocols.IcmpV6)
+        {
+            LowByte(ref m, OfFields.TpSrc, OfFields.Icmpv6Type);
+            LowByte(ref m, OfFields.TpDst, OfFields.Icmpv6Code);
+        }
+
+        return m;
+
+        static void LowByte(ref PipelineMatch m, OfField port, OfField icmp)
+        {
+            var (value, mask) = port.Get(m);
+            if ((mask & 0xff00) != 0)
+            {
+                port.Clear(ref m);
+                icmp.Set(ref m, value & 0xff, mask & 0xff);
             }
         }
     }
