@@ -53,7 +53,7 @@ public static class FieldText
                 return ParseFrag(text);
             case FieldFormat.TcpFlags when text.Length > 0 && text[0] is '+' or '-':
                 return ParseFlags(field, text, TcpFlagNames);
-            case FieldFormat.TcpFlags when text.Length > 0 && char.IsAsciiLetter(text[0]):
+            case FieldFormat.TcpFlags when text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '['):
                 return ParseFlagList(field, text, TcpFlagNames);
             case FieldFormat.Ipv6ExtHdr when text.Length > 0 && text[0] is '+' or '-':
                 return ParseFlags(field, text, ExtHdrNames);
@@ -281,19 +281,7 @@ public static class FieldText
             }
 
             string name = text[(i + 1)..j];
-            int bit = Array.IndexOf(names, name);
-            UInt128 b;
-            if (bit >= 0)
-            {
-                b = UInt128.One << bit;
-            }
-            else if (name.Length > 2 && name[0] == '[' && name[^1] == ']' && UInt128.TryParse(name[1..^1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out b) && UInt128.IsPow2(b) && (b & field.ValueMask) != 0)
-            {
-            }
-            else
-            {
-                throw new FlowSyntaxException($"{text}: unknown {field.Name} flag \"{name}\"");
-            }
+            UInt128 b = FlagBit(field, text, name, names);
 
             if ((mask & b) != 0)
             {
@@ -318,11 +306,32 @@ public static class FieldText
         UInt128 value = 0;
         foreach (string name in text.Split('|'))
         {
-            int bit = Array.IndexOf(names, name);
-            value |= bit >= 0 ? UInt128.One << bit : throw new FlowSyntaxException($"{text}: unknown {field.Name} flag \"{name}\"");
+            value |= FlagBit(field, text, name, names);
         }
 
         return (value, field.ValueMask);
+    }
+
+    /// <summary>
+    /// The bit a flag name stands for: a known name, or, as Open vSwitch prints a bit that has none, its value in hex
+    /// between brackets ("[200]").
+    /// </summary>
+    private static UInt128 FlagBit(OfField field, string text, string name, string[] names)
+    {
+        int bit = Array.IndexOf(names, name);
+        if (bit >= 0)
+        {
+            return UInt128.One << bit;
+        }
+
+        if (name.Length > 2 && name[0] == '[' && name[^1] == ']'
+            && UInt128.TryParse(name[1..^1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out UInt128 b)
+            && UInt128.IsPow2(b) && (b & field.ValueMask) != 0)
+        {
+            return b;
+        }
+
+        throw new FlowSyntaxException($"{text}: unknown {field.Name} flag \"{name}\"");
     }
 
     private static string FormatFlags(UInt128 value, UInt128 mask, UInt128 all, string[] names)

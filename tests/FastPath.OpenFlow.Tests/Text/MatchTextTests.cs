@@ -68,4 +68,24 @@ public class MatchTextTests
         Assert.Equal("udp", MatchText.Format(MatchText.Parse("tcp,udp")));
         Assert.Equal("ip", MatchText.Format(MatchText.Parse("tcp,ip")));
     }
+
+    [Theory]
+    [InlineData("tcp,tcp_flags=4023", "tcp,tcp_flags=fin|syn|rst|ack|urg|cwr|ns|[200]|[400]|[800]")] // fuzz finding: the printed form was refused
+    [InlineData("tcp,tcp_flags=fin|syn|rst|ack|urg|cwr|ns|[200]|[400]|[800]", "tcp,tcp_flags=fin|syn|rst|ack|urg|cwr|ns|[200]|[400]|[800]")]
+    [InlineData("tcp,tcp_flags=0x200", "tcp,tcp_flags=[200]")]
+    [InlineData("tcp,tcp_flags=+syn+[200]", "tcp,tcp_flags=+syn+[200]")]
+    public void FlagsWithoutANameAreReadInTheBracketsOpenVSwitchPrintsThemIn(string text, string printed)
+    {
+        // Both forms as ovs-ofctl parse-flow prints them (Open vSwitch 3.1).
+        PipelineMatch m = MatchText.Parse(text);
+        Assert.Equal(printed, MatchText.Format(m));
+        Assert.Equal(m, MatchText.Parse(printed));
+    }
+
+    [Theory]
+    [InlineData("tcp,tcp_flags=fin|[1000]")] // beyond tcp_flags' 12 bits
+    [InlineData("tcp,tcp_flags=fin|[3]")] // two bits
+    [InlineData("tcp,tcp_flags=fin|[zz]")]
+    public void ABracketedFlagMustBeOneBitOfTheField(string text) =>
+        Assert.Throws<FlowSyntaxException>(() => MatchText.Parse(text));
 }
