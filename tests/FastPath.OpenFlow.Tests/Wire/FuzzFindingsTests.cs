@@ -344,4 +344,36 @@ public class FuzzFindingsTests
         Assert.Equal(removed.Rule.Match, Assert.IsType<FlowRemovedMessage>(OfCodec.Decode(encoded, Of10)).Rule.Match);
         Assert.Equal(0xffff, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(encoded.AsSpan(8 + 4 + 2 + 12)));
     }
+
+    [Theory]
+    [InlineData(0x04)]
+    [InlineData(0x05)]
+    public void ALoadOfTheLow16BitsOfOxmInPortIsNotSentAsAWholeNxmInPort(byte version)
+    {
+        // The fuzzer's input (1.4): reg_load of OXM_OF_IN_PORT[0..15]. It went out as NXM_OF_IN_PORT[0..15], which
+        // reads back as setting the whole 32-bit port (mask 0xffffffff) instead of its low 16 bits.
+        var session = new OfSession((OpenFlowVersion)version);
+        var load = new SetFieldAction(OfFields.InPort, 5, 0xffff, IsLoad: true);
+        var mod = new FlowModMessage(new FlowMod(FlowModCommand.Add, FlowText.Parse("priority=4,actions=drop") with
+        {
+            Instructions = new OfInstructionSet { ApplyActions = [load] },
+        }));
+        byte[] wire = OfCodec.Encode(mod, session, 6);
+        if (version == 0x05)
+        {
+            // Open vSwitch 3.1 sends the same load (ovs-ofctl -O OpenFlow14 parse-flow 'actions=load:5->OXM_OF_IN_PORT[0..15]').
+            Assert.Contains("actions=load:0x5->OXM_OF_IN_PORT[0..15]", OfpPrint.Print(wire), StringComparison.Ordinal);
+        }
+
+        var back = Assert.IsType<FlowModMessage>(OfCodec.Decode(wire, session));
+        var action = Assert.IsType<SetFieldAction>(Assert.Single(back.Mod.Rule.Instructions.ApplyActions));
+        Assert.Equal((OfFields.InPort, (UInt128)5, (UInt128)0xffff), (action.Field, action.Value, action.Mask));
+
+        // The text says the same: the low half by OXM_OF_IN_PORT[0..15], the whole port by NXM_OF_IN_PORT[].
+        Assert.Equal(load, Assert.Single(FlowText.Parse("actions=load:5->OXM_OF_IN_PORT[0..15]").Instructions.ApplyActions));
+        Assert.Equal("load:0x5->OXM_OF_IN_PORT[0..15]", ActionText.Format(back.Mod.Rule.Instructions, back.Mod.Rule.Match, OpenFlowVersion.OF10));
+        Assert.Equal(
+            new SetFieldAction(OfFields.InPort, OfPorts.Local, OfFields.InPort.FullMask, IsLoad: true),
+            Assert.Single(FlowText.Parse("actions=load:0xfffe->NXM_OF_IN_PORT[]").Instructions.ApplyActions));
+    }
 }
