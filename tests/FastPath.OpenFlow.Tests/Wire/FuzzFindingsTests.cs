@@ -6,6 +6,7 @@ using FastPath.OpenFlow.Rules;
 using FastPath.OpenFlow.Text;
 using FastPath.OpenFlow.Wire;
 using FastPath.OpenFlow.Wire.Groups;
+using FastPath.OpenFlow.Wire.Match;
 using FastPath.OpenFlow.Wire.Messages;
 
 namespace FastPath.OpenFlow.Tests.Wire;
@@ -375,5 +376,27 @@ public class FuzzFindingsTests
         Assert.Equal(
             new SetFieldAction(OfFields.InPort, OfPorts.Local, OfFields.InPort.FullMask, IsLoad: true),
             Assert.Single(FlowText.Parse("actions=load:0xfffe->NXM_OF_IN_PORT[]").Instructions.ApplyActions));
+    }
+
+    [Theory]
+    [InlineData("010400380000000c000023200000000d0000000000000000000400000000001effffff10ffff000000080000000000000000090405141fff", "vlan_tci=0x0514/0x1fff")]
+    [InlineData("010400380000ff08000023200000000d0000000000000800000400000000001eff80ffe0ffff000000080000040000000000090420007fff", "vlan_tci=0x2000/0x7fff")]
+    public void AnNxFlowModMatchingATciWithoutCfiIsNotSentAsOfpVlanNone(string hex, string match)
+    {
+        // The fuzzer's inputs: NXT_FLOW_MOD matching CFI zero with other TCI bits went out on a 1.0 session in the
+        // OpenFlow 1.0 flow format as dl_vlan=OFP_VLAN_NONE, which is vlan_tci=0x0000: another match. Open vSwitch
+        // says such a match needs NXM or OXM (ovs-ofctl parse-flow: "usable protocols: NXM,OXM").
+        byte[] wire = Convert.FromHexString(hex);
+        Assert.Contains(match, OfpPrint.Print(wire), StringComparison.Ordinal);
+        var plain = new OfSession(OpenFlowVersion.OF10, NxFlowFormat.OpenFlow10, FlowModTableId: (wire[6] & 1) != 0);
+        var mod = Assert.IsType<FlowModMessage>(OfCodec.Decode(wire, plain));
+        Assert.Throws<NotSupportedException>(() => OfCodec.Encode(mod, plain, 8));
+
+        var nxm = plain with { FlowFormat = NxFlowFormat.Nxm };
+        var back = Assert.IsType<FlowModMessage>(OfCodec.Decode(OfCodec.Encode(mod, nxm, 8), nxm));
+        Assert.Equal(mod.Mod.Rule.Match, back.Mod.Rule.Match);
+
+        // The one "no tag" match 1.0 has still goes as OFP_VLAN_NONE.
+        Assert.True(Of10MatchCodec.CanEncode(FlowText.Parse("vlan_tci=0x0000,actions=drop").Match));
     }
 }
