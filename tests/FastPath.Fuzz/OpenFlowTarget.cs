@@ -60,6 +60,14 @@ internal sealed class OpenFlowTarget : FuzzTarget
             return;
         }
 
+        if (message is FlowRemovedMessage && session.Version == OpenFlowVersion.OF10 && PacketInFormatOf(frame) != NxPacketInFormat.Standard)
+        {
+            // NXT_FLOW_REMOVED is what a 1.0 connection in the NXM flow format gets; ofp_flow_removed (the OpenFlow 1.0
+            // flow format) has no table id, so Open vSwitch's ofputil_encode_flow_removed drops it there. Like a
+            // packet-in, its round trip is through the format it came in.
+            session = session with { FlowFormat = NxFlowFormat.Nxm };
+        }
+
         if (message is FlowRemovedMessage removed && removed.Reason == OfFlowRemovedReason.MeterDelete && session.Version < OpenFlowVersion.OF14)
         {
             // Before 1.4 a meter delete is sent as OFPRR_DELETE (Open vSwitch's ofputil_encode_flow_removed).
