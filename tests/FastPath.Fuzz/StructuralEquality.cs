@@ -15,25 +15,31 @@ internal static class StructuralEquality
     private const int MaxDepth = 32;
 
     /// <summary>Null when <paramref name="a"/> and <paramref name="b"/> are equal; otherwise the path of the first difference.</summary>
-    public static string? FirstDifference(object? a, object? b) => Compare(a, b, "message", 0, false);
+    public static string? FirstDifference(object? a, object? b) => Compare(a, b, "message", 0, null);
 
     /// <summary>
-    /// As <see cref="FirstDifference(object?, object?)"/>, matches compared as NXM and OXM say them when
-    /// <paramref name="icmpInEightBits"/>: an OpenFlow 1.0 match's 16-bit ICMP type and code go out as their low byte,
-    /// as Open vSwitch writes them (<see cref="OxmMatchCodec.IcmpInEightBits"/>).
+    /// As <see cref="FirstDifference(object?, object?)"/>, but <paramref name="same"/>(expected part, actual part) may
+    /// declare two parts equal: a normalisation the wire format imposes (each one justified where it is defined).
     /// </summary>
-    public static string? FirstDifference(object? a, object? b, bool icmpInEightBits) => Compare(a, b, "message", 0, icmpInEightBits);
+    public static string? FirstDifference(object? a, object? b, Func<object, object, bool> same) => Compare(a, b, "message", 0, same);
 
-    private static string? Compare(object? a, object? b, string path, int depth, bool icmp8)
+    /// <summary>
+    /// Whether two matches are the same as NXM and OXM say them: an OpenFlow 1.0 match's 16-bit ICMP type and code go
+    /// out as their low byte, as Open vSwitch writes them (<see cref="OxmMatchCodec.IcmpInEightBits"/>).
+    /// </summary>
+    public static bool SameAsNxmOrOxm(object a, object b) =>
+        a is PipelineMatch ma && b is PipelineMatch mb && OxmMatchCodec.IcmpInEightBits(ma) == OxmMatchCodec.IcmpInEightBits(mb);
+
+    private static string? Compare(object? a, object? b, string path, int depth, Func<object, object, bool>? same)
     {
         if (ReferenceEquals(a, b))
         {
             return null;
         }
 
-        if (icmp8 && a is PipelineMatch ma8 && b is PipelineMatch mb8)
+        if (a is not null && b is not null && same is not null && same(a, b))
         {
-            return OxmMatchCodec.IcmpInEightBits(ma8) == OxmMatchCodec.IcmpInEightBits(mb8) ? null : $"{path}: {ma8} vs {mb8}";
+            return null;
         }
 
         if (a is null || b is null)
@@ -73,7 +79,7 @@ internal static class StructuralEquality
 
             for (int i = 0; i < la.Count; i++)
             {
-                if (Compare(la[i], lb[i], $"{path}[{i}]", depth + 1, icmp8) is { } diff)
+                if (Compare(la[i], lb[i], $"{path}[{i}]", depth + 1, same) is { } diff)
                 {
                     return diff;
                 }
@@ -92,7 +98,7 @@ internal static class StructuralEquality
 
         foreach (PropertyInfo p in properties)
         {
-            if (Compare(p.GetValue(a), p.GetValue(b), $"{path}.{p.Name}", depth + 1, icmp8) is { } diff)
+            if (Compare(p.GetValue(a), p.GetValue(b), $"{path}.{p.Name}", depth + 1, same) is { } diff)
             {
                 return diff;
             }

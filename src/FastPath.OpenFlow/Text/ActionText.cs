@@ -4,6 +4,7 @@ using FastPath.OpenFlow.Actions;
 using FastPath.OpenFlow.Fields;
 using FastPath.OpenFlow.Flows;
 using FastPath.OpenFlow.Instructions;
+using FastPath.OpenFlow.Wire.Actions;
 using FastPath.Packets;
 
 namespace FastPath.OpenFlow.Text;
@@ -375,7 +376,10 @@ public static class ActionText
 
             int n = end - start + 1;
             UInt128 run = n == 128 ? UInt128.MaxValue : ((UInt128.One << n) - 1) << start;
-            parts.Add($"load:{FieldText.Hex((value & run) >> start)}->{Subfield(field, start, n)}");
+            string destination = field == OfFields.InPort && start == 0 && n == NxmInPortBits
+                ? "OXM_OF_IN_PORT[0..15]" // NXM_OF_IN_PORT[] would set the whole port
+                : Subfield(field, start, n);
+            parts.Add($"load:{FieldText.Hex((value & run) >> start)}->{destination}");
             left &= ~run;
         }
 
@@ -534,6 +538,14 @@ public static class ActionText
             throw new FlowSyntaxException($"{token}: the value does not fit {bits} bits");
         }
 
+        if (field == OfFields.InPort && start == 0 && bits == NxmInPortBits
+            && !arg.AsSpan(arrow + 2).StartsWith("OXM_OF_IN_PORT", StringComparison.OrdinalIgnoreCase))
+        {
+            // All of NXM_OF_IN_PORT sets the whole port (Open vSwitch's u16_to_ofp), as the wire decoder reads it; only
+            // OXM_OF_IN_PORT[0..15] loads the low half of the 32-bit port.
+            return new SetFieldAction(field, OfActionCodec.Port32((ushort)v), field.FullMask, IsLoad: true);
+        }
+
         return new SetFieldAction(field, v << start, width << start, IsLoad: true);
     }
 
@@ -570,8 +582,10 @@ public static class ActionText
         }
 
         string name = text[..open];
-        OfField field = OfFields.FindByNxmName(name) ?? OfFields.Find(name) ?? throw new FlowSyntaxException($"{token}: unknown field {name}");
-        int width = field == OfFields.InPort && !name.Equals("OXM_OF_IN_PORT", StringComparison.OrdinalIgnoreCase) ? NxmInPortBits : field.Bits;
+        bool oxmInPort = name.Equals("OXM_OF_IN_PORT", StringComparison.OrdinalIgnoreCase); // the 32-bit port, as Subfield prints it
+        OfField field = oxmInPort ? OfFields.InPort
+            : OfFields.FindByNxmName(name) ?? OfFields.Find(name) ?? throw new FlowSyntaxException($"{token}: unknown field {name}");
+        int width = field == OfFields.InPort && !oxmInPort ? NxmInPortBits : field.Bits;
         string range = text[(open + 1)..^1];
         if (range.Length == 0)
         {

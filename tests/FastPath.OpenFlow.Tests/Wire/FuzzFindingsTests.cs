@@ -6,6 +6,7 @@ using FastPath.OpenFlow.Rules;
 using FastPath.OpenFlow.Text;
 using FastPath.OpenFlow.Wire;
 using FastPath.OpenFlow.Wire.Groups;
+using FastPath.OpenFlow.Wire.Match;
 using FastPath.OpenFlow.Wire.Messages;
 
 namespace FastPath.OpenFlow.Tests.Wire;
@@ -343,5 +344,59 @@ public class FuzzFindingsTests
         byte[] encoded = OfCodec.Encode(removed, Of10, 6);
         Assert.Equal(removed.Rule.Match, Assert.IsType<FlowRemovedMessage>(OfCodec.Decode(encoded, Of10)).Rule.Match);
         Assert.Equal(0xffff, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(encoded.AsSpan(8 + 4 + 2 + 12)));
+    }
+
+    [Theory]
+    [InlineData(0x04)]
+    [InlineData(0x05)]
+    public void ALoadOfTheLow16BitsOfOxmInPortIsNotSentAsAWholeNxmInPort(byte version)
+    {
+        // The fuzzer's input (1.4): reg_load of OXM_OF_IN_PORT[0..15]. It went out as NXM_OF_IN_PORT[0..15], which
+        // reads back as setting the whole 32-bit port (mask 0xffffffff) instead of its low 16 bits.
+        var session = new OfSession((OpenFlowVersion)version);
+        var load = new SetFieldAction(OfFields.InPort, 5, 0xffff, IsLoad: true);
+        var mod = new FlowModMessage(new FlowMod(FlowModCommand.Add, FlowText.Parse("priority=4,actions=drop") with
+        {
+            Instructions = new OfInstructionSet { ApplyActions = [load] },
+        }));
+        byte[] wire = OfCodec.Encode(mod, session, 6);
+        if (version == 0x05)
+        {
+            // Open vSwitch 3.1 sends the same load (ovs-ofctl -O OpenFlow14 parse-flow 'actions=load:5->OXM_OF_IN_PORT[0..15]').
+            Assert.Contains("actions=load:0x5->OXM_OF_IN_PORT[0..15]", OfpPrint.Print(wire), StringComparison.Ordinal);
+        }
+
+        var back = Assert.IsType<FlowModMessage>(OfCodec.Decode(wire, session));
+        var action = Assert.IsType<SetFieldAction>(Assert.Single(back.Mod.Rule.Instructions.ApplyActions));
+        Assert.Equal((OfFields.InPort, (UInt128)5, (UInt128)0xffff), (action.Field, action.Value, action.Mask));
+
+        // The text says the same: the low half by OXM_OF_IN_PORT[0..15], the whole port by NXM_OF_IN_PORT[].
+        Assert.Equal(load, Assert.Single(FlowText.Parse("actions=load:5->OXM_OF_IN_PORT[0..15]").Instructions.ApplyActions));
+        Assert.Equal("load:0x5->OXM_OF_IN_PORT[0..15]", ActionText.Format(back.Mod.Rule.Instructions, back.Mod.Rule.Match, OpenFlowVersion.OF10));
+        Assert.Equal(
+            new SetFieldAction(OfFields.InPort, OfPorts.Local, OfFields.InPort.FullMask, IsLoad: true),
+            Assert.Single(FlowText.Parse("actions=load:0xfffe->NXM_OF_IN_PORT[]").Instructions.ApplyActions));
+    }
+
+    [Theory]
+    [InlineData("010400380000000c000023200000000d0000000000000000000400000000001effffff10ffff000000080000000000000000090405141fff", "vlan_tci=0x0514/0x1fff")]
+    [InlineData("010400380000ff08000023200000000d0000000000000800000400000000001eff80ffe0ffff000000080000040000000000090420007fff", "vlan_tci=0x2000/0x7fff")]
+    public void AnNxFlowModMatchingATciWithoutCfiIsNotSentAsOfpVlanNone(string hex, string match)
+    {
+        // The fuzzer's inputs: NXT_FLOW_MOD matching CFI zero with other TCI bits went out on a 1.0 session in the
+        // OpenFlow 1.0 flow format as dl_vlan=OFP_VLAN_NONE, which is vlan_tci=0x0000: another match. Open vSwitch
+        // says such a match needs NXM or OXM (ovs-ofctl parse-flow: "usable protocols: NXM,OXM").
+        byte[] wire = Convert.FromHexString(hex);
+        Assert.Contains(match, OfpPrint.Print(wire), StringComparison.Ordinal);
+        var plain = new OfSession(OpenFlowVersion.OF10, NxFlowFormat.OpenFlow10, FlowModTableId: (wire[6] & 1) != 0);
+        var mod = Assert.IsType<FlowModMessage>(OfCodec.Decode(wire, plain));
+        Assert.Throws<NotSupportedException>(() => OfCodec.Encode(mod, plain, 8));
+
+        var nxm = plain with { FlowFormat = NxFlowFormat.Nxm };
+        var back = Assert.IsType<FlowModMessage>(OfCodec.Decode(OfCodec.Encode(mod, nxm, 8), nxm));
+        Assert.Equal(mod.Mod.Rule.Match, back.Mod.Rule.Match);
+
+        // The one "no tag" match 1.0 has still goes as OFP_VLAN_NONE.
+        Assert.True(Of10MatchCodec.CanEncode(FlowText.Parse("vlan_tci=0x0000,actions=drop").Match));
     }
 }

@@ -410,9 +410,10 @@ public static class OfActionCodec
             // Open vSwitch's in_port is NXM_OF_IN_PORT's 16 bits: a whole port is loaded as OpenFlow 1.0's number.
             (value, mask) = (value & 0xffff, 0xffff);
         }
-        else if (bits < field.Bits && (mask >> bits) != 0)
+        else if (bits < field.Bits && ((mask >> bits) != 0 || (mask & FieldHeaders.Ones(bits)) == FieldHeaders.Ones(bits)))
         {
-            // Other bits of the 32-bit port: name it by OXM_OF_IN_PORT instead.
+            // Other bits of the 32-bit port, or all of NXM_OF_IN_PORT's 16 (which reads back as a whole port, not as the
+            // low half of one): name it by OXM_OF_IN_PORT instead, as Open vSwitch sends load:...->OXM_OF_IN_PORT[0..15].
             header = field.OxmHeader(false);
             bits = field.Bits;
         }

@@ -238,10 +238,12 @@ public static class Of10MatchCodec
         PipelineMatch normalized = match;
         Normalize(ref normalized);
         PipelineMatch untagged = normalized;
-        if ((tciMask & FlowKey.VlanCfi) != 0 && (tci & FlowKey.VlanCfi) == 0)
+        if ((tciMask & FlowKey.VlanCfi) != 0 && tci == 0)
         {
-            // "No tag" whatever other TCI bits the mask names: there are none to compare. Decode reads
-            // OFP_VLAN_NONE as the whole TCI zero.
+            // "No tag" whatever other TCI bits the mask names: a frame without a tag has a TCI of zero. Decode reads
+            // OFP_VLAN_NONE as the whole TCI zero. A CFI-zero match with other bits set (vlan_tci=0x0514/0x1fff)
+            // matches no frame at all and is not this: NXM or OXM only, as Open vSwitch 3.1's ovs-ofctl parse-flow
+            // says ("usable protocols: NXM,OXM").
             OfFields.VlanTci.Set(ref untagged, 0, 0xffff);
         }
 
