@@ -49,7 +49,7 @@ public static class ReplayDemo
             }
 
             stats = dp.GetPmdStats()[0];
-            long handled = stats.SimpleMatchHits + stats.EmcHits + stats.MegaflowHits + stats.Misses;
+            long handled = stats.Hits + stats.Misses;
             if ((replay.Finished && handled >= capture.Count) || sw.Elapsed > timeout)
             {
                 break;
@@ -110,7 +110,7 @@ public static class ReplayDemo
             AnsiConsole.MarkupLine($"wrote port2.pcap, port3.pcap, upcalls.pcap to [blue]{Markup.Escape(outDir)}[/]");
         }
 
-        long handled = s.SimpleMatchHits + s.EmcHits + s.MegaflowHits + s.Misses;
+        long handled = s.Hits + s.Misses;
         return handled == capture.Count ? 0 : 1;
     }
 }

@@ -59,7 +59,7 @@ internal static class DpctlCommands
         foreach ((PmdThread pmd, _) in SwitchDatapaths.Pmds(view))
         {
             PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
-            hit += s.SimpleMatchHits + s.EmcHits + s.MegaflowHits;
+            hit += s.Hits;
             missed += s.Misses;
             lost += s.LostUpcalls;
             flows += s.Megaflows;

@@ -34,7 +34,7 @@ internal static class DpifCommands
         foreach ((PmdThread pmd, _) in SwitchDatapaths.Pmds(view))
         {
             PmdStatsSnapshot s = pmd.Call(PmdCommand.StatsRequest()).Stats;
-            hit += s.SimpleMatchHits + s.EmcHits + s.MegaflowHits;
+            hit += s.Hits;
             missed += s.Misses;
         }
 

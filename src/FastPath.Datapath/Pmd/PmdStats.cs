@@ -63,6 +63,9 @@ public struct PmdStatsSnapshot
     /// <summary>Average packets per batch sent (OVS's "avg. packets per output batch").</summary>
     public readonly double AvgPacketsPerOutputBatch => OutputBatches == 0 ? 0 : (double)OutputPackets / OutputBatches;
 
+    /// <summary>Packets that found their megaflow: by simple match, in the EMC or in the classifier.</summary>
+    public readonly long Hits => SimpleMatchHits + EmcHits + MegaflowHits;
+
     /// <summary>Average subtables searched per megaflow hit.</summary>
     public readonly double AvgSubtableLookupsPerHit => MegaflowHits == 0 ? 0 : (double)SubtableLookups / MegaflowHits;
 
