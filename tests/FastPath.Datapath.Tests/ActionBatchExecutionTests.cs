@@ -14,7 +14,7 @@ public sealed class ActionBatchExecutionTests
 {
     private static readonly byte[] S5Mac = [0x02, 0, 0, 0, 0, 0x99];
 
-    public static TheoryData<string> Programs => ["s5", "clone", "mpls", "pop", "invalid", "meter", "masked"];
+    public static TheoryData<string> Programs => ["s5", "clone", "mpls", "pop", "invalid", "meter", "masked", "routed", "unchanged"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -32,6 +32,37 @@ public sealed class ActionBatchExecutionTests
         Assert.All(results[..^1], r => Assert.Equal(ExecStatus.NoHeadroom, r.Status));
         Assert.All(results[..^1], r => Assert.False(r.Consumed));
         Assert.True(results[^1] is { Status: ExecStatus.Completed, Consumed: true, Skipped: 5 }, results[^1].ToString());
+    }
+
+    [Fact]
+    public void ARewriteThenDecTtlLeavesValidChecksums()
+    {
+        // The batch path updates the IPv4 checksum once for the rewrite and the TTL together: the headers it leaves
+        // must verify, for each address and TTL, and the UDP/TCP checksums (which cover the address) too.
+        var rng = new Random(16);
+        using var pool = new PacketPool(64);
+        for (int round = 0; round < 200; round++)
+        {
+            var address = new IPAddress(rng.NextInt64(0, 1L << 32));
+            byte ttl = (byte)rng.Next(2, 256);
+            byte[] frame = round % 2 == 0
+                ? WithTtl(ActionTestPackets.Ipv4Udp(src: $"10.{round}.0.1"), ttl)
+                : WithTtl(ActionTestPackets.Ipv4Tcp(src: $"172.16.{round}.9", ttl: ttl), ttl);
+            Packet[] packets = [Load(pool, frame, 0)];
+            var results = new ExecResult[1];
+            var sink = new TaggingSink(pool);
+            byte[] program = new ActionProgramBuilder().SetIpv4Src(address).DecTtl().Output(2).ToArray();
+            ActionExecutor.ExecuteBatch(pool, packets, program, ref sink, null, 0, results);
+
+            pool.Free(packets[0]);
+            byte[] sent = Assert.Single(sink.Calls).Bytes;
+            Assert.Equal(address.GetAddressBytes(), sent[26..30]);
+            Assert.Equal(ttl - 1, sent[22]);
+            Assert.Equal(0, Checksum.Compute(sent.AsSpan(14, 20)));
+            int l4Length = sent.Length - 34;
+            ushort pseudo = Checksum.PseudoHeaderSum(sent.AsSpan(26, 8), sent[23], l4Length);
+            Assert.Equal(0, Checksum.Compute(sent.AsSpan(34, l4Length), pseudo));
+        }
     }
 
     [Fact]
@@ -79,6 +110,15 @@ public sealed class ActionBatchExecutionTests
                     .SetIpv4Tos(0x20, 0xfc)
                     .Output(6);
                 break;
+            case "routed":
+                // A masked address rewrite right before dec_ttl (the batch path runs the two as one), then a second one.
+                b.SetIpv4Dst(IPAddress.Parse("192.168.7.1"), IPAddress.Parse("255.255.255.0")).DecTtl()
+                    .SetIpv4Src(IPAddress.Parse("10.99.0.1")).DecTtl().Output(2);
+                break;
+            case "unchanged":
+                // The rewrite writes the address the packets already have: only the TTL changes the checksum.
+                b.SetIpv4Src(IPAddress.Parse("10.0.0.1")).DecTtl().Output(2);
+                break;
             case "meter":
                 // Without a meter table a meter lets every packet through, in both paths.
                 b.Meter(0).DecTtl().Output(5);
@@ -95,11 +135,18 @@ public sealed class ActionBatchExecutionTests
         return b.ToArray();
     }
 
-    // UDP/IPv4 (TTL 64 and TTL 1), TCP/IPv6, ARP, VLAN-tagged TCP/IPv4, UDP/IPv4 without checksum, and a runt.
+    // UDP/IPv4 (TTL 64, 1, 2 and 0), TCP/IPv6, ARP, VLAN-tagged TCP/IPv4, UDP/IPv4 without checksum, a first and a
+    // later IPv4 fragment, SCTP/IPv4, TCP/IPv4, and a runt.
     private static List<byte[]> Frames() =>
     [
         ActionTestPackets.Ipv4Udp(),
         WithTtl(ActionTestPackets.Ipv4Udp(sport: 1), 1),
+        WithTtl(ActionTestPackets.Ipv4Udp(sport: 3), 2),
+        WithTtl(ActionTestPackets.Ipv4Udp(sport: 4), 0),
+        ActionTestPackets.AsIpv4Fragment(ActionTestPackets.Ipv4Udp(sport: 5), 0x2000),
+        ActionTestPackets.AsIpv4Fragment(ActionTestPackets.Ipv4Udp(sport: 6), 0x0010),
+        ActionTestPackets.Sctp(ipv6: false),
+        ActionTestPackets.Ipv4Tcp(ttl: 200),
         ActionTestPackets.Ipv6Tcp(),
         ActionTestPackets.Arp(),
         ActionTestPackets.Tag(ActionTestPackets.Ipv4Tcp(), EtherTypes.Vlan8021Q, 5),

@@ -285,8 +285,25 @@ public static class ActionExecutor
                             break;
                         case ActionField.Ipv4Src:
                         case ActionField.Ipv4Dst:
-                            SetIpv4Addresses(pool, packets, field == ActionField.Ipv4Src ? 12 : 16,
-                                BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(mask), running, skipped);
+                            int offset = field == ActionField.Ipv4Src ? 12 : 16;
+                            uint value = BinaryPrimitives.ReadUInt32BigEndian(v), bits = BinaryPrimitives.ReadUInt32BigEndian(mask);
+                            if (IsDecTtl(program, pos))
+                            {
+                                // A rewrite then dec_ttl (what a routed flow does) finds the header once and
+                                // updates its checksum once, as one set(ipv4(src,ttl)) would.
+                                pos += DecTtlLength;
+                                for (uint m = running; m != 0; m &= m - 1)
+                                {
+                                    int i = BitOperations.TrailingZeroCount(m);
+                                    ref Packet p = ref packets[i];
+                                    Settle(SetIpv4AddressThenDecTtl(pool.GetData(p), in p, offset, value, bits, ref skipped[i]),
+                                        i, results, ref running, outputs, upcalls, skipped);
+                                }
+
+                                break;
+                            }
+
+                            SetIpv4Addresses(pool, packets, offset, value, bits, running, skipped);
                             break;
                         default:
                             for (uint m = running; m != 0; m &= m - 1)
@@ -330,6 +347,58 @@ public static class ActionExecutor
         }
 
         End(results, ref running, running, ExecStatus.Completed, outputs, upcalls, skipped);
+    }
+
+    private const int DecTtlLength = 8;
+
+    /// <summary>Whether the action at <paramref name="pos"/> of <paramref name="program"/> is a well-formed dec_ttl.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDecTtl(ReadOnlySpan<byte> program, int pos) =>
+        pos + DecTtlLength <= program.Length
+        && BinaryPrimitives.ReadUInt32LittleEndian(program[pos..]) == ((uint)DecTtlLength << 16 | (uint)ActionType.DecTtl);
+
+    /// <summary>
+    /// A masked write of the IPv4 address at <paramref name="offset"/>, then a dec_ttl, with the effect of the two
+    /// actions one after the other (a packet that is not IPv4 counts the write as skipped in
+    /// <paramref name="skipped"/> and goes through the plain dec_ttl).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Outcome SetIpv4AddressThenDecTtl(Span<byte> d, in Packet p, int offset, uint value, uint mask, ref ushort skipped)
+    {
+        int l3 = Ipv4Header(d, in p);
+        if (l3 < 0)
+        {
+            skipped++;
+            return DecTtl(d, in p);
+        }
+
+        byte ttl = d[l3 + 8];
+        if (ttl <= 1)
+        {
+            SetIpv4Address(d, l3, p.L4Offset, offset, value, mask);
+            return Outcome.TtlExpired;
+        }
+
+        Span<byte> csum = d[(l3 + 10)..];
+        ushort sum = BinaryPrimitives.ReadUInt16BigEndian(csum);
+        Span<byte> f = d[(l3 + offset)..];
+        uint old = BinaryPrimitives.ReadUInt32BigEndian(f);
+        uint now = (old & ~mask) | (value & mask);
+        if (now != old)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(f, now);
+            sum = Checksum.Update32(sum, old, now);
+            if (p.L4Offset != Packet.NoOffset)
+            {
+                UpdateL4Checksum(d, p.L4Offset, d[l3 + 9], false, Fold32(old), Fold32(now));
+            }
+        }
+
+        // TTL is the high byte of the word it shares with the protocol.
+        ushort ttlWord = BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 8)..]);
+        d[l3 + 8] = (byte)(ttl - 1);
+        BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(sum, ttlWord, (ushort)(ttlWord - 0x100)));
+        return Outcome.Applied;
     }
 
     /// <summary>A masked write of the MAC at <paramref name="offset"/> (0 destination, 6 source) in every running packet.</summary>

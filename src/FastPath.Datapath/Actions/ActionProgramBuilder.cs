@@ -13,6 +13,7 @@ public sealed class ActionProgramBuilder
 {
     private byte[] buffer = new byte[64];
     private int length;
+    private int lastStart = -1;
 
     /// <summary>Bytes encoded so far.</summary>
     public int Length => length;
@@ -28,6 +29,7 @@ public sealed class ActionProgramBuilder
     {
         Array.Clear(buffer, 0, length);
         length = 0;
+        lastStart = -1;
         return this;
     }
 
@@ -59,6 +61,27 @@ public sealed class ActionProgramBuilder
         BinaryPrimitives.WriteUInt16BigEndian(a[4..], tpid);
         BinaryPrimitives.WriteUInt16BigEndian(a[6..], tci);
         return this;
+    }
+
+    /// <summary>
+    /// If the last action appended is a push_vlan, writes the bits <paramref name="mask"/> of
+    /// <paramref name="tci"/> into the TCI it pushes and returns true; otherwise changes nothing.
+    /// </summary>
+    /// <remarks>
+    /// A masked TCI set right after a push rewrites the tag just pushed, so the datapath can push the final
+    /// tag at once (Open vSwitch's push_vlan(vid=..,pcp=..)) and skip a per-packet set.
+    /// </remarks>
+    public bool TryFoldIntoPushedTag(ushort tci, ushort mask)
+    {
+        if (lastStart < 0 || BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(lastStart)) != (ushort)ActionType.PushVlan)
+        {
+            return false;
+        }
+
+        Span<byte> pushed = buffer.AsSpan(lastStart + 6, 2);
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(pushed);
+        BinaryPrimitives.WriteUInt16BigEndian(pushed, (ushort)((old & ~mask) | (tci & mask)));
+        return true;
     }
 
     /// <summary>Appends a removal of the outermost VLAN tag.</summary>
@@ -374,6 +397,7 @@ public sealed class ActionProgramBuilder
         }
 
         Span<byte> a = buffer.AsSpan(length, size);
+        lastStart = length;
         a.Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(a, (ushort)type);
         BinaryPrimitives.WriteUInt16LittleEndian(a[2..], (ushort)size);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using FastPath.Datapath.Actions;
 using FastPath.OpenFlow.Flows;
 using FastPath.Packets;
@@ -70,11 +71,22 @@ public sealed class PendingSets
         bool ipv6 = dlType == EtherTypes.Ipv6;
         bool mpls = EtherTypes.IsMpls(dlType);
 
+        // The key's 0x1000 in a TCI says "a tag is present"; on the wire that bit is DEI, which no action writes.
+        // The TCI goes first (the sets touch different bytes, so their order is free): right after a push_vlan
+        // it becomes part of the pushed tag instead of a set of its own.
+        written.Bytes[FlowKey.Offsets.Vlan0 + 2] &= 0xef;
+        ReadOnlySpan<byte> tciMask = written.ReadOnlyBytes.Slice(FlowKey.Offsets.Vlan0 + 2, 2);
+        if (tciMask.IndexOfAnyExcept((byte)0) >= 0
+            && actions.TryFoldIntoPushedTag(
+                BinaryPrimitives.ReadUInt16BigEndian(current.ReadOnlyBytes[(FlowKey.Offsets.Vlan0 + 2)..]),
+                BinaryPrimitives.ReadUInt16BigEndian(tciMask)))
+        {
+            written.Bytes.Slice(FlowKey.Offsets.Vlan0 + 2, 2).Clear();
+        }
+
+        Emit(ActionField.VlanTci, FlowKey.Offsets.Vlan0 + 2, 2);
         Emit(ActionField.EthDst, FlowKey.Offsets.DlDst, 6);
         Emit(ActionField.EthSrc, FlowKey.Offsets.DlSrc, 6);
-        // The key's 0x1000 in a TCI says "a tag is present"; on the wire that bit is DEI, which no action writes.
-        written.Bytes[FlowKey.Offsets.Vlan0 + 2] &= 0xef;
-        Emit(ActionField.VlanTci, FlowKey.Offsets.Vlan0 + 2, 2);
 
         bool arp = dlType is EtherTypes.Arp or EtherTypes.Rarp;
         bool l3 = HasWritten(FlowKey.Offsets.NwSrc, 16) || HasWritten(FlowKey.Offsets.NwDst, 16)

@@ -152,9 +152,16 @@ public class OfXlateTests
             null,
             "in_port=1,actions=push_vlan:0x8100,set_field:4196->vlan_vid,output:2",
             "in_port=3,actions=mod_vlan_vid:7,output:2",
-            "in_port=4,actions=strip_vlan,output:2");
+            "in_port=4,actions=strip_vlan,output:2",
+            "in_port=5,actions=push_vlan:0x8100,mod_dl_dst:02:00:00:00:00:99,mod_vlan_pcp:5,set_field:4196->vlan_vid,output:2,mod_vlan_vid:9,output:3");
         FlowTranslation t = h.Translate(Udp("10.0.0.1", "10.0.0.2"));
-        Assert.Equal("push_vlan(vid=0,pcp=0),set(vlan(vid=100)),2", Normalize(Format(t.Actions)));
+
+        // The VID set right after the push is the pushed tag's, as Open vSwitch's push_vlan(vid=100,pcp=0): no set of its own.
+        Assert.Equal("push_vlan(vid=100,pcp=0),2", Normalize(Format(t.Actions)));
+
+        // So are a PCP and a VID set with other fields in between; a set after an output is a set of its own.
+        t = h.Translate(Udp("10.0.0.1", "10.0.0.2", inPort: 5));
+        Assert.Equal("push_vlan(vid=100,pcp=5),set(eth(dst=02:00:00:00:00:99)),2,set(vlan(vid=9)),3", Normalize(Format(t.Actions)));
         t = h.Translate(Udp("10.0.0.1", "10.0.0.2", inPort: 3));
         Assert.Equal("push_vlan(vid=7,pcp=0),2", Normalize(Format(t.Actions)));
 
