@@ -80,10 +80,13 @@ public static class Checksum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Update32(ushort checksum, uint oldValue, uint newValue)
     {
-        ulong s = (ulong)(ushort)~checksum
+        // Five 16-bit terms stay below 2^19: two end-around folds bring any such sum to 16 bits.
+        uint s = (uint)(ushort)~checksum
             + (ushort)~(oldValue >> 16) + (ushort)~(oldValue & 0xffff)
             + (newValue >> 16) + (newValue & 0xffff);
-        return (ushort)~Fold(s);
+        s = (s & 0xffff) + (s >> 16);
+        s = (s & 0xffff) + (s >> 16);
+        return (ushort)~s;
     }
 
     /// <summary>

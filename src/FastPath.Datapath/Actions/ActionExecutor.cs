@@ -372,32 +372,35 @@ public static class ActionExecutor
             return DecTtl(d, in p);
         }
 
-        byte ttl = d[l3 + 8];
+        // Ipv4Header proved the 20 bytes at l3 are inside d: the fields are read in place.
+        ref byte h = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l3);
+        byte ttl = Unsafe.Add(ref h, 8);
         if (ttl <= 1)
         {
             SetIpv4Address(d, l3, p.L4Offset, offset, value, mask);
             return Outcome.TtlExpired;
         }
 
-        Span<byte> csum = d[(l3 + 10)..];
-        ushort sum = BinaryPrimitives.ReadUInt16BigEndian(csum);
-        Span<byte> f = d[(l3 + offset)..];
-        uint old = BinaryPrimitives.ReadUInt32BigEndian(f);
+        ref byte csum = ref Unsafe.Add(ref h, 10);
+        ushort sum = ReadBigEndian16(ref csum);
+        ref byte f = ref Unsafe.Add(ref h, offset);
+        uint old = ReadBigEndian32(ref f);
         uint now = (old & ~mask) | (value & mask);
         if (now != old)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(f, now);
+            WriteBigEndian32(ref f, now);
             sum = Checksum.Update32(sum, old, now);
             if (p.L4Offset != Packet.NoOffset)
             {
-                UpdateL4Checksum(d, p.L4Offset, d[l3 + 9], false, Fold32(old), Fold32(now));
+                UpdateL4Checksum(d, p.L4Offset, Unsafe.Add(ref h, 9), false, Fold32(old), Fold32(now));
             }
         }
 
         // TTL is the high byte of the word it shares with the protocol.
-        ushort ttlWord = BinaryPrimitives.ReadUInt16BigEndian(d[(l3 + 8)..]);
-        d[l3 + 8] = (byte)(ttl - 1);
-        BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(sum, ttlWord, (ushort)(ttlWord - 0x100)));
+        ref byte ttlField = ref Unsafe.Add(ref h, 8);
+        ushort ttlWord = ReadBigEndian16(ref ttlField);
+        ttlField = (byte)(ttl - 1);
+        WriteBigEndian16(ref csum, Checksum.Update16(sum, ttlWord, (ushort)(ttlWord - 0x100)));
         return Outcome.Applied;
     }
 
@@ -693,14 +696,15 @@ public static class ActionExecutor
     {
         int l3 = p.L3Offset;
 
-        // The Ethernet type right before L3 tells IPv4 from ARP, which also gets an L3 offset.
-        if (l3 == Packet.NoOffset || l3 < 2 || l3 + 20 > d.Length
-            || BinaryPrimitives.ReadUInt16BigEndian(d[(l3 - 2)..]) != EtherTypes.Ipv4 || (d[l3] >> 4) != 4)
+        if (l3 == Packet.NoOffset || l3 < 2 || l3 + 20 > d.Length)
         {
             return -1;
         }
 
-        return l3;
+        // The Ethernet type right before L3 tells IPv4 from ARP, which also gets an L3 offset. Both reads are inside
+        // the bounds just checked.
+        ref byte h = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l3);
+        return ReadBigEndian16(ref Unsafe.Subtract(ref h, 2)) == EtherTypes.Ipv4 && (h >> 4) == 4 ? l3 : -1;
     }
 
     /// <summary>Offset of a whole Ethernet/IPv4 ARP or RARP header, or -1.</summary>
@@ -924,28 +928,46 @@ public static class ActionExecutor
         BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
     }
 
+    /// <summary>
+    /// A masked write of the IPv4 address at <paramref name="offset"/> (12 source, 16 destination) of the header at
+    /// <paramref name="l3"/>, which <see cref="Ipv4Header"/> found whole, with the IP and TCP/UDP checksums updated.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SetIpv4Address(Span<byte> d, int l3, int l4, int offset, uint value, uint mask)
     {
-        Span<byte> f = d[(l3 + offset)..];
-        uint old = BinaryPrimitives.ReadUInt32BigEndian(f);
+        // Ipv4Header proved the 20 bytes at l3 are inside d: the address, checksum and protocol are read in place.
+        ref byte h = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l3);
+        ref byte f = ref Unsafe.Add(ref h, offset);
+        uint old = ReadBigEndian32(ref f);
         uint now = (old & ~mask) | (value & mask);
         if (now == old)
         {
             return;
         }
 
-        BinaryPrimitives.WriteUInt32BigEndian(f, now);
-        Span<byte> csum = d[(l3 + 10)..];
-        BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update32(BinaryPrimitives.ReadUInt16BigEndian(csum), old, now));
+        WriteBigEndian32(ref f, now);
+        ref byte csum = ref Unsafe.Add(ref h, 10);
+        WriteBigEndian16(ref csum, Checksum.Update32(ReadBigEndian16(ref csum), old, now));
 
         // Later fragments carry no L4 header (the parser leaves L4Offset unset), so only the IP header changes.
         if (l4 != Packet.NoOffset)
         {
             // TCP and UDP cover the addresses through the pseudo-header; ICMP and SCTP do not.
-            UpdateL4Checksum(d, l4, d[l3 + 9], false, Fold32(old), Fold32(now));
+            UpdateL4Checksum(d, l4, Unsafe.Add(ref h, 9), false, Fold32(old), Fold32(now));
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint ReadBigEndian32(ref byte b) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteBigEndian32(ref byte b, uint value) => Unsafe.WriteUnaligned(ref b, BinaryPrimitives.ReverseEndianness(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort ReadBigEndian16(ref byte b) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteBigEndian16(ref byte b, ushort value) => Unsafe.WriteUnaligned(ref b, BinaryPrimitives.ReverseEndianness(value));
 
     private static void SetIpv6Address(Span<byte> d, int l3, int l4, bool isDestination, ReadOnlySpan<byte> value, ReadOnlySpan<byte> mask)
     {
@@ -990,28 +1012,28 @@ public static class ActionExecutor
         switch (proto)
         {
             case IpProtocols.Tcp:
-                if (l4 + 18 > d.Length)
+                if ((uint)l4 + 18 > (uint)d.Length)
                 {
                     return;
                 }
 
-                csum = d[(l4 + 16)..];
-                BinaryPrimitives.WriteUInt16BigEndian(csum, Checksum.Update16(BinaryPrimitives.ReadUInt16BigEndian(csum), oldSum, newSum));
+                ref byte tcpSum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + 16);
+                WriteBigEndian16(ref tcpSum, Checksum.Update16(ReadBigEndian16(ref tcpSum), oldSum, newSum));
                 return;
             case IpProtocols.Udp:
-                if (l4 + 8 > d.Length)
+                if ((uint)l4 + 8 > (uint)d.Length)
                 {
                     return;
                 }
 
-                csum = d[(l4 + 6)..];
-                ushort old = BinaryPrimitives.ReadUInt16BigEndian(csum);
+                ref byte udpSum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + 6);
+                ushort old = ReadBigEndian16(ref udpSum);
 
                 // 0 means "no checksum" (IPv4, and RFC 6935 tunnels over IPv6): keep it that way.
                 if (old != 0)
                 {
                     ushort now = Checksum.Update16(old, oldSum, newSum);
-                    BinaryPrimitives.WriteUInt16BigEndian(csum, now == 0 ? (ushort)0xffff : now);
+                    WriteBigEndian16(ref udpSum, now == 0 ? (ushort)0xffff : now);
                 }
 
                 return;
