@@ -392,7 +392,7 @@ public static class ActionExecutor
             sum = Checksum.Update32(sum, old, now);
             if (p.L4Offset != Packet.NoOffset)
             {
-                UpdateL4Checksum(d, p.L4Offset, Unsafe.Add(ref h, 9), false, Fold32(old), Fold32(now));
+                UpdateL4ChecksumForIpv4Address(d, p.L4Offset, Unsafe.Add(ref h, 9), old, now);
             }
         }
 
@@ -953,8 +953,40 @@ public static class ActionExecutor
         if (l4 != Packet.NoOffset)
         {
             // TCP and UDP cover the addresses through the pseudo-header; ICMP and SCTP do not.
-            UpdateL4Checksum(d, l4, Unsafe.Add(ref h, 9), false, Fold32(old), Fold32(now));
+            UpdateL4ChecksumForIpv4Address(d, l4, Unsafe.Add(ref h, 9), old, now);
         }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateL4Checksum"/> for an IPv4 address change, with TCP and UDP (the protocols forwarding rewrites
+    /// most) handled in line and the rest by the call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateL4ChecksumForIpv4Address(Span<byte> d, int l4, byte proto, uint old, uint now)
+    {
+        int at = proto == IpProtocols.Udp ? 6 : proto == IpProtocols.Tcp ? 16 : -1;
+        if (at < 0)
+        {
+            UpdateL4Checksum(d, l4, proto, false, Fold32(old), Fold32(now));
+            return;
+        }
+
+        if ((uint)l4 + (uint)at + 2 > (uint)d.Length)
+        {
+            return;
+        }
+
+        ref byte sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + at);
+        ushort before = ReadBigEndian16(ref sum);
+
+        // UDP's 0 means "no checksum": keep it that way, and never write 0 for a computed one.
+        if (at == 6 && before == 0)
+        {
+            return;
+        }
+
+        ushort after = Checksum.Update16(before, Fold32(old), Fold32(now));
+        WriteBigEndian16(ref sum, at == 6 && after == 0 ? (ushort)0xffff : after);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
