@@ -61,7 +61,7 @@ public sealed class RevalidatorTests : IDisposable
         // A second PMD that never runs: its walk times out, the pass goes on, and the first PMD's ukey stays.
         using var idle = new PmdThread(-1);
         var ukeys = new UkeyTable(2);
-        foreach (Ukey u in handler.Ukeys.Of(0).Values)
+        foreach (Ukey u in handler.Ukeys.Of(0))
         {
             ukeys.Set(0, u);
         }
