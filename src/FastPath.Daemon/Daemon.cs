@@ -79,8 +79,9 @@ public static class Daemon
     /// </summary>
     internal static HostApplicationBuilderSettings HostSettings()
     {
+        // A source, not the indexer: a ConfigurationManager without sources drops what its indexer is given.
         var configuration = new ConfigurationManager();
-        configuration["hostBuilder:reloadConfigOnChange"] = "false";
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         return new HostApplicationBuilderSettings { Args = [], Configuration = configuration };
     }
 }

@@ -26,9 +26,11 @@ public sealed class RevalidatorTests : IDisposable
     private readonly RuleListTranslator xlate = new([(RuleA, Output2), (RuleB, Output2)]);
     private readonly UpcallHandler handler;
     private readonly Revalidator revalidator;
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
 
-    public RevalidatorTests()
+    public RevalidatorTests(Xunit.Abstractions.ITestOutputHelper output)
     {
+        this.output = output;
         dp.Start();
         dp.AddPort(p1, 1);
         dp.AddPort(p2, 2);
@@ -50,6 +52,26 @@ public sealed class RevalidatorTests : IDisposable
         }
 
         Eventually.Until(() => outPort.Sent.Count >= expected, $"{expected} packets out", () => handler.Poll(Stopwatch.GetTimestamp()));
+    }
+
+    // A pass runs every half second whether or not anything changed. What it may allocate is the datapath's dump
+    // command per chunk (its ring carries objects); the pass itself allocates nothing (a closure and its delegate
+    // per PMD per pass, and an enumerator for the ukey count, before).
+    [Fact]
+    public void APassOverUnchangedMegaflowsAllocatesNoMoreThanItsDumpCommand()
+    {
+        SendAndWait("10.0.0.1", 1, p2, 1);
+        SendAndWait("10.0.0.2", 1, p2, 2);
+        Assert.Equal(2, handler.Ukeys.Count);
+        long passes = revalidator.Passes;
+        Action pass = () => revalidator.Run(Stopwatch.GetTimestamp());
+        long bytes = SteadyState.AllocatedBytes(pass);
+        var buffer = new FlowDumpBuffer(1);
+        long dumpCommand = SteadyState.AllocatedBytes(() => PmdCommand.FlowDump(0, buffer));
+        output.WriteLine($"{bytes} bytes per pass; a dump command {dumpCommand} bytes");
+        Assert.True(bytes <= dumpCommand, $"{bytes} bytes per pass");
+        Assert.True(revalidator.Passes > passes + 2);
+        Assert.Equal(2, handler.Ukeys.Count);
     }
 
     [Fact]
