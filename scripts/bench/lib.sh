@@ -148,7 +148,8 @@ fpb_fp_start() {
   [ -z "$FPB_FP_PID" ] || fpb_fp_stop
   mkdir -p "$d"
   fpb_netns "$FPB_NS_FP"
-  OVS_RUNDIR=$d ip netns exec "$FPB_NS_FP" dotnet "$FPB_FASTPATHD" >>"$d/fastpathd.log" 2>&1 &
+  # DOTNET_GCgen0size as the systemd unit sets it (src/FastPath.Daemon/systemd/fastpathd.service says why).
+  OVS_RUNDIR=$d DOTNET_GCgen0size=${FPB_FP_GEN0SIZE:-0x4000000} ip netns exec "$FPB_NS_FP" dotnet "$FPB_FASTPATHD" >>"$d/fastpathd.log" 2>&1 &
   FPB_FP_PID=$!
   for _ in $(seq 1 300); do
     [ -S "$d/db.sock" ] && [ -f "$d/ovs-vswitchd.pid" ] && fpb_fp_vsctl --timeout=2 get Open_vSwitch . cur_cfg >/dev/null 2>&1 && break

@@ -2,6 +2,7 @@ using FastPath.Daemon.Appctl;
 using FastPath.Daemon.Switch;
 using FastPath.Unixctl;
 using FastPath.Unixctl.Vlog;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ public static class Daemon
 
         await using (unixctl.ConfigureAwait(false))
         {
-            HostApplicationBuilder builder = Host.CreateApplicationBuilder([]);
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder(HostSettings());
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddVlog(vlog);
@@ -67,5 +68,20 @@ public static class Daemon
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The host's settings: no command-line arguments (System.CommandLine has read them), and configuration files
+    /// read once. By default the host reloads appsettings.json when it changes, through a FileSystemWatcher on the
+    /// content root (the working directory) and every directory under it: a daemon started from / or from a
+    /// source tree watched whole trees, and allocated for every file written anywhere in them (a benchmark's
+    /// results, a build). fastpathd reads its configuration from OVSDB, not from such files.
+    /// </summary>
+    internal static HostApplicationBuilderSettings HostSettings()
+    {
+        // A source, not the indexer: a ConfigurationManager without sources drops what its indexer is given.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        return new HostApplicationBuilderSettings { Args = [], Configuration = configuration };
     }
 }

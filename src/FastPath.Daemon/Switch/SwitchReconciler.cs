@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using FastPath.Daemon.Ports;
 using FastPath.Datapath;
@@ -5,6 +6,7 @@ using FastPath.Datapath.Pmd;
 using FastPath.Datapath.Ports;
 using FastPath.Ofproto.Upcalls;
 using FastPath.OpenFlow.Text;
+using FastPath.Ovsdb.Data;
 using FastPath.Ovsdb.Vswitch;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +30,10 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
     private string? appliedMask;
     private string? appliedAssign;
     private bool pmdSettingsSeen;
+
+    // What WriteStatistics last wrote, per Interface and Controller row: only changes are written again.
+    private readonly Dictionary<Guid, WrittenInterface> writtenInterfaces = [];
+    private readonly Dictionary<Guid, string> writtenControllers = [];
 
     /// <summary>How rx queues are placed on rebalancing (Open_vSwitch <c>other_config:pmd-rxq-assign</c>).</summary>
     public RxqAssignment RxqAssignment { get; private set; } = RxqAssignment.Cycles;
@@ -215,7 +221,14 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         }
     }
 
-    /// <summary>Adds every interface's <c>statistics</c> and every controller's connection state to <paramref name="batch"/> (the periodic refresh).</summary>
+    /// <summary>
+    /// Adds to <paramref name="batch"/> every interface's <c>statistics</c> and <c>link_state</c> and every
+    /// controller's connection state that changed since they were last added (the periodic refresh). What did not
+    /// change is not written again: the database holds it already, and an idle switch then writes nothing at all
+    /// (each transaction costs the daemon tens of kilobytes of garbage to build, send and read back). After a write
+    /// fails or the configuration changes (a new database connection included, whose ephemeral columns start
+    /// empty), <see cref="ForgetWrittenStatistics"/> makes the next refresh write everything.
+    /// </summary>
     public void WriteStatistics(VswitchWriteBatch batch)
     {
         foreach (RunningBridge b in bridges.Values)
@@ -226,28 +239,52 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
                 {
                     NetdevStats s = dev.GetStats();
                     Coverage.DaemonCoverage.NetdevGetStats.Add(1);
-                    batch.InterfaceStatistics(i.Config.Uuid, new Dictionary<string, long>
+                    string link = LinkState(dev);
+                    ref WrittenInterface last = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(writtenInterfaces, i.Config.Uuid, out bool known);
+                    if (!known || last.Stats != s)
                     {
-                        ["rx_packets"] = s.RxPackets,
-                        ["rx_bytes"] = s.RxBytes,
-                        ["rx_dropped"] = s.RxDropped,
-                        ["rx_errors"] = s.RxErrors,
-                        ["tx_packets"] = s.TxPackets,
-                        ["tx_bytes"] = s.TxBytes,
-                        ["tx_dropped"] = s.TxDropped,
-                        ["tx_errors"] = s.TxErrors,
-                    });
-                    batch.InterfaceLinkState(i.Config.Uuid, LinkState(dev));
+                        batch.InterfaceStatistics(i.Config.Uuid, StatisticsOf(s));
+                    }
+
+                    if (!known || last.LinkState != link)
+                    {
+                        batch.InterfaceLinkState(i.Config.Uuid, link);
+                    }
+
+                    last = new WrittenInterface(s, link);
                 }
             }
 
             foreach ((ControllerConfig c, Connmgr.OfRemote remote) in b.Controllers)
             {
-                Connmgr.OfConnection? conn = remote.Connections.FirstOrDefault(x => x.State == Connmgr.OfConnectionState.Active);
-                batch.ControllerStatus(c.Uuid, conn != null, conn == null ? null : RoleName(conn.Role));
+                Connmgr.OfConnection? conn = null;
+                foreach (Connmgr.OfConnection x in remote.Connections)
+                {
+                    if (x.State == Connmgr.OfConnectionState.Active)
+                    {
+                        conn = x;
+                        break;
+                    }
+                }
+
+                string? role = conn == null ? null : RoleName(conn.Role);
+                if (!writtenControllers.TryGetValue(c.Uuid, out string? written) || written != (role ?? ""))
+                {
+                    batch.ControllerStatus(c.Uuid, conn != null, role);
+                    writtenControllers[c.Uuid] = role ?? "";
+                }
             }
         }
     }
+
+    /// <summary>Makes the next <see cref="WriteStatistics"/> write every interface's and controller's state again.</summary>
+    public void ForgetWrittenStatistics()
+    {
+        writtenInterfaces.Clear();
+        writtenControllers.Clear();
+    }
+
+    private readonly record struct WrittenInterface(NetdevStats Stats, string LinkState);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -260,6 +297,14 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
         bridges.Clear();
         published = new Dictionary<string, RunningBridge>();
     }
+
+    // Interface statistics keys in OVSDB's order (ordinal), so that a refresh builds its map datum without sorting.
+    private static readonly ImmutableArray<OvsdbAtom> StatisticsKeys =
+        [.. new[] { "rx_bytes", "rx_dropped", "rx_errors", "rx_packets", "tx_bytes", "tx_dropped", "tx_errors", "tx_packets" }.Select(OvsdbAtom.FromString)];
+
+    private static OvsdbDatum StatisticsOf(NetdevStats s) => OvsdbDatum.SortedMap(
+        StatisticsKeys,
+        [s.RxBytes, s.RxDropped, s.RxErrors, s.RxPackets, s.TxBytes, s.TxDropped, s.TxErrors, s.TxPackets]);
 
     private static string RoleName(Connmgr.OfControllerRole role) => role switch
     {
@@ -338,15 +383,47 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
 
     private static string LinkState(INetdev dev)
     {
-        string path = $"/sys/class/net/{dev.Name}/operstate";
-        if (dev.Type is "afxdp" or "pcap" or "tap" && File.Exists(path))
+        if (dev.Type is "afxdp" or "pcap" or "tap" && ReadOperState(dev.Name) is { } state)
         {
-            string state = File.ReadAllText(path).Trim();
             return state is "up" or "unknown" ? "up" : "down";
         }
 
         return "up";
     }
+
+    /// <summary>
+    /// The kernel's operstate of <paramref name="name"/>, read into a stack buffer (File.ReadAllText takes 8 KB of
+    /// buffers for a word, every 5 s per kernel port); null when there is no such device.
+    /// </summary>
+    private static string? ReadOperState(string name)
+    {
+        Span<byte> text = stackalloc byte[32];
+        int n;
+        try
+        {
+            using Microsoft.Win32.SafeHandles.SafeFileHandle f = File.OpenHandle($"/sys/class/net/{name}/operstate");
+            n = RandomAccess.Read(f, text, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> read = text[..n];
+        ReadOnlySpan<byte> word = read[System.Text.Ascii.Trim(read)];
+        foreach (string known in OperStates)
+        {
+            if (System.Text.Ascii.Equals(word, known))
+            {
+                return known;
+            }
+        }
+
+        return System.Text.Encoding.ASCII.GetString(word);
+    }
+
+    // The kernel's IF_OPER_* names (include/linux/netdevice.h, operstates[]).
+    private static readonly string[] OperStates = ["up", "down", "unknown", "notpresent", "lowerlayerdown", "testing", "dormant"];
 
     private static long? KernelMtu(string name)
     {

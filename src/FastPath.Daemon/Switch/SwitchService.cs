@@ -18,6 +18,8 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private PrivateOvsdbServer? privateServer;
+    private Action<VswitchWriteBatch>? writeStatistics;
+    private volatile bool stopped;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,37 +27,55 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         string target = options.Database ?? await StartPrivateServerAsync(stoppingToken).ConfigureAwait(false);
         await using VswitchDatabase db = VswitchDatabase.Create(target);
 
-        // Only the newest configuration matters: a burst of ovs-vsctl changes is applied once, at its end.
-        db.ConfigChanged += c => changes.Writer.TryWrite(c);
+        // Only the newest configuration matters: a burst of ovs-vsctl changes is applied once, at its end. A change
+        // and the statistics timer each wake the loop; waiting on one semaphore (rather than a timed-out read of
+        // the channel) costs no cancellation source and no exception per statistics tick.
+        using var wake = new SemaphoreSlim(0);
+        int statisticsDue = 0;
+        db.ConfigChanged += c =>
+        {
+            changes.Writer.TryWrite(c);
+            Signal();
+        };
+        using var statisticsTimer = new Timer(
+            _ =>
+            {
+                Volatile.Write(ref statisticsDue, 1);
+                Signal();
+            },
+            null,
+            options.StatisticsInterval,
+            options.StatisticsInterval);
         db.Start();
         logger.LogInformation("connecting to database {Target}", target);
 
-        DateTime nextStats = DateTime.UtcNow + options.StatisticsInterval;
+        void Signal()
+        {
+            if (!stopped)
+            {
+                try
+                {
+                    wake.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+        }
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                TimeSpan wait = nextStats - DateTime.UtcNow;
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                tick.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-                VswitchConfig? config = null;
-                try
-                {
-                    config = await changes.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                }
-
-                if (config != null)
+                await wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (changes.Reader.TryRead(out VswitchConfig? config))
                 {
                     await ApplyAsync(db, config).ConfigureAwait(false);
                 }
 
-                if (DateTime.UtcNow >= nextStats)
+                if (Interlocked.Exchange(ref statisticsDue, 0) != 0)
                 {
-                    nextStats = DateTime.UtcNow + options.StatisticsInterval;
-                    await WriteAsync(db, b => reconciler.WriteStatistics(b), "statistics").ConfigureAwait(false);
+                    await WriteAsync(db, writeStatistics ??= reconciler.WriteStatistics, "statistics").ConfigureAwait(false);
                 }
             }
         }
@@ -64,6 +84,8 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         }
         finally
         {
+            // A change or a tick that comes while stopping finds the semaphore disposed: nothing waits for it then.
+            stopped = true;
             await reconciler.DisposeAsync().ConfigureAwait(false);
             if (privateServer != null)
             {
@@ -74,6 +96,8 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
 
     private async Task ApplyAsync(VswitchDatabase db, VswitchConfig config)
     {
+        // Rows may be new, or the database itself (a new connection): the next refresh writes every statistic.
+        reconciler.ForgetWrittenStatistics();
         try
         {
             Coverage.DaemonCoverage.BridgeReconfigure.Add(1);
@@ -107,6 +131,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Coverage.DaemonCoverage.TxnError.Add(1);
+            reconciler.ForgetWrittenStatistics();
 
             // The database may be restarting: the replica reconnects and the next change or tick writes again.
             logger.LogWarning("writing {What} to the database failed: {Error}", what, e.Message);

@@ -19,6 +19,10 @@ public sealed class FlowDumpBuffer : IReadOnlyList<DatapathFlow>
     private byte[] actions;
     private int actionsUsed;
 
+    /// <summary>The last dump command made for this buffer, reused for the next chunk once answered (see
+    /// <see cref="PmdFlowDumps.ForEachChunk"/>).</summary>
+    internal PmdCommand? Command { get; set; }
+
     /// <summary>Room for <paramref name="capacity"/> flows (1 to <see cref="PmdCommand.MaxDumpChunk"/>).</summary>
     public FlowDumpBuffer(int capacity = PmdCommand.DefaultDumpChunk)
     {

@@ -70,7 +70,7 @@ public sealed class PmdCommand
     public PmdStatsSnapshot Stats { get; internal set; }
 
     /// <summary>FlowDump: where this chunk starts (0 for a new dump, then the previous chunk's <see cref="NextCursor"/>).</summary>
-    public int Cursor { get; private init; }
+    public int Cursor { get; private set; }
 
     /// <summary>FlowDump: most flows this chunk returns.</summary>
     public int MaxFlows => Flows?.Capacity ?? 0;
@@ -163,7 +163,8 @@ public sealed class PmdCommand
         return new(PmdCommandKind.SetEmcInsertInvProb) { EmcInsertInvProb = inverseProbability };
     }
 
-    // Only the two flow commands are recycled: their inputs are Match and Actions, and every result is reset here.
+    // Only the flow commands and dump chunks are recycled: their inputs are Match and Actions (a dump's, its cursor,
+    // set by ReuseAsFlowDump), and every result is reset here.
     private void Rearm(PmdCommandKind kind)
     {
         if (!IsCompleted)
@@ -177,6 +178,14 @@ public sealed class PmdCommand
         FlowId = -1;
         IsSynchronous = false;
         Volatile.Write(ref completed, false);
+    }
+
+    /// <summary>Makes this answered FlowDump the dump's next chunk, from <paramref name="cursor"/>, into the same buffer.</summary>
+    internal void ReuseAsFlowDump(int cursor)
+    {
+        Rearm(PmdCommandKind.FlowDump);
+        Cursor = cursor;
+        NextCursor = -1;
     }
 
     /// <summary>Marks the command answered; the PMD calls it after filling in the results.</summary>

@@ -29,7 +29,20 @@ public static class PmdFlowDumps
         int cursor = 0;
         do
         {
-            PmdCommand reply = pmd.Call(PmdCommand.FlowDump(cursor, buffer), timeout);
+            // The buffer's command is reused once answered (a command is half a kilobyte, and the revalidator walks
+            // every PMD twice a second); one still in flight (a walk that timed out) is left to its PMD.
+            PmdCommand command;
+            if (buffer.Command is { IsCompleted: true } answered)
+            {
+                answered.ReuseAsFlowDump(cursor);
+                command = answered;
+            }
+            else
+            {
+                command = buffer.Command = PmdCommand.FlowDump(cursor, buffer);
+            }
+
+            PmdCommand reply = pmd.Call(command, timeout);
             if (!reply.Ok)
             {
                 throw new InvalidOperationException($"PMD refused {reply.Kind}: {reply.Error}");

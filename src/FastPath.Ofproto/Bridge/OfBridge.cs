@@ -231,15 +231,16 @@ public sealed class OfBridge : IDisposable
     private static IDatapathMeters PmdMeters(IReadOnlyList<PmdThread> pmds) =>
         new MeterTableMeters(pmds.Count > 0 ? pmds[0].Meters : new Datapath.Meters.MeterTable());
 
-    private void Report(List<RemovedRule> removed, long now)
+    private void Report(IReadOnlyList<RemovedRule> removed, long now)
     {
         if (flowRemoved is null)
         {
             return;
         }
 
-        foreach (RemovedRule r in removed)
+        for (int i = 0; i < removed.Count; i++)
         {
+            RemovedRule r = removed[i];
             if ((r.Rule.Spec.Flags & FlowModFlags.SendFlowRem) != 0)
             {
                 flowRemoved.Deliver(new FlowRemoved(r.Rule, r.Reason, Stopwatch.GetElapsedTime(r.Rule.CreatedTicks, now)));

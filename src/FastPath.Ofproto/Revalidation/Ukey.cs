@@ -10,8 +10,17 @@ namespace FastPath.Ofproto.Revalidation;
 /// </summary>
 public sealed class Ukey
 {
+    private FlowMatch megaflow;
+
     /// <summary>The installed megaflow.</summary>
-    public required FlowMatch Megaflow { get; set; }
+    public required FlowMatch Megaflow
+    {
+        get => megaflow;
+        set => megaflow = value;
+    }
+
+    /// <summary>The megaflow in place, for hashing and comparing without copying its 256 bytes.</summary>
+    internal ref readonly FlowMatch MegaflowRef => ref megaflow;
 
     /// <summary>The key of the packet whose miss made it: what is translated again on revalidation.</summary>
     public required FlowKey Key { get; set; }

@@ -152,20 +152,26 @@ public sealed partial class OfPipeline
     internal void Invalidate() => Version++;
 
     /// <summary>Removes the rules whose idle or hard timeout passed at <paramref name="nowTicks"/>; returns them with the reason.</summary>
-    public List<RemovedRule> Expire(long nowTicks)
+    public IReadOnlyList<RemovedRule> Expire(long nowTicks)
     {
-        var expired = new List<RemovedRule>();
+        // Called every second whether or not a rule has a timeout: the list is made only when one expires.
+        List<RemovedRule>? expired = null;
         foreach (OfRule rule in timed)
         {
             FlowRule s = rule.Spec;
             if (s.HardTimeout != 0 && nowTicks - rule.CreatedTicks >= s.HardTimeout * Stopwatch.Frequency)
             {
-                expired.Add(new RemovedRule(rule, FlowRemovedReason.HardTimeout));
+                (expired ??= []).Add(new RemovedRule(rule, FlowRemovedReason.HardTimeout));
             }
             else if (s.IdleTimeout != 0 && nowTicks - rule.LastUsedTicks >= s.IdleTimeout * Stopwatch.Frequency)
             {
-                expired.Add(new RemovedRule(rule, FlowRemovedReason.IdleTimeout));
+                (expired ??= []).Add(new RemovedRule(rule, FlowRemovedReason.IdleTimeout));
             }
+        }
+
+        if (expired is null)
+        {
+            return [];
         }
 
         foreach (RemovedRule e in expired)

@@ -64,6 +64,29 @@ public sealed class OvsdbDatum : IEquatable<OvsdbDatum>
         return new OvsdbDatum(list.Select(p => p.Key).ToImmutableArray(), list.Select(p => p.Value).ToImmutableArray());
     }
 
+    /// <summary>
+    /// A map from keys already in ascending order and unique (a fixed key set kept sorted by the caller, as the
+    /// statistics columns are) to <paramref name="values"/>: no sorting, no copies.
+    /// </summary>
+    /// <exception cref="ArgumentException">The keys are not strictly ascending, or the lengths differ.</exception>
+    public static OvsdbDatum SortedMap(ImmutableArray<OvsdbAtom> keys, ImmutableArray<OvsdbAtom> values)
+    {
+        if (keys.Length != values.Length)
+        {
+            throw new ArgumentException($"{keys.Length} keys but {values.Length} values", nameof(values));
+        }
+
+        for (int i = 1; i < keys.Length; i++)
+        {
+            if (keys[i - 1].CompareTo(keys[i]) >= 0)
+            {
+                throw new ArgumentException($"map keys are not strictly ascending at {keys[i]}", nameof(keys));
+            }
+        }
+
+        return new OvsdbDatum(keys, values);
+    }
+
     /// <summary>A string-to-string map (other_config, external_ids, options…).</summary>
     public static OvsdbDatum Map(IEnumerable<KeyValuePair<string, string>> pairs) =>
         Map(pairs.Select(p => new KeyValuePair<OvsdbAtom, OvsdbAtom>(p.Key, p.Value)));

@@ -52,6 +52,10 @@ public sealed class VswitchWriteBatch
     public VswitchWriteBatch InterfaceStatistics(Guid iface, IReadOnlyDictionary<string, long> statistics) =>
         Set("Interface", iface, "statistics", OvsdbDatum.Map(statistics));
 
+    /// <summary>Replaces the interface's statistics with <paramref name="statistics"/>, a string-to-integer map datum
+    /// (see <see cref="OvsdbDatum.SortedMap"/>, which builds one from a fixed key set without sorting).</summary>
+    public VswitchWriteBatch InterfaceStatistics(Guid iface, OvsdbDatum statistics) => Set("Interface", iface, "statistics", statistics);
+
     /// <summary>Sets the bridge's datapath_id (16 hexadecimal digits, as ovs-vswitchd writes it).</summary>
     public VswitchWriteBatch BridgeDatapathId(Guid bridge, string? datapathId) => Set("Bridge", bridge, "datapath_id", Optional(datapathId));
 

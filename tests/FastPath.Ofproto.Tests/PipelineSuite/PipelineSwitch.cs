@@ -178,7 +178,7 @@ public sealed class PipelineSwitch : IDisposable
         {
             pipeline.Apply(new FlowMod(FlowModCommand.Delete, new FlowRule { TableId = 0xff }, AllTables: true), Stopwatch.GetTimestamp());
             var handler = ofproto.Upcalls;
-            foreach (Datapath.Flows.FlowMatch m in handler.Ukeys.Of(0).Keys.ToList())
+            foreach (Datapath.Flows.FlowMatch m in handler.Ukeys.Of(0).Select(u => u.Megaflow).ToList())
             {
                 handler.Ukeys.Remove(0, m);
             }
