@@ -25,6 +25,20 @@ internal static class FdbCommands
 
             return UnixctlReply.Ok("table successfully flushed");
         });
+        server.Register("fdb/stats-clear", "[bridge]", 0, 1, args =>
+        {
+            IEnumerable<BridgeHost> bridges = args.Count == 1 ? [Find(view, args[0])] : view.Bridges;
+            foreach (BridgeHost b in bridges)
+            {
+                b.Bridge.Invoke(() =>
+                {
+                    b.Bridge.Ports.Normal.Table.ClearStats();
+                    return true;
+                });
+            }
+
+            return UnixctlReply.Ok("statistics successfully cleared");
+        });
         server.Register("fdb/stats-show", "bridge", 1, 1, args =>
         {
             BridgeHost b = Find(view, args[0]);

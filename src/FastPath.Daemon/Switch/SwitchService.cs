@@ -17,7 +17,11 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
     private readonly Channel<VswitchConfig> changes = Channel.CreateBounded<VswitchConfig>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly TaskCompletionSource firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PrivateOvsdbServer? privateServer;
+
+    /// <summary>Completes once the first configuration read from the database is applied and acknowledged (cur_cfg written).</summary>
+    public Task FirstConfigurationApplied => firstApplied.Task;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -86,6 +90,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         }
 
         await WriteAsync(db, b => reconciler.WriteStatus(b, config), "status").ConfigureAwait(false);
+        firstApplied.TrySetResult();
     }
 
     private async Task WriteAsync(VswitchDatabase db, Action<VswitchWriteBatch> fill, string what)

@@ -256,6 +256,9 @@ public sealed class MacLearningTable
         return n;
     }
 
+    /// <summary>Zeroes the learned, expired, evicted and moved counters (<c>fdb/stats-clear</c>); the entries stay.</summary>
+    public void ClearStats() => learned = expired = evicted = moved = 0;
+
     /// <summary>Removes every entry (<c>fdb/flush</c>).</summary>
     /// <returns>How many were removed.</returns>
     public int Flush() => RemoveWhere(static (_, _) => true);
