@@ -35,6 +35,13 @@ internal static class AbsentFeatureCommands
 
         // OVS prints the PMDs' detailed metrics only with other_config:pmd-perf-metrics=true, which FastPath lacks.
         server.Register("dpif-netdev/pmd-perf-show", "[-nh] [-it iter-history-len] [-ms ms-history-len] [-pmd core] [dp]", 0, 8, _ => UnixctlReply.Ok());
+        // The PMD performance log needs the detailed metrics FastPath does not keep: it stays off.
+        server.Register("dpif-netdev/pmd-perf-log-set", "on|off [-b before] [-a after] [-e|-ne] [-us usec] [-q qlen]", 1, 11, args => args[0] switch
+        {
+            "off" => UnixctlReply.Ok(),
+            "on" => UnixctlReply.Error("FastPath keeps no detailed PMD performance metrics (other_config:pmd-perf-metrics): the PMD performance log stays off"),
+            _ => UnixctlReply.Error("Usage: ovs-appctl dpif-netdev/pmd-perf-log-set [on|off] [-b before] [-a after] [-e|-ne] [-us usec] [-q qlen]"),
+        });
         server.Register("tnl/ports/show", "-v", 0, 1, _ => UnixctlReply.Ok("Listening ports:\n"));
         server.Register("tnl/arp/show", "", 0, 0, _ => UnixctlReply.Ok(NeighborHeader));
         server.Register("tnl/neigh/show", "", 0, 0, _ => UnixctlReply.Ok(NeighborHeader));

@@ -31,7 +31,7 @@ internal static class OfprotoCommands
             var sb = new StringBuilder(" port  VLAN  MAC                Age\n");
             foreach (MacLearningEntry e in entries)
             {
-                sb.Append(Inv, $"{(e.Port == local ? "LOCAL" : OfPorts.Format(e.Port)),5}  {e.Vlan,4}  {EthernetAddress.Format(e.Mac)}  {e.AgeSeconds,3}\n");
+                sb.Append(Inv, $"{(e.Port == local ? "LOCAL" : OfPorts.Format(e.Port)),5}  {e.Vlan,4}  {EthernetAddress.Format(e.Mac)}  {(e.IsStatic ? "static" : e.AgeSeconds.ToString(Inv)),3}\n");
             }
 
             return UnixctlReply.Ok(sb.ToString());

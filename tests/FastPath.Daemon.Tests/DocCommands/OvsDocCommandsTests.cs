@@ -28,10 +28,10 @@ public sealed class OvsDocCommandsTests(ITestOutputHelper output)
         await using var fastpathd = new FastpathdProcess(netns: fpSwitch);
         await fastpathd.StartAsync($"--log-file={Path.Combine(fastpathd.RunDir, "ovs-vswitchd.log")}");
         OvsVswitchdProcess? ovs = null;
-        string ovsHosts = string.Empty;
+        string ovsSwitch = string.Empty, ovsHosts = string.Empty;
         if (OvsVswitchdProcess.Unavailable() is null)
         {
-            (string ovsSwitch, ovsHosts) = SwitchNamespaces(topo, "ovs");
+            (ovsSwitch, ovsHosts) = SwitchNamespaces(topo, "ovs");
             ovs = await OvsVswitchdProcess.StartAsync(ovsSwitch);
         }
         else
@@ -43,8 +43,8 @@ public sealed class OvsDocCommandsTests(ITestOutputHelper output)
         try
         {
             var clock = Stopwatch.StartNew();
-            Task<IReadOnlyList<DocCommandResult>> fpRun = DocCommandRunner.RunAsync(lines, fastpathd.RunDir, fpHosts);
-            Task<IReadOnlyList<DocCommandResult>> ovsRun = ovs is null ? Task.FromResult<IReadOnlyList<DocCommandResult>>([]) : DocCommandRunner.RunAsync(lines, ovs.RunDir, ovsHosts);
+            Task<IReadOnlyList<DocCommandResult>> fpRun = DocCommandRunner.RunAsync(lines, fastpathd.RunDir, fpSwitch, fpHosts);
+            Task<IReadOnlyList<DocCommandResult>> ovsRun = ovs is null ? Task.FromResult<IReadOnlyList<DocCommandResult>>([]) : DocCommandRunner.RunAsync(lines, ovs.RunDir, ovsSwitch, ovsHosts);
             fp = await fpRun;
             reference = await ovsRun;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fp.Count} command lines in {clock.Elapsed.TotalSeconds:F1} s"));

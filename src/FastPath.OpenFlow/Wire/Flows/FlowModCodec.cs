@@ -113,7 +113,7 @@ public static class FlowModCodec
             w.U16(r.Priority);
             w.U32(f.BufferId);
             w.U16(Of10Ports.ToOf10(f.OutPort));
-            w.U16(Flags10(f.Command, r.Flags));
+            w.U16(Flags10(r.Flags));
             OfInstructionCodec.EncodeActionList10(w, r.Instructions, r.Match);
             return;
         }
@@ -177,7 +177,7 @@ public static class FlowModCodec
         w.U16(r.Priority);
         w.U32(f.BufferId);
         w.U16(Of10Ports.ToOf10(f.OutPort));
-        w.U16(Flags10(f.Command, r.Flags));
+        w.U16(Flags10(r.Flags));
         int lengthAt = w.Length;
         w.U16(0);
         w.Zeros(6);
@@ -204,11 +204,6 @@ public static class FlowModCodec
         }
 
         bool add = cmd == FlowModCommand.Add;
-
-        // OpenFlow 1.0 and 1.1 have no reset_counts flag: there an add always resets the counters of the rule it
-        // replaces, which Open vSwitch records as reset_counts (ofputil_decode_flow_mod_flags), so the rule shows
-        // it in an OpenFlow 1.3 dump. NXT_FLOW_MOD on a later version says it with the flag.
-        FlowModFlags implied = add && s.Version == OpenFlowVersion.OF10 ? FlowModFlags.ResetCounts : 0;
         var rule = new FlowRule
         {
             TableId = table == AllTables ? (byte)0 : table,
@@ -217,7 +212,7 @@ public static class FlowModCodec
             CookieMask = add ? 0 : cookieMask,
             IdleTimeout = idle,
             HardTimeout = hard,
-            Flags = (FlowModFlags)flags | implied,
+            Flags = (FlowModFlags)flags,
             Match = m,
             Instructions = ins,
         };
@@ -260,14 +255,8 @@ public static class FlowModCodec
         return (ushort)((table << 8) | (int)f.Command);
     }
 
-    private static ushort Flags10(FlowModCommand command, FlowModFlags flags)
+    private static ushort Flags10(FlowModFlags flags)
     {
-        // An OpenFlow 1.0 add resets the counters of a rule it replaces without saying so (see Build10).
-        if (command == FlowModCommand.Add)
-        {
-            flags &= ~FlowModFlags.ResetCounts;
-        }
-
         if (((ushort)flags & ~0x3) != 0)
         {
             throw new ArgumentException($"flags {flags} have no OpenFlow 1.0 encoding");
