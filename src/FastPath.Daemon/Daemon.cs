@@ -19,6 +19,20 @@ public static class Daemon
         var modules = new VlogModules();
         modules.AddModule("bridge", "bridge", "FastPath.Daemon.Switch");
         modules.AddModule("ovsdb_idl", "FastPath.Ovsdb", "FastPath.Daemon.Ovsdb");
+        foreach (string spec in options.VerboseSpecs)
+        {
+            if (modules.Set(spec) is string error)
+            {
+                Console.Error.WriteLine($"fastpathd: -v{spec}: {error}");
+                return 1;
+            }
+        }
+
+        if (options.LogFile is string logFile && Path.GetDirectoryName(Path.GetFullPath(logFile)) is string logDir)
+        {
+            Directory.CreateDirectory(logDir);
+        }
+
         using var vlog = new VlogLoggerProvider(modules, options.LogFile, Console.Out);
 
         // The pidfile and control socket first: a second fastpathd on this run directory stops here, before it
@@ -34,6 +48,19 @@ public static class Daemon
             return 1;
         }
 
+        Pidfile? extraPidfile;
+        try
+        {
+            extraPidfile = options.PidFile is string path && path != RunDirectory.PidfilePath(options.RunDir, "ovs-vswitchd") ? Pidfile.Create(path) : null;
+        }
+        catch (UnixctlException e)
+        {
+            await unixctl.DisposeAsync().ConfigureAwait(false);
+            Console.Error.WriteLine($"fastpathd: {e.Message}");
+            return 1;
+        }
+
+        using (extraPidfile)
         await using (unixctl.ConfigureAwait(false))
         {
             HostApplicationBuilder builder = Host.CreateApplicationBuilder(HostSettings());
@@ -62,6 +89,12 @@ public static class Daemon
             using Metrics.PrometheusEndpoint? metrics = options.PrometheusPort is int port
                 ? new Metrics.PrometheusEndpoint(port, host.Services.GetRequiredService<SwitchReconciler>())
                 : null;
+            if (options.ReadyFile is string ready)
+            {
+                _ = host.Services.GetRequiredService<SwitchService>().FirstConfigurationApplied
+                    .ContinueWith(_ => File.WriteAllText(ready, string.Empty), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fastpathd")
                 .LogInformation("fastpathd started; run directory {RunDir}", options.RunDir);
             await host.RunAsync(cancel).ConfigureAwait(false);

@@ -20,4 +20,13 @@ public sealed record DaemonOptions
 
     /// <summary>The port of the Prometheus endpoint on 127.0.0.1; null: off.</summary>
     public int? PrometheusPort { get; init; }
+
+    /// <summary>A pidfile to write besides the run directory's (ovs-vswitchd's <c>--pidfile=FILE</c>), or null.</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>A file to create once the first configuration is applied, which a <c>--detach</c> parent waits for; or null.</summary>
+    public string? ReadyFile { get; init; }
+
+    /// <summary>vlog settings to apply at start (ovs-vswitchd's <c>-vSPEC</c>), in order.</summary>
+    public IReadOnlyList<string> VerboseSpecs { get; init; } = [];
 }

@@ -24,6 +24,16 @@ var root = new RootCommand("fastpathd: FastPath's switch daemon, in place of ovs
     logFile,
     prometheus,
 };
+// ovs-vswitchd's own options (--detach, --pidfile, --log-file without a file, -v, ...) first, so a command line
+// written for ovs-vswitchd starts fastpathd unchanged.
+string runDir = FastPath.Unixctl.RunDirectory.Resolve();
+var ovs = OvsDaemonArguments.Parse(args, Environment.GetEnvironmentVariable("OVS_LOGDIR") is { Length: > 0 } logDir ? logDir : "/var/log/fastpath");
+if (ovs.Detach)
+{
+    string[] again = [.. args.Where(a => a != "--detach")];
+    return await DaemonDetach.RunAsync(again).ConfigureAwait(false);
+}
+
 root.SetAction(async (parse, cancel) =>
 {
     string? target = parse.GetValue(db) ?? parse.GetValue(database);
@@ -42,14 +52,17 @@ root.SetAction(async (parse, cancel) =>
     var options = new DaemonOptions
     {
         Database = target,
-        RunDir = FastPath.Unixctl.RunDirectory.Resolve(),
+        RunDir = runDir,
         DbFile = parse.GetValue(dbFile),
         LogFile = parse.GetValue(logFile),
+        PidFile = ovs.PidFile,
+        VerboseSpecs = ovs.VerboseSpecs,
+        ReadyFile = Environment.GetEnvironmentVariable(DaemonDetach.ReadyFileVariable) is { Length: > 0 } ready ? ready : null,
         PrometheusPort = parse.GetValue(prometheus),
     };
     return await Daemon.RunAsync(options, cancel).ConfigureAwait(false);
 });
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+return await root.Parse([.. ovs.Remaining]).InvokeAsync().ConfigureAwait(false);
 
 /// <summary>Entry point type of fastpathd.</summary>
 public partial class Program;

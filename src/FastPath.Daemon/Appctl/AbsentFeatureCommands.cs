@@ -35,6 +35,13 @@ internal static class AbsentFeatureCommands
 
         // OVS prints the PMDs' detailed metrics only with other_config:pmd-perf-metrics=true, which FastPath lacks.
         server.Register("dpif-netdev/pmd-perf-show", "[-nh] [-it iter-history-len] [-ms ms-history-len] [-pmd core] [dp]", 0, 8, _ => UnixctlReply.Ok());
+        // The PMD performance log needs the detailed metrics FastPath does not keep: it stays off.
+        server.Register("dpif-netdev/pmd-perf-log-set", "on|off [-b before] [-a after] [-e|-ne] [-us usec] [-q qlen]", 1, 11, args => args[0] switch
+        {
+            "off" => UnixctlReply.Ok(),
+            "on" => UnixctlReply.Error("FastPath keeps no detailed PMD performance metrics (other_config:pmd-perf-metrics): the PMD performance log stays off"),
+            _ => UnixctlReply.Error("Usage: ovs-appctl dpif-netdev/pmd-perf-log-set [on|off] [-b before] [-a after] [-e|-ne] [-us usec] [-q qlen]"),
+        });
         server.Register("tnl/ports/show", "-v", 0, 1, _ => UnixctlReply.Ok("Listening ports:\n"));
         server.Register("tnl/arp/show", "", 0, 0, _ => UnixctlReply.Ok(NeighborHeader));
         server.Register("tnl/neigh/show", "", 0, 0, _ => UnixctlReply.Ok(NeighborHeader));
@@ -47,7 +54,20 @@ internal static class AbsentFeatureCommands
         server.Register("mdb/show", "bridge", 1, 1, args => throw new UnixctlException(Bridge(view, args[0]) ? "multicast snooping is disabled" : "no such bridge"));
         server.Register("mdb/flush", "bridge", 1, 1, args => throw new UnixctlException(Bridge(view, args[0]) ? "multicast snooping is disabled" : "no such bridge"));
         server.Register("dpctl/dump-dps", "", 0, 0, _ => UnixctlReply.Ok(view.Bridges.Count > 0 ? $"netdev@{view.DatapathName}\n" : string.Empty));
-        server.Register("dpif/dump-dps", "", 0, 0, _ => UnixctlReply.Ok(view.Bridges.Count > 0 ? $"netdev@{view.DatapathName}\n" : string.Empty));
+
+        // ofproto-dpif lists its bridges (TYPE@BRIDGE, sorted), not the datapath they share.
+        server.Register("dpif/dump-dps", "", 0, 0, _ => UnixctlReply.Ok(string.Concat(view.Bridges.Select(b => b.Name).Order(StringComparer.Ordinal).Select(n => $"netdev@{n}\n"))));
+
+        // The tunnel neighbour cache is always empty (FastPath has no tunnel ports): a flush empties it, "OK" as OVS.
+        server.Register("tnl/neigh/flush", "", 0, 0, _ => UnixctlReply.Ok("OK\n"));
+        server.Register("tnl/arp/flush", "", 0, 0, _ => UnixctlReply.Ok("OK\n"));
+
+        // No hardware offload: Open vSwitch's own answer for a datapath without offload providers.
+        server.Register("dpctl/offload-stats-show", "[dp]", 0, 1, args =>
+        {
+            AppctlCommands.CheckDatapath(view, args.Count == 1 ? args[0] : null);
+            return UnixctlReply.Error("ovs-vswitchd: retrieving offload statistics (Invalid argument)");
+        });
     }
 
     /// <summary>A list command: empty with no argument, OVS's <paramref name="error"/> for any object named.</summary>

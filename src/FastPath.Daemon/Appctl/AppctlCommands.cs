@@ -15,6 +15,7 @@ public static class AppctlCommands
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(view);
         DpifNetdevCommands.Register(server, view);
+        ImplementationCommands.Register(server, view);
         DpctlCommands.Register(server, view);
         OfprotoCommands.Register(server, view);
         UpcallCommands.Register(server, view);

@@ -89,7 +89,7 @@ internal static class DpctlCommands
 
     private static string DumpFlows(ISwitchView view, IReadOnlyList<string> args)
     {
-        bool more = false;
+        bool more = false, offloadedOnly = false;
         int? pmdCore = null;
         string? dp = null;
         foreach (string a in args)
@@ -106,7 +106,11 @@ internal static class DpctlCommands
             {
                 pmdCore = int.TryParse(a.AsSpan(4), NumberStyles.AllowLeadingSign, Inv, out int c) ? c : throw new UnixctlException("ovs-vswitchd: invalid pmd (Invalid argument)");
             }
-            else if (a.StartsWith("filter=", StringComparison.Ordinal) || a.StartsWith("type=", StringComparison.Ordinal))
+            else if (a.StartsWith("type=", StringComparison.Ordinal))
+            {
+                offloadedOnly = OffloadedOnly(a["type=".Length..]);
+            }
+            else if (a.StartsWith("filter=", StringComparison.Ordinal))
             {
                 throw new UnixctlException($"ovs-vswitchd: {a[..a.IndexOf('=', StringComparison.Ordinal)]}= is not supported by FastPath");
             }
@@ -128,6 +132,11 @@ internal static class DpctlCommands
         ulong now = Cpu.ReadTsc();
         double hz = Cpu.TscHz;
         var sb = new StringBuilder();
+        if (offloadedOnly)
+        {
+            // Nothing is offloaded: every flow is the userspace datapath's own.
+            return string.Empty;
+        }
 
         // Each bridge has PMDs of its own, possibly on the same cores: one dump per core, as Open vSwitch has one PMD per core.
         foreach (IGrouping<int, PmdThread> core in SwitchDatapaths.Pmds(view).Select(p => p.Pmd).GroupBy(p => p.CoreId))
@@ -142,6 +151,31 @@ internal static class DpctlCommands
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Whether <c>type=</c> asks for offloaded flows only: Open vSwitch's types are a comma-separated list of
+    /// <c>ovs</c>/<c>non-offloaded</c> (the userspace datapath's flows, all of FastPath's), <c>offloaded</c>,
+    /// <c>partially-offloaded</c>, <c>dpdk</c>, <c>tc</c> (none here) and <c>all</c>; anything else is its error.
+    /// </summary>
+    private static bool OffloadedOnly(string types)
+    {
+        bool userspace = false;
+        foreach (string t in types.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (t)
+            {
+                case "ovs" or "non-offloaded" or "all":
+                    userspace = true;
+                    break;
+                case "offloaded" or "partially-offloaded" or "dpdk" or "tc":
+                    break;
+                default:
+                    throw new UnixctlException($"ovs-vswitchd: Failed to parse type ({types}) (Invalid argument)");
+            }
+        }
+
+        return !userspace;
     }
 
     /// <summary>Datapath flows as <c>dpctl/dump-flows</c> prints them (ufid and dp with <paramref name="more"/>).</summary>

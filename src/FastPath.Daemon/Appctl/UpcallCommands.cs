@@ -16,8 +16,17 @@ internal static class UpcallCommands
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Register(UnixctlServer server, ISwitchView view) =>
+    public static void Register(UnixctlServer server, ISwitchView view)
+    {
         server.Register("upcall/show", "", 0, 0, _ => UnixctlReply.Ok(Show(view)));
+
+        // FastPath always installs megaflows and dumps them by ufid: asking for what is already so is answered as
+        // Open vSwitch answers it; turning either off is refused, as FastPath has no other mode.
+        server.Register("upcall/enable-megaflows", "", 0, 0, _ => UnixctlReply.Ok("megaflows enabled\n"));
+        server.Register("upcall/disable-megaflows", "", 0, 0, _ => UnixctlReply.Error("FastPath always installs megaflows (disabling them is not supported)"));
+        server.Register("upcall/enable-ufid", "", 0, 0, _ => UnixctlReply.Ok("Datapath dumping tersely using UFID enabled for supported datapaths\n"));
+        server.Register("upcall/disable-ufid", "", 0, 0, _ => UnixctlReply.Error("FastPath always dumps datapath flows by UFID (disabling it is not supported)"));
+    }
 
     private static string Show(ISwitchView view)
     {

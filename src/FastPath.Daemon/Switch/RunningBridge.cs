@@ -104,6 +104,7 @@ public sealed class RunningBridge : IAsyncDisposable
         ApplyInterfaces(config);
         ApplyMtu();
         ApplyVlans(config);
+        ApplyMacLearning(config);
         uint versions = BridgeProtocols.AllowedVersions(config.Protocols, out string? refused);
         bool versionsChanged = versions != allowedVersions;
         if (versionsChanged)
@@ -254,6 +255,29 @@ public sealed class RunningBridge : IAsyncDisposable
 
             return true;
         });
+    }
+
+    /// <summary>
+    /// NORMAL's forwarding database as the Bridge row sets it, as ovs-vswitchd's bridge_configure_mac_table does:
+    /// other_config:mac-aging-time and mac-table-size (Open vSwitch's defaults when absent or not a number; the
+    /// table clamps them to OVS's limits) and flood_vlans (VLANs that never learn). Unchanged values change nothing.
+    /// </summary>
+    private void ApplyMacLearning(BridgeConfig config)
+    {
+        int aging = Setting(config, "mac-aging-time", Ofproto.Normal.MacLearningTable.DefaultAgingSeconds);
+        int size = Setting(config, "mac-table-size", Ofproto.Normal.MacLearningTable.DefaultMaxEntries);
+        int[] flood = [.. config.FloodVlans.Where(v => v is >= 0 and <= Ofproto.Normal.MacLearningTable.MaxVlan).Select(v => (int)v)];
+        Host.Bridge.Invoke(() =>
+        {
+            Ofproto.Normal.MacLearningTable table = Host.Bridge.Ports.Normal.Table;
+            table.AgingSeconds = aging;
+            table.MaxEntries = size;
+            table.SetFloodVlans(flood);
+            return true;
+        });
+
+        static int Setting(BridgeConfig config, string key, int fallback) =>
+            int.TryParse(config.OtherConfig.GetValueOrDefault(key), NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : fallback;
     }
 
     private RunningInterface OpenInterface(BridgeConfig config, InterfaceConfig w)

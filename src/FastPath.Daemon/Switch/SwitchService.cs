@@ -17,9 +17,13 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
     private readonly Channel<VswitchConfig> changes = Channel.CreateBounded<VswitchConfig>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly TaskCompletionSource firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PrivateOvsdbServer? privateServer;
     private Action<VswitchWriteBatch>? writeStatistics;
     private volatile bool stopped;
+
+    /// <summary>Completes once the first configuration read from the database is applied and acknowledged (cur_cfg written).</summary>
+    public Task FirstConfigurationApplied => firstApplied.Task;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,6 +114,7 @@ public sealed class SwitchService(DaemonOptions options, SwitchReconciler reconc
         }
 
         await WriteAsync(db, b => reconciler.WriteStatus(b, config), "status").ConfigureAwait(false);
+        firstApplied.TrySetResult();
     }
 
     private async Task WriteAsync(VswitchDatabase db, Action<VswitchWriteBatch> fill, string what)

@@ -8,4 +8,5 @@ namespace FastPath.Ofproto.Normal;
 /// <param name="Expired">Entries removed because they aged out.</param>
 /// <param name="Evicted">Entries removed to make room for a new one.</param>
 /// <param name="Moved">Times an address was seen on a different port than the one it was learned on.</param>
-public readonly record struct MacLearningStats(int Count, int MaxEntries, int AgingSeconds, ulong Learned, ulong Expired, ulong Evicted, ulong Moved);
+/// <param name="Static">Static entries (fdb/add) among <paramref name="Count"/>.</param>
+public readonly record struct MacLearningStats(int Count, int MaxEntries, int AgingSeconds, ulong Learned, ulong Expired, ulong Evicted, ulong Moved, int Static = 0);

@@ -50,6 +50,11 @@ public sealed class MacLearningTable
     private const int None = -1;
 
     private readonly ulong[] floodVlans = new ulong[(MaxVlan + 1) / 64];
+
+    // Static entries (fdb/add), in the order they were added: outside the learned entries' arrays and LRU list,
+    // so they never age, are never evicted and are not flushed; a lookup finds them first.
+    private readonly Dictionary<ulong, uint> statics = [];
+    private readonly List<ulong> staticOrder = [];
     private Dictionary<ulong, int> index;
     private ulong[] keys;
     private uint[] ports;
@@ -84,14 +89,14 @@ public sealed class MacLearningTable
     /// <summary>Units of the <c>now</c> arguments per second.</summary>
     public long TicksPerSecond { get; }
 
-    /// <summary>Entries in the table (expired entries not yet removed included).</summary>
-    public int Count => index.Count;
+    /// <summary>Entries in the table, static ones included (expired entries not yet removed included).</summary>
+    public int Count => index.Count + statics.Count;
 
     /// <summary>Changes whenever a forwarding decision taken from this table could change (see remarks on the type).</summary>
     public ulong Version { get; private set; }
 
     /// <summary>The counters and settings <c>fdb/stats-show</c> prints.</summary>
-    public MacLearningStats Stats => new(Count, MaxEntries, agingSeconds, learned, expired, evicted, moved);
+    public MacLearningStats Stats => new(Count, MaxEntries, agingSeconds, learned, expired, evicted, moved, statics.Count);
 
     /// <summary>mac-aging-time in seconds; setting clamps to [<see cref="MinAgingSeconds"/>, <see cref="MaxAgingSeconds"/>].</summary>
     public int AgingSeconds
@@ -168,6 +173,12 @@ public sealed class MacLearningTable
         }
 
         ulong key = Key(mac, vlan);
+        if (statics.ContainsKey(key))
+        {
+            // A static entry stays where it was put, whatever port the address is seen on.
+            return MacLearnResult.NotLearned;
+        }
+
         if (index.TryGetValue(key, out int e))
         {
             if (IsExpired(e, now))
@@ -219,7 +230,17 @@ public sealed class MacLearningTable
     public bool TryLookup(ulong mac, ushort vlan, long now, out uint port)
     {
         port = 0;
-        if (!MayLearn(mac, vlan) || !index.TryGetValue(Key(mac, vlan), out int e))
+        if (!MayLearn(mac, vlan))
+        {
+            return false;
+        }
+
+        if (statics.TryGetValue(Key(mac, vlan), out port))
+        {
+            return true;
+        }
+
+        if (!index.TryGetValue(Key(mac, vlan), out int e))
         {
             return false;
         }
@@ -256,21 +277,80 @@ public sealed class MacLearningTable
         return n;
     }
 
-    /// <summary>Removes every entry (<c>fdb/flush</c>).</summary>
+    /// <summary>
+    /// Adds a static entry (<c>fdb/add</c>): <paramref name="mac"/> in <paramref name="vlan"/> is on
+    /// <paramref name="port"/> until <see cref="RemoveStatic"/> or the port leaves; a learned entry for the same
+    /// address is replaced. Returns the port a static entry for it was on before, or null.
+    /// </summary>
+    public uint? AddStatic(ulong mac, ushort vlan, uint port)
+    {
+        ulong key = Key(mac, vlan);
+        if (index.TryGetValue(key, out int e))
+        {
+            Remove(e);
+        }
+
+        uint? before = null;
+        if (statics.TryGetValue(key, out uint old))
+        {
+            before = old;
+            staticOrder.Remove(key);
+        }
+
+        statics[key] = port;
+        staticOrder.Add(key);
+        Version++;
+        return before;
+    }
+
+    /// <summary>Removes the static entry for <paramref name="mac"/> in <paramref name="vlan"/> (<c>fdb/del</c>); false if there is none.</summary>
+    public bool RemoveStatic(ulong mac, ushort vlan)
+    {
+        ulong key = Key(mac, vlan);
+        if (!statics.Remove(key))
+        {
+            return false;
+        }
+
+        staticOrder.Remove(key);
+        Version++;
+        return true;
+    }
+
+    /// <summary>Zeroes the learned, expired, evicted and moved counters (<c>fdb/stats-clear</c>); the entries stay.</summary>
+    public void ClearStats() => learned = expired = evicted = moved = 0;
+
+    /// <summary>Removes every learned entry (<c>fdb/flush</c>); static entries stay, as in Open vSwitch.</summary>
     /// <returns>How many were removed.</returns>
     public int Flush() => RemoveWhere(static (_, _) => true);
 
     /// <summary>Removes the entries learned on <paramref name="port"/> (a port removed or reconfigured).</summary>
     /// <returns>How many were removed.</returns>
-    public int FlushPort(uint port) => RemoveWhere((p, _) => p == port);
+    public int FlushPort(uint port)
+    {
+        // A port that leaves takes its static entries with it: they would name a port that is gone.
+        ulong[] gone = [.. staticOrder.Where(k => statics[k] == port)];
+        foreach (ulong k in gone)
+        {
+            statics.Remove(k);
+            staticOrder.Remove(k);
+        }
+
+        if (gone.Length > 0)
+        {
+            Version++;
+        }
+
+        return gone.Length + RemoveWhere((p, _) => p == port);
+    }
 
     /// <summary>Removes the entries of <paramref name="vlan"/>.</summary>
     /// <returns>How many were removed.</returns>
     public int FlushVlan(ushort vlan) => RemoveWhere((_, key) => (ushort)(key >> 48) == vlan);
 
     /// <summary>
-    /// The live entries, least recently learned first (the order <c>fdb/show</c> prints). Expired entries not
-    /// yet removed are left out; nothing is changed. Allocates: for management, not the packet path.
+    /// The live entries, least recently learned first (the order <c>fdb/show</c> prints), then the static ones in
+    /// the order they were added. Expired entries not yet removed are left out; nothing is changed. Allocates: for management, not the packet path.
     /// </summary>
     public List<MacLearningEntry> Snapshot(long now)
     {
@@ -281,6 +361,11 @@ public sealed class MacLearningTable
             {
                 list.Add(new MacLearningEntry(ports[e], (ushort)(keys[e] >> 48), keys[e] & EthernetAddress.Mask, (now - lastSeen[e]) / TicksPerSecond));
             }
+        }
+
+        foreach (ulong k in staticOrder)
+        {
+            list.Add(new MacLearningEntry(statics[k], (ushort)(k >> 48), k & EthernetAddress.Mask, 0, IsStatic: true));
         }
 
         return list;

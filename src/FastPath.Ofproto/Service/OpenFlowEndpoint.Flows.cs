@@ -157,6 +157,14 @@ public sealed partial class OpenFlowEndpoint
             throw new OfErrorException(OfprotoErrors.Of(FlowModError.BadTableId), $"no table {table}");
         }
 
+        // OpenFlow 1.0 has no reset_counts flag: an add there always resets the counters of a rule it replaces,
+        // which Open vSwitch records on the rule as reset_counts (ofputil_decode_flow_mod_flags), so an OpenFlow 1.3
+        // dump of a flow ovs-ofctl added shows it. NXT_FLOW_MOD on a later version says it with its flags only.
+        if (c.Session.Version == OpenFlowVersion.OF10 && mod.Command == FlowModCommand.Add)
+        {
+            mod = mod with { Rule = mod.Rule with { Flags = mod.Rule.Flags | FlowModFlags.ResetCounts } };
+        }
+
         Bridge.Apply(mod);
 
         // Nothing is ever buffered (every packet-in carries its whole packet), so no buffer id names a packet;

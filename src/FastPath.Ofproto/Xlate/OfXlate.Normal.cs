@@ -1,5 +1,6 @@
 using FastPath.Ofproto.Normal;
 using FastPath.Ofproto.Upcalls;
+using FastPath.OpenFlow.Fields;
 using FastPath.Packets;
 
 namespace FastPath.Ofproto.Xlate;
@@ -76,6 +77,14 @@ public sealed partial class OfXlate
             NormalBridge bridge = bridgePorts.Normal;
             NormalDecision d = x.normalDecision;
             FlowKey current = flow.PacketPart;
+
+            // The tables see the bridge's own port as LOCAL; NORMAL's ports, its MAC table and its relearning rules
+            // know it by the datapath number that carries it, as every other port.
+            if (current.InPort == OfPorts.Local && bridgePorts.LocalPort is uint local)
+            {
+                current.InPort = local;
+            }
+
             bridge.Switch.Decide(current.InPort, current, bridge.PortsOf(bridgePorts), bridge.Now, d, MayLearn);
 
             FlowKey depends = default;

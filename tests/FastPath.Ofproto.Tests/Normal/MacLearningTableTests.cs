@@ -354,4 +354,40 @@ public class MacLearningTableTests
         Assert.Equal(0, t.Count);
         Assert.True(expired > 0);
     }
+
+    [Fact]
+    public void AStaticEntryIsFoundFirstNeverAgesMovesOrFlushesAndGoesWithItsPort()
+    {
+        var t = new MacLearningTable(agingSeconds: 300);
+        Assert.Equal(MacLearnResult.Learned, t.Learn(A, 0, port: 1, now: 0));
+        ulong before = t.Version;
+        Assert.Null(t.AddStatic(A, 0, 2));
+        Assert.True(t.Version > before);
+        Assert.Equal(1, t.Count);
+        Assert.Equal(1, t.Stats.Static);
+
+        // Found on its port, not moved by a frame from elsewhere, not aged out.
+        Assert.Equal(MacLearnResult.NotLearned, t.Learn(A, 0, port: 3, now: 10));
+        Assert.True(t.TryLookup(A, 0, 10_000, out uint port));
+        Assert.Equal(2u, port);
+        Assert.Equal(0, t.Expire(10_000));
+
+        // Listed after the learned ones, marked static; fdb/flush keeps it.
+        t.Learn(B, 0, port: 1, now: 10_000);
+        Assert.Equal([new MacLearningEntry(1, 0, B, 0), new MacLearningEntry(2, 0, A, 0, IsStatic: true)], t.Snapshot(10_000));
+        t.Flush();
+        Assert.Equal([new MacLearningEntry(2, 0, A, 0, IsStatic: true)], t.Snapshot(10_000));
+
+        // Added again elsewhere: moved, and the port it was on is said.
+        Assert.Equal(2u, t.AddStatic(A, 0, 4));
+        Assert.True(t.TryLookup(A, 0, 10_000, out port));
+        Assert.Equal(4u, port);
+
+        Assert.Equal(1, t.FlushPort(4));
+        Assert.Equal(0, t.Count);
+        Assert.False(t.RemoveStatic(A, 0));
+        Assert.Null(t.AddStatic(C, 5, 1));
+        Assert.True(t.RemoveStatic(C, 5));
+        Assert.Equal(0, t.Stats.Static);
+    }
 }
