@@ -104,6 +104,36 @@ public sealed partial class FastpathdVsctlTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task APlainAddBrRunsInTheUserspaceDatapath()
+    {
+        // Tutorials start with a bare `ovs-vsctl add-br br0` (datapath type system, the default): FastPath has no
+        // kernel datapath and runs such a bridge in its userspace one, as ovs-vswitchd --enable-dummy=override does.
+        await using var d = new FastpathdProcess();
+        await d.StartAsync();
+        string br = BridgeName("s");
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "add-br", br);
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "add-port", br, "n1", "--", "set", "interface", "n1", "type=null", "ofport_request=3");
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "add-port", br, "n2", "--", "set", "interface", "n2", "type=null", "ofport_request=4");
+
+        Assert.Equal("3", (await d.RunAsync("ovs-vsctl", "get", "interface", "n1", "ofport")).Trim());
+        Assert.Equal("[]", (await d.RunAsync("ovs-vsctl", "get", "interface", "n1", "error")).Trim());
+        Assert.Equal("65534", (await d.RunAsync("ovs-vsctl", "get", "interface", br, "ofport")).Trim());
+        Assert.Matches(HexDpid(), await d.RunAsync("ovs-vsctl", "get", "bridge", br, "datapath_id"));
+        Assert.Contains("system", await d.RunAsync("ovs-vsctl", "get", "open_vswitch", ".", "datapath_types"), StringComparison.Ordinal);
+
+        await d.RunAsync("ovs-ofctl", "add-flow", br, "in_port=3,actions=output:4");
+        string show = await d.RunAsync("ovs-ofctl", "show", br);
+        Assert.Contains(" 3(n1): addr:", show, StringComparison.Ordinal);
+        string trace = await d.RunAsync("ovs-appctl", "ofproto/trace", br, "in_port=3,udp");
+        Assert.Contains("Datapath actions: 4", trace, StringComparison.Ordinal);
+
+        // Switching it to netdev later is the same datapath: the flow and ports stay.
+        await d.RunAsync("ovs-vsctl", "--timeout=30", "set", "bridge", br, "datapath_type=netdev");
+        Assert.Contains("in_port=3 actions=output:4", await d.RunAsync("ovs-ofctl", "dump-flows", br, "--no-stats"), StringComparison.Ordinal);
+        Assert.Equal(0, await d.StopAsync());
+    }
+
+    [Fact]
     public async Task StopsCleanlyOnSigtermAndStopsItsPrivateDatabase()
     {
         await using var d = new FastpathdProcess();

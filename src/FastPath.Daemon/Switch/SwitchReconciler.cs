@@ -14,17 +14,22 @@ namespace FastPath.Daemon.Switch;
 
 /// <summary>
 /// Makes the running switch match the configuration read from OVSDB, change by change, without a restart:
-/// bridges of <c>datapath_type=netdev</c> come and go, their interfaces and controllers follow their rows. It
+/// bridges of <c>datapath_type=netdev</c> (or system, run the same way) come and go, their interfaces and controllers follow their rows. It
 /// then says what ovs-vswitchd writes back (<see cref="WriteStatus"/>). Called from one task at a time.
 /// </summary>
 public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IAsyncDisposable
 {
-    /// <summary>The datapath types this switch runs (Open_vSwitch <c>datapath_types</c>).</summary>
-    public static readonly IReadOnlyList<string> DatapathTypes = ["netdev"];
+    /// <summary>
+    /// The datapath types this switch runs (Open_vSwitch <c>datapath_types</c>): netdev, and system (the default of a
+    /// plain <c>ovs-vsctl add-br</c>), which FastPath serves with the same userspace datapath, as ovs-vswitchd
+    /// serves every bridge with its dummy datapath under <c>--enable-dummy=override</c> (the tutorials' sandbox).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DatapathTypes = ["netdev", "system"];
 
     private readonly ILogger logger = loggers.CreateLogger("bridge");
     private readonly Dictionary<string, RunningBridge> bridges = new(StringComparer.Ordinal);
     private readonly HashSet<string> refused = new(StringComparer.Ordinal);
+    private readonly HashSet<string> servedAsNetdev = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<string, RunningBridge> published = new Dictionary<string, RunningBridge>();
     private int? appliedEmc;
     private string? appliedMask;
@@ -68,7 +73,7 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
                 }
 
                 bridges[b.Name] = running;
-                logger.LogInformation("bridge {Bridge}: added (datapath_type=netdev)", b.Name);
+                logger.LogInformation("bridge {Bridge}: added (datapath_type={Type})", b.Name, DatapathTypeOf(b));
             }
 
             await running.ApplyAsync(b).ConfigureAwait(false);
@@ -329,6 +334,17 @@ public sealed class SwitchReconciler(string runDir, ILoggerFactory loggers) : IA
     {
         if (b.DatapathType == "netdev")
         {
+            return true;
+        }
+
+        if (b.DatapathType is "" or "system")
+        {
+            // FastPath has no kernel datapath: a system bridge runs in the userspace one, said once in the log.
+            if (servedAsNetdev.Add(b.Name))
+            {
+                logger.LogInformation("bridge {Bridge}: datapath type system runs in FastPath's userspace datapath (as netdev)", b.Name);
+            }
+
             return true;
         }
 
