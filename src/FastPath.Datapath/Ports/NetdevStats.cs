@@ -11,46 +11,51 @@ public readonly record struct NetdevStats(
     /// </summary>
     public static NetdevStats Sum(ReadOnlySpan<QueueCounters> rx, ReadOnlySpan<QueueCounters> tx)
     {
-        long rp = 0, rb = 0, rd = 0, re = 0, tp = 0, tb = 0, td = 0, te = 0;
+        Totals r = default, t = default;
         foreach (QueueCounters c in rx)
         {
-            rp += Volatile.Read(ref c.Packets);
-            rb += Volatile.Read(ref c.Bytes);
-            rd += Volatile.Read(ref c.Dropped);
-            re += Volatile.Read(ref c.Errors);
+            r.Add(c);
         }
 
         foreach (QueueCounters c in tx)
         {
-            tp += Volatile.Read(ref c.Packets);
-            tb += Volatile.Read(ref c.Bytes);
-            td += Volatile.Read(ref c.Dropped);
-            te += Volatile.Read(ref c.Errors);
+            t.Add(c);
         }
 
-        return new NetdevStats(rp, rb, rd, re, tp, tb, td, te);
+        return Of(r, t);
     }
 
     /// <summary>Sums the counters of a device's queues.</summary>
     public static NetdevStats Sum(IEnumerable<QueueCounters> rx, IEnumerable<QueueCounters> tx)
     {
-        long rp = 0, rb = 0, rd = 0, re = 0, tp = 0, tb = 0, td = 0, te = 0;
+        Totals r = default, t = default;
         foreach (QueueCounters c in rx)
         {
-            rp += Volatile.Read(ref c.Packets);
-            rb += Volatile.Read(ref c.Bytes);
-            rd += Volatile.Read(ref c.Dropped);
-            re += Volatile.Read(ref c.Errors);
+            r.Add(c);
         }
 
         foreach (QueueCounters c in tx)
         {
-            tp += Volatile.Read(ref c.Packets);
-            tb += Volatile.Read(ref c.Bytes);
-            td += Volatile.Read(ref c.Dropped);
-            te += Volatile.Read(ref c.Errors);
+            t.Add(c);
         }
 
-        return new NetdevStats(rp, rb, rd, re, tp, tb, td, te);
+        return Of(r, t);
+    }
+
+    private static NetdevStats Of(in Totals rx, in Totals tx) =>
+        new(rx.Packets, rx.Bytes, rx.Dropped, rx.Errors, tx.Packets, tx.Bytes, tx.Dropped, tx.Errors);
+
+    // One direction's running totals, each queue's counters read once.
+    private struct Totals
+    {
+        public long Packets, Bytes, Dropped, Errors;
+
+        public void Add(QueueCounters c)
+        {
+            Packets += Volatile.Read(ref c.Packets);
+            Bytes += Volatile.Read(ref c.Bytes);
+            Dropped += Volatile.Read(ref c.Dropped);
+            Errors += Volatile.Read(ref c.Errors);
+        }
     }
 }
