@@ -383,18 +383,7 @@ public static class ActionExecutor
 
         ref byte csum = ref Unsafe.Add(ref h, 10);
         ushort sum = ReadBigEndian16(ref csum);
-        ref byte f = ref Unsafe.Add(ref h, offset);
-        uint old = ReadBigEndian32(ref f);
-        uint now = (old & ~mask) | (value & mask);
-        if (now != old)
-        {
-            WriteBigEndian32(ref f, now);
-            sum = Checksum.Update32(sum, old, now);
-            if (p.L4Offset != Packet.NoOffset)
-            {
-                UpdateL4ChecksumForIpv4Address(d, p.L4Offset, Unsafe.Add(ref h, 9), old, now);
-            }
-        }
+        RewriteIpv4Address(d, ref h, p.L4Offset, offset, value, mask, ref sum);
 
         // TTL is the high byte of the word it shares with the protocol.
         ref byte ttlField = ref Unsafe.Add(ref h, 8);
@@ -937,17 +926,32 @@ public static class ActionExecutor
     {
         // Ipv4Header proved the 20 bytes at l3 are inside d: the address, checksum and protocol are read in place.
         ref byte h = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l3);
+        ref byte csum = ref Unsafe.Add(ref h, 10);
+        ushort sum = ReadBigEndian16(ref csum);
+        if (RewriteIpv4Address(d, ref h, l4, offset, value, mask, ref sum))
+        {
+            WriteBigEndian16(ref csum, sum);
+        }
+    }
+
+    /// <summary>
+    /// The address write of <see cref="SetIpv4Address"/> on the header at <paramref name="h"/>: the TCP/UDP checksum is
+    /// patched in the packet, the IP header's is updated in <paramref name="sum"/> for the caller to write (once, with
+    /// whatever else it changes in the header). False if the address was already the one asked for.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RewriteIpv4Address(Span<byte> d, ref byte h, int l4, int offset, uint value, uint mask, ref ushort sum)
+    {
         ref byte f = ref Unsafe.Add(ref h, offset);
         uint old = ReadBigEndian32(ref f);
         uint now = (old & ~mask) | (value & mask);
         if (now == old)
         {
-            return;
+            return false;
         }
 
         WriteBigEndian32(ref f, now);
-        ref byte csum = ref Unsafe.Add(ref h, 10);
-        WriteBigEndian16(ref csum, Checksum.Update32(ReadBigEndian16(ref csum), old, now));
+        sum = Checksum.Update32(sum, old, now);
 
         // Later fragments carry no L4 header (the parser leaves L4Offset unset), so only the IP header changes.
         if (l4 != Packet.NoOffset)
@@ -955,6 +959,8 @@ public static class ActionExecutor
             // TCP and UDP cover the addresses through the pseudo-header; ICMP and SCTP do not.
             UpdateL4ChecksumForIpv4Address(d, l4, Unsafe.Add(ref h, 9), old, now);
         }
+
+        return true;
     }
 
     /// <summary>
@@ -964,29 +970,38 @@ public static class ActionExecutor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void UpdateL4ChecksumForIpv4Address(Span<byte> d, int l4, byte proto, uint old, uint now)
     {
-        int at = proto == IpProtocols.Udp ? 6 : proto == IpProtocols.Tcp ? 16 : -1;
-        if (at < 0)
+        if (proto is IpProtocols.Tcp or IpProtocols.Udp)
+        {
+            UpdateTcpUdpChecksum(d, l4, proto == IpProtocols.Udp, Fold32(old), Fold32(now));
+        }
+        else
         {
             UpdateL4Checksum(d, l4, proto, false, Fold32(old), Fold32(now));
-            return;
         }
+    }
 
+    /// <summary>The TCP or UDP part of <see cref="UpdateL4Checksum"/>, small enough to inline where rewrites are hot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateTcpUdpChecksum(Span<byte> d, int l4, bool udp, ushort oldSum, ushort newSum)
+    {
+        int at = udp ? 6 : 16;
         if ((uint)l4 + (uint)at + 2 > (uint)d.Length)
         {
             return;
         }
 
-        ref byte sum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + at);
-        ushort before = ReadBigEndian16(ref sum);
+        ref byte field = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + at);
+        ushort old = ReadBigEndian16(ref field);
 
-        // UDP's 0 means "no checksum": keep it that way, and never write 0 for a computed one.
-        if (at == 6 && before == 0)
+        // UDP's 0 means "no checksum" (IPv4, and RFC 6935 tunnels over IPv6): keep it that way, and never write 0
+        // for a computed one.
+        if (udp && old == 0)
         {
             return;
         }
 
-        ushort after = Checksum.Update16(before, Fold32(old), Fold32(now));
-        WriteBigEndian16(ref sum, at == 6 && after == 0 ? (ushort)0xffff : after);
+        ushort now = Checksum.Update16(old, oldSum, newSum);
+        WriteBigEndian16(ref field, udp && now == 0 ? (ushort)0xffff : now);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1044,30 +1059,8 @@ public static class ActionExecutor
         switch (proto)
         {
             case IpProtocols.Tcp:
-                if ((uint)l4 + 18 > (uint)d.Length)
-                {
-                    return;
-                }
-
-                ref byte tcpSum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + 16);
-                WriteBigEndian16(ref tcpSum, Checksum.Update16(ReadBigEndian16(ref tcpSum), oldSum, newSum));
-                return;
             case IpProtocols.Udp:
-                if ((uint)l4 + 8 > (uint)d.Length)
-                {
-                    return;
-                }
-
-                ref byte udpSum = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), l4 + 6);
-                ushort old = ReadBigEndian16(ref udpSum);
-
-                // 0 means "no checksum" (IPv4, and RFC 6935 tunnels over IPv6): keep it that way.
-                if (old != 0)
-                {
-                    ushort now = Checksum.Update16(old, oldSum, newSum);
-                    WriteBigEndian16(ref udpSum, now == 0 ? (ushort)0xffff : now);
-                }
-
+                UpdateTcpUdpChecksum(d, l4, proto == IpProtocols.Udp, oldSum, newSum);
                 return;
             case IpProtocols.IcmpV6:
                 if (!ipv6 || l4 + 4 > d.Length)

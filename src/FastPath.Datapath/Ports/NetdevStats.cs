@@ -25,22 +25,8 @@ public readonly record struct NetdevStats(
         return Of(r, t);
     }
 
-    /// <summary>Sums the counters of a device's queues.</summary>
-    public static NetdevStats Sum(IEnumerable<QueueCounters> rx, IEnumerable<QueueCounters> tx)
-    {
-        Totals r = default, t = default;
-        foreach (QueueCounters c in rx)
-        {
-            r.Add(c);
-        }
-
-        foreach (QueueCounters c in tx)
-        {
-            t.Add(c);
-        }
-
-        return Of(r, t);
-    }
+    /// <summary>Sums the counters of a device's queues (copied into arrays first: the span overload is the allocation-free one).</summary>
+    public static NetdevStats Sum(IEnumerable<QueueCounters> rx, IEnumerable<QueueCounters> tx) => Sum([.. rx], [.. tx]);
 
     private static NetdevStats Of(in Totals rx, in Totals tx) =>
         new(rx.Packets, rx.Bytes, rx.Dropped, rx.Errors, tx.Packets, tx.Bytes, tx.Dropped, tx.Errors);

@@ -24,6 +24,10 @@ public sealed class AfxdpNetdev : INetdev
 
     private readonly AfxdpRxQueue[] rx;
     private readonly AfxdpTxQueue[] tx;
+
+    // The queues' counters, gathered once so that reading the statistics (every few seconds) allocates nothing.
+    private readonly QueueCounters[] rxCounters;
+    private readonly QueueCounters[] txCounters;
     private bool disposed;
 
     /// <summary>Opens every queue of <see cref="AfxdpOptions.InterfaceName"/>.</summary>
@@ -60,6 +64,8 @@ public sealed class AfxdpNetdev : INetdev
             };
             CopyMode = first.ZeroCopy ? AfxdpCopyMode.ZeroCopy : AfxdpCopyMode.Copy;
             XdpProgramId = first.XdpProgramId;
+            rxCounters = Array.ConvertAll(rx, q => q.Counters);
+            txCounters = Array.ConvertAll(tx, q => q.Counters);
         }
         catch
         {
@@ -117,7 +123,7 @@ public sealed class AfxdpNetdev : INetdev
     /// <remarks>Adds the kernel's drops (no fill frame, rx ring full) and invalid descriptors to the queues' own counters.</remarks>
     public NetdevStats GetStats()
     {
-        NetdevStats s = NetdevStats.Sum(rx.Select(q => q.Counters), tx.Select(q => q.Counters));
+        NetdevStats s = NetdevStats.Sum(rxCounters, txCounters);
         long rxDropped = 0, rxErrors = 0, txErrors = 0;
         if (!disposed)
         {
